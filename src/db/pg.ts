@@ -1,0 +1,115 @@
+// Postgres tables: the spec's four tables plus the idempotency key (`uuid`) and the
+// server receive time (`received_at`) of DESIGN.md. Properties are named as the columns
+// (snake_case), so selected rows are already in wire shape. Keep in step with ./sqlite.ts;
+// the store contract suite runs against both.
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+
+export const ticketScans = pgTable(
+  "ticket_scans",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    uuid: text("uuid").notNull(),
+    ticket_id: text("ticket_id").notNull(),
+    event_id: text("event_id").notNull(),
+    scanner_id: text("scanner_id"),
+    scan_timestamp: ts("scan_timestamp").notNull(),
+    is_valid: boolean("is_valid").notNull(),
+    location: text("location"),
+    device_info: text("device_info"),
+    additional_metadata: jsonb("additional_metadata"),
+    received_at: ts("received_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("ticket_scans_uuid_uq").on(t.uuid),
+    index("ticket_scans_ticket_id_idx").on(t.ticket_id),
+    index("ticket_scans_event_ts_idx").on(t.event_id, t.scan_timestamp.desc(), t.id.desc()),
+    index("ticket_scans_scan_timestamp_idx").on(t.scan_timestamp),
+    index("ticket_scans_received_at_idx").on(t.received_at),
+  ],
+);
+
+export const ticketTransfers = pgTable(
+  "ticket_transfers",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    uuid: text("uuid").notNull(),
+    ticket_id: text("ticket_id").notNull(),
+    event_id: text("event_id").notNull(),
+    from_user_id: text("from_user_id").notNull(),
+    to_user_id: text("to_user_id").notNull(),
+    transfer_timestamp: ts("transfer_timestamp").notNull(),
+    transfer_reason: text("transfer_reason"),
+    ip_address: text("ip_address"),
+    user_agent: text("user_agent"),
+    is_successful: boolean("is_successful").notNull(),
+    additional_metadata: jsonb("additional_metadata"),
+    received_at: ts("received_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("ticket_transfers_uuid_uq").on(t.uuid),
+    index("ticket_transfers_ticket_id_idx").on(t.ticket_id),
+    index("ticket_transfers_event_ts_idx").on(t.event_id, t.transfer_timestamp.desc(), t.id.desc()),
+    index("ticket_transfers_transfer_timestamp_idx").on(t.transfer_timestamp),
+    index("ticket_transfers_received_at_idx").on(t.received_at),
+  ],
+);
+
+export const invalidAttempts = pgTable(
+  "invalid_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    uuid: text("uuid").notNull(),
+    attempt_type: text("attempt_type").notNull(),
+    ticket_id: text("ticket_id"),
+    event_id: text("event_id"),
+    attempt_timestamp: ts("attempt_timestamp").notNull(),
+    reason: text("reason").notNull(),
+    ip_address: text("ip_address"),
+    user_agent: text("user_agent"),
+    additional_metadata: jsonb("additional_metadata"),
+    received_at: ts("received_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("invalid_attempts_uuid_uq").on(t.uuid),
+    index("invalid_attempts_attempt_type_idx").on(t.attempt_type),
+    index("invalid_attempts_ticket_id_idx").on(t.ticket_id),
+    index("invalid_attempts_event_ts_idx").on(t.event_id, t.attempt_timestamp.desc(), t.id.desc()),
+    index("invalid_attempts_attempt_timestamp_idx").on(t.attempt_timestamp),
+    index("invalid_attempts_received_at_idx").on(t.received_at),
+  ],
+);
+
+export const analyticsStats = pgTable(
+  "analytics_stats",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    event_id: text("event_id").notNull(),
+    stat_date: date("stat_date", { mode: "string" }).notNull(),
+    scan_count: integer("scan_count").notNull().default(0),
+    transfer_count: integer("transfer_count").notNull().default(0),
+    invalid_attempt_count: integer("invalid_attempt_count").notNull().default(0),
+    valid_scan_count: integer("valid_scan_count").notNull().default(0),
+    invalid_scan_count: integer("invalid_scan_count").notNull().default(0),
+    successful_transfer_count: integer("successful_transfer_count").notNull().default(0),
+    failed_transfer_count: integer("failed_transfer_count").notNull().default(0),
+    updated_at: ts("updated_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("analytics_stats_event_date_uq").on(t.event_id, t.stat_date),
+    index("analytics_stats_stat_date_idx").on(t.stat_date),
+  ],
+);

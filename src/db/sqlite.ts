@@ -1,0 +1,108 @@
+// SQLite tables (better-sqlite3 on Node, D1 on Workers): the same columns as ./pg.ts.
+// Properties are named as the columns (snake_case), so rows are already in wire shape.
+// Timestamps are integer milliseconds since the epoch (sortable, compact, exact for JS
+// dates); `stat_date` is the UTC day as 'YYYY-MM-DD'.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
+const bool = (name: string) => integer(name, { mode: "boolean" });
+/** The current time in epoch ms, as SQL: column defaults and the batch SQL share it. */
+export const NOW_MS_SQL = "(cast(unixepoch('subsec') * 1000 as integer))";
+const nowMs = sql.raw(NOW_MS_SQL);
+
+export const ticketScans = sqliteTable(
+  "ticket_scans",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    uuid: text("uuid").notNull(),
+    ticket_id: text("ticket_id").notNull(),
+    event_id: text("event_id").notNull(),
+    scanner_id: text("scanner_id"),
+    scan_timestamp: ts("scan_timestamp").notNull(),
+    is_valid: bool("is_valid").notNull(),
+    location: text("location"),
+    device_info: text("device_info"),
+    additional_metadata: text("additional_metadata", { mode: "json" }),
+    received_at: ts("received_at").notNull().default(nowMs),
+  },
+  (t) => [
+    uniqueIndex("ticket_scans_uuid_uq").on(t.uuid),
+    index("ticket_scans_ticket_id_idx").on(t.ticket_id),
+    index("ticket_scans_event_ts_idx").on(t.event_id, t.scan_timestamp, t.id),
+    index("ticket_scans_scan_timestamp_idx").on(t.scan_timestamp),
+    index("ticket_scans_received_at_idx").on(t.received_at),
+  ],
+);
+
+export const ticketTransfers = sqliteTable(
+  "ticket_transfers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    uuid: text("uuid").notNull(),
+    ticket_id: text("ticket_id").notNull(),
+    event_id: text("event_id").notNull(),
+    from_user_id: text("from_user_id").notNull(),
+    to_user_id: text("to_user_id").notNull(),
+    transfer_timestamp: ts("transfer_timestamp").notNull(),
+    transfer_reason: text("transfer_reason"),
+    ip_address: text("ip_address"),
+    user_agent: text("user_agent"),
+    is_successful: bool("is_successful").notNull(),
+    additional_metadata: text("additional_metadata", { mode: "json" }),
+    received_at: ts("received_at").notNull().default(nowMs),
+  },
+  (t) => [
+    uniqueIndex("ticket_transfers_uuid_uq").on(t.uuid),
+    index("ticket_transfers_ticket_id_idx").on(t.ticket_id),
+    index("ticket_transfers_event_ts_idx").on(t.event_id, t.transfer_timestamp, t.id),
+    index("ticket_transfers_transfer_timestamp_idx").on(t.transfer_timestamp),
+    index("ticket_transfers_received_at_idx").on(t.received_at),
+  ],
+);
+
+export const invalidAttempts = sqliteTable(
+  "invalid_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    uuid: text("uuid").notNull(),
+    attempt_type: text("attempt_type").notNull(),
+    ticket_id: text("ticket_id"),
+    event_id: text("event_id"),
+    attempt_timestamp: ts("attempt_timestamp").notNull(),
+    reason: text("reason").notNull(),
+    ip_address: text("ip_address"),
+    user_agent: text("user_agent"),
+    additional_metadata: text("additional_metadata", { mode: "json" }),
+    received_at: ts("received_at").notNull().default(nowMs),
+  },
+  (t) => [
+    uniqueIndex("invalid_attempts_uuid_uq").on(t.uuid),
+    index("invalid_attempts_attempt_type_idx").on(t.attempt_type),
+    index("invalid_attempts_ticket_id_idx").on(t.ticket_id),
+    index("invalid_attempts_event_ts_idx").on(t.event_id, t.attempt_timestamp, t.id),
+    index("invalid_attempts_attempt_timestamp_idx").on(t.attempt_timestamp),
+    index("invalid_attempts_received_at_idx").on(t.received_at),
+  ],
+);
+
+export const analyticsStats = sqliteTable(
+  "analytics_stats",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    event_id: text("event_id").notNull(),
+    stat_date: text("stat_date").notNull(),
+    scan_count: integer("scan_count").notNull().default(0),
+    transfer_count: integer("transfer_count").notNull().default(0),
+    invalid_attempt_count: integer("invalid_attempt_count").notNull().default(0),
+    valid_scan_count: integer("valid_scan_count").notNull().default(0),
+    invalid_scan_count: integer("invalid_scan_count").notNull().default(0),
+    successful_transfer_count: integer("successful_transfer_count").notNull().default(0),
+    failed_transfer_count: integer("failed_transfer_count").notNull().default(0),
+    updated_at: ts("updated_at").notNull().default(nowMs),
+  },
+  (t) => [
+    uniqueIndex("analytics_stats_event_date_uq").on(t.event_id, t.stat_date),
+    index("analytics_stats_stat_date_idx").on(t.stat_date),
+  ],
+);

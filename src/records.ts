@@ -1,0 +1,132 @@
+// Wire schemas of the records: the one source of truth for what the HTTP API and the
+// gate scanners (scanner-sync) accept. Types elsewhere are inferred from these.
+import { z } from "zod";
+
+export const LIMITS = {
+  id: 128,
+  text: 1024,
+  metadataBytes: 8 * 1024,
+  futureSkewMs: 24 * 60 * 60 * 1000,
+  listDefault: 50,
+  listMax: 1000,
+} as const;
+
+const noNul = (s: string) => !s.includes("\u0000");
+
+/** Identifiers: ticket, event, user, scanner ids and the like. */
+export const idString = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(LIMITS.id, `must be at most ${LIMITS.id} characters`)
+  .refine(noNul, "must not contain NUL characters");
+
+/** Free text: locations, reasons, user agents. */
+export const textString = z
+  .string()
+  .max(LIMITS.text, `must be at most ${LIMITS.text} characters`)
+  .refine(noNul, "must not contain NUL characters");
+
+export const metadata = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const json = JSON.stringify(value);
+  if (new TextEncoder().encode(json).length > LIMITS.metadataBytes) {
+    ctx.addIssue({ code: "custom", message: `must be at most ${LIMITS.metadataBytes} bytes of JSON` });
+  }
+  // Postgres jsonb cannot hold U+0000, and neither can text columns.
+  if (json.includes("\\u0000")) ctx.addIssue({ code: "custom", message: "must not contain NUL characters" });
+});
+
+// ISO 8601 date-time; without an offset it is read as UTC (DESIGN.md).
+const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+export function parseTimestamp(input: string): Date | null {
+  const m = ISO.exec(input);
+  if (!m) return null;
+  let s = input.replace(" ", "T");
+  if (!s.includes("T")) s += "T00:00:00";
+  if (!m[1]) s += "Z";
+  // JS parses at most millisecond precision; trim longer fractions first.
+  s = s.replace(/(\.\d{3})\d+/, "$1");
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+/** Any instant, as in a query's `from`/`to`. */
+export const instant = z.string().transform((value, ctx) => {
+  const date = parseTimestamp(value);
+  if (!date || date.getUTCFullYear() < 1970) {
+    ctx.addIssue({ code: "custom", message: "must be an ISO 8601 timestamp, e.g. 2024-01-15T10:30:45Z" });
+    return z.NEVER;
+  }
+  return date;
+});
+
+/** A record's own time: when the scan, transfer or attempt happened. */
+export const timestamp = instant.refine((date) => date.getTime() <= Date.now() + LIMITS.futureSkewMs, {
+  message: "must not be more than 24 hours in the future",
+});
+
+export const uuid = z.uuid("must be a UUID").transform((s) => s.toLowerCase());
+
+const common = {
+  uuid: uuid.optional(),
+  ip_address: idString.optional(),
+  user_agent: textString.optional(),
+  additional_metadata: metadata.optional(),
+};
+
+export const scanInput = z.strictObject({
+  uuid: common.uuid,
+  ticket_id: idString,
+  event_id: idString,
+  scanner_id: idString.optional(),
+  scan_timestamp: timestamp.optional(),
+  is_valid: z.boolean().default(true),
+  location: textString.optional(),
+  device_info: textString.optional(),
+  additional_metadata: common.additional_metadata,
+});
+
+export const transferInput = z.strictObject({
+  ...common,
+  ticket_id: idString,
+  event_id: idString,
+  from_user_id: idString,
+  to_user_id: idString,
+  transfer_timestamp: timestamp.optional(),
+  transfer_reason: textString.optional(),
+  is_successful: z.boolean().default(true),
+});
+
+export const invalidAttemptInput = z.strictObject({
+  ...common,
+  attempt_type: idString,
+  reason: textString.min(1, "must not be empty"),
+  ticket_id: idString.optional(),
+  event_id: idString.optional(),
+  attempt_timestamp: timestamp.optional(),
+});
+
+export type ScanInput = z.input<typeof scanInput>;
+export type TransferInput = z.input<typeof transferInput>;
+export type InvalidAttemptInput = z.input<typeof invalidAttemptInput>;
+export type ScanData = z.output<typeof scanInput>;
+export type TransferData = z.output<typeof transferInput>;
+export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
+
+/** Query of the three listings; `before_id` pages further back. */
+export const listQuery = z.strictObject({
+  event_id: idString,
+  limit: z.coerce
+    .number()
+    .int("must be an integer")
+    .min(1, "must be at least 1")
+    .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
+    .default(LIMITS.listDefault),
+  before_id: z.coerce.number().int().positive().optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+});
+export type ListQuery = z.output<typeof listQuery>;
+
+export const statsQuery = z.strictObject({ event_id: idString.optional() });

@@ -1,0 +1,24 @@
+// node-postgres (Node): `npm start` with DATABASE_URL, and the tests.
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import * as schema from "../db/pg.js";
+import { migrationsFolder } from "./migrations.js";
+import { type PgDb, pgStore } from "./pg.js";
+import type { Store } from "./types.js";
+
+export interface NodePgOptions {
+  url: string;
+  /** Connections in the pool. */
+  max?: number;
+  migrate?: boolean;
+}
+
+export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
+  // An idle client that loses its connection must not crash the process.
+  pool.on("error", () => {});
+  const db = drizzle({ client: pool, schema });
+  if (opts.migrate !== false) await migrate(db, { migrationsFolder: migrationsFolder("pg") });
+  return pgStore(db as unknown as PgDb, () => pool.end());
+}

@@ -1,0 +1,43 @@
+// Batch SQL for Postgres (node-postgres and Neon). One statement per kind: the batch is
+// one JSON parameter expanded by json_to_recordset; the insert's RETURNING feeds the stats
+// upsert in the same statement, so only rows actually inserted are counted, exactly,
+// whatever runs concurrently.
+import { type SQL, sql } from "drizzle-orm";
+import { counterExpressions, counterIncrements, KINDS, type Kind, type KindSpec } from "./kinds.js";
+
+function build(spec: KindSpec): string {
+  const names = Object.keys(spec.columns);
+  const cols = names.join(", ");
+  const recordset = names.map((c) => `${c} ${spec.columns[c]}`).join(", ");
+  const flags = names.filter((c) => spec.columns[c] === "boolean");
+  const returning = ["id", "uuid", "event_id", spec.time, ...flags].join(", ");
+  const counters = Object.keys(spec.counters).join(", ");
+  return (
+    `WITH input AS (SELECT * FROM json_to_recordset($1::json) AS x(${recordset})), ` +
+    `ins AS (INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM input ` +
+    `ON CONFLICT (uuid) DO NOTHING RETURNING ${returning}), ` +
+    `st AS (INSERT INTO analytics_stats (event_id, stat_date, ${counters}, updated_at) ` +
+    `SELECT event_id, (${spec.time} AT TIME ZONE 'UTC')::date, ${counterExpressions(spec).join(", ")}, now() ` +
+    "FROM ins WHERE event_id IS NOT NULL GROUP BY 1, 2 " +
+    `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at) ` +
+    "SELECT id, uuid, false AS duplicate FROM ins " +
+    // The statement's snapshot does not see the rows `ins` wrote: these are older ones.
+    `UNION ALL SELECT t.id, t.uuid, true FROM ${spec.table} t JOIN input USING (uuid)`
+  );
+}
+
+const SQL_OF = Object.fromEntries(Object.entries(KINDS).map(([k, spec]) => [k, build(spec)])) as Record<
+  Kind,
+  string
+>;
+
+/** The batch statement of one kind; rows are (id, uuid, duplicate). */
+export function batchStatement(kind: Kind, rows: readonly object[]): SQL {
+  const [head, tail] = SQL_OF[kind].split("$1") as [string, string];
+  return sql`${sql.raw(head)}${JSON.stringify(rows)}${sql.raw(tail)}`;
+}
+
+/** Ids of rows stored under these uuids (those a concurrent writer committed meanwhile). */
+export function idsOf(kind: Kind, uuids: string[]): SQL {
+  return sql`SELECT id, uuid FROM ${sql.identifier(KINDS[kind].table)} WHERE uuid = ANY(${uuids})`;
+}

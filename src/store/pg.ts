@@ -1,0 +1,121 @@
+// The Postgres store, shared by node-postgres (Node) and Neon serverless (Workers): both
+// reach it as a Drizzle pg database.
+import { and, desc, eq, gte, lt, max, type SQL, sql } from "drizzle-orm";
+import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "../db/pg.js";
+import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
+import { KIND_NAMES, type Kind, STAT_COUNTERS } from "./kinds.js";
+import { batchStatement, idsOf } from "./pg-sql.js";
+import type { BatchOutcome, EventStats, ListFilter, RecordBatch, Store } from "./types.js";
+
+export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+type Executor = Pick<PgDb, "execute">;
+type IdRow = { id: string | number; uuid: string; duplicate?: boolean };
+
+const { analyticsStats: stats } = schema;
+
+const statsColumns = {
+  ...Object.fromEntries(
+    STAT_COUNTERS.map((c) => [c, sql<number>`coalesce(sum(${stats[c]}), 0)`.mapWith(Number)]),
+  ),
+  last_updated: max(stats.updated_at),
+} as Record<(typeof STAT_COUNTERS)[number], SQL<number>> & { last_updated: SQL<Date | null> };
+
+async function rowsOf(db: Executor, query: SQL): Promise<IdRow[]> {
+  const result = (await db.execute(query)) as unknown as { rows: IdRow[] };
+  return result.rows;
+}
+
+async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
+  const unique = firstOfEachUuid<{ uuid: string }>(rows);
+  const result = await rowsOf(db, batchStatement(kind, unique));
+  const inserted = idMap(result.filter((r) => !r.duplicate));
+  const existing = idMap(result.filter((r) => r.duplicate));
+  const unseen = unique.filter((r) => !inserted.has(r.uuid) && !existing.has(r.uuid)).map((r) => r.uuid);
+  if (unseen.length) for (const [k, v] of idMap(await rowsOf(db, idsOf(kind, unseen)))) existing.set(k, v);
+  return outcomes(rows, inserted, existing);
+}
+
+function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, time: PgColumn, f: ListFilter) {
+  return and(
+    eq(table.event_id, f.event_id),
+    f.from ? gte(time, f.from) : undefined,
+    f.to ? lt(time, f.to) : undefined,
+    // Newest first by the record's own time, ties by id: the cursor is that pair.
+    f.before_id === undefined
+      ? undefined
+      : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
+  );
+}
+
+export function pgStore(db: PgDb, close: () => Promise<void>): Store {
+  return {
+    dialect: "postgres",
+
+    async insert(batch: RecordBatch): Promise<BatchOutcome> {
+      const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
+      const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
+      // One kind is one statement, atomic on its own: no transaction round trips.
+      if (kinds.length === 1) {
+        const kind = kinds[0] as Kind;
+        out[kind] = await insertKind(db, kind, batch[kind]);
+        return out;
+      }
+      if (kinds.length === 0) return out;
+      await db.transaction(async (tx) => {
+        for (const kind of kinds) out[kind] = await insertKind(tx, kind, batch[kind]);
+      });
+      return out;
+    },
+
+    async eventStats(eventId) {
+      const [row] = await db.select(statsColumns).from(stats).where(eq(stats.event_id, eventId));
+      return { event_id: eventId, ...(row as Omit<EventStats, "event_id">) };
+    },
+
+    async allStats() {
+      const rows = await db
+        .select({ event_id: stats.event_id, ...statsColumns })
+        .from(stats)
+        .groupBy(stats.event_id)
+        .orderBy(stats.event_id);
+      return rows as EventStats[];
+    },
+
+    async listScans(f) {
+      const t = schema.ticketScans;
+      return db
+        .select()
+        .from(t)
+        .where(listWhere(t, t.scan_timestamp, f))
+        .orderBy(desc(t.scan_timestamp), desc(t.id))
+        .limit(f.limit);
+    },
+
+    async listTransfers(f) {
+      const t = schema.ticketTransfers;
+      return db
+        .select()
+        .from(t)
+        .where(listWhere(t, t.transfer_timestamp, f))
+        .orderBy(desc(t.transfer_timestamp), desc(t.id))
+        .limit(f.limit);
+    },
+
+    async listInvalidAttempts(f) {
+      const t = schema.invalidAttempts;
+      return db
+        .select()
+        .from(t)
+        .where(listWhere(t, t.attempt_timestamp, f))
+        .orderBy(desc(t.attempt_timestamp), desc(t.id))
+        .limit(f.limit);
+    },
+
+    async ping() {
+      await db.execute(sql`SELECT 1`);
+    },
+
+    close,
+  };
+}

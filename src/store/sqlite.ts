@@ -1,0 +1,120 @@
+// The SQLite store, shared by better-sqlite3 (Node) and D1 (Workers). Drivers differ only
+// in how they run statements atomically (a local transaction vs D1's batch()), which the
+// SqliteDriver hides.
+import { and, desc, eq, gte, lt, max, type SQL, sql } from "drizzle-orm";
+import type { AnySQLiteTable, BaseSQLiteDatabase, SQLiteColumn } from "drizzle-orm/sqlite-core";
+import * as schema from "../db/sqlite.js";
+import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
+import { KIND_NAMES, STAT_COUNTERS } from "./kinds.js";
+import { batchStatements, encodeRows } from "./sqlite-sql.js";
+import type { BatchOutcome, EventStats, ListFilter, RecordBatch, Store } from "./types.js";
+
+export type SqliteDb = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
+type IdRow = { id: number; uuid: string };
+
+export interface SqliteDriver {
+  readonly dialect: "sqlite" | "d1";
+  readonly db: SqliteDb;
+  /** Runs the statements in one transaction and returns each one's rows. */
+  atomic(statements: SQL[]): Promise<IdRow[][]>;
+  close(): Promise<void>;
+}
+
+const { analyticsStats: stats } = schema;
+
+const statsColumns = {
+  ...Object.fromEntries(
+    STAT_COUNTERS.map((c) => [c, sql<number>`coalesce(sum(${stats[c]}), 0)`.mapWith(Number)]),
+  ),
+  last_updated: max(stats.updated_at),
+} as Record<(typeof STAT_COUNTERS)[number], SQL<number>> & { last_updated: SQL<Date | null> };
+
+function listWhere(
+  table: AnySQLiteTable & { id: SQLiteColumn; event_id: SQLiteColumn },
+  time: SQLiteColumn,
+  f: ListFilter,
+): SQL | undefined {
+  return and(
+    eq(table.event_id, f.event_id),
+    f.from ? gte(time, f.from) : undefined,
+    f.to ? lt(time, f.to) : undefined,
+    // Newest first by the record's own time, ties by id: the cursor is that pair.
+    f.before_id === undefined
+      ? undefined
+      : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
+  );
+}
+
+export function sqliteStore(driver: SqliteDriver): Store {
+  const { db } = driver;
+  return {
+    dialect: driver.dialect,
+
+    async insert(batch: RecordBatch): Promise<BatchOutcome> {
+      const statements: SQL[] = [];
+      const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
+      for (const kind of kinds) {
+        const q = batchStatements(kind, encodeRows(kind, firstOfEachUuid<{ uuid: string }>(batch[kind])));
+        statements.push(q.existing, q.stats, q.insert);
+      }
+      const results = statements.length ? await driver.atomic(statements) : [];
+      const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
+      kinds.forEach((kind, i) => {
+        const existing = idMap(results[i * 3] ?? []);
+        const inserted = idMap(results[i * 3 + 2] ?? []);
+        out[kind] = outcomes(batch[kind], inserted, existing);
+      });
+      return out;
+    },
+
+    async eventStats(eventId) {
+      const [row] = await db.select(statsColumns).from(stats).where(eq(stats.event_id, eventId));
+      return { event_id: eventId, ...(row as Omit<EventStats, "event_id">) };
+    },
+
+    async allStats() {
+      const rows = await db
+        .select({ event_id: stats.event_id, ...statsColumns })
+        .from(stats)
+        .groupBy(stats.event_id)
+        .orderBy(stats.event_id);
+      return rows as EventStats[];
+    },
+
+    async listScans(f) {
+      const t = schema.ticketScans;
+      return db
+        .select()
+        .from(t)
+        .where(listWhere(t, t.scan_timestamp, f))
+        .orderBy(desc(t.scan_timestamp), desc(t.id))
+        .limit(f.limit) as never;
+    },
+
+    async listTransfers(f) {
+      const t = schema.ticketTransfers;
+      return db
+        .select()
+        .from(t)
+        .where(listWhere(t, t.transfer_timestamp, f))
+        .orderBy(desc(t.transfer_timestamp), desc(t.id))
+        .limit(f.limit) as never;
+    },
+
+    async listInvalidAttempts(f) {
+      const t = schema.invalidAttempts;
+      return db
+        .select()
+        .from(t)
+        .where(listWhere(t, t.attempt_timestamp, f))
+        .orderBy(desc(t.attempt_timestamp), desc(t.id))
+        .limit(f.limit) as never;
+    },
+
+    async ping() {
+      await db.all(sql`SELECT 1`);
+    },
+
+    close: () => driver.close(),
+  };
+}

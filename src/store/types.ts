@@ -1,0 +1,72 @@
+// The one narrow interface between the service and a database. Two implementations
+// (./pg.ts, ./sqlite.ts) serve every driver; test/contract runs the same suite on each.
+import type * as pg from "../db/pg.js";
+
+export type Dialect = "postgres" | "sqlite" | "d1";
+
+/** Stored records, as selected: the Postgres tables' row types (SQLite's are the same shape). */
+export type StoredScan = typeof pg.ticketScans.$inferSelect;
+export type StoredTransfer = typeof pg.ticketTransfers.$inferSelect;
+export type StoredInvalidAttempt = typeof pg.invalidAttempts.$inferSelect;
+
+/** A record ready to store: validated, with its uuid and its own time resolved. */
+export type ScanRow = Omit<StoredScan, "id" | "received_at">;
+export type TransferRow = Omit<StoredTransfer, "id" | "received_at">;
+export type InvalidAttemptRow = Omit<StoredInvalidAttempt, "id" | "received_at">;
+
+export interface RecordBatch {
+  scans: ScanRow[];
+  transfers: TransferRow[];
+  invalidAttempts: InvalidAttemptRow[];
+}
+
+/** What became of one record: stored now, or already stored under the same uuid. */
+export interface InsertOutcome {
+  id: number;
+  uuid: string;
+  duplicate: boolean;
+}
+
+export interface BatchOutcome {
+  scans: InsertOutcome[];
+  transfers: InsertOutcome[];
+  invalidAttempts: InsertOutcome[];
+}
+
+export interface EventStats {
+  event_id: string;
+  scan_count: number;
+  transfer_count: number;
+  invalid_attempt_count: number;
+  valid_scan_count: number;
+  invalid_scan_count: number;
+  successful_transfer_count: number;
+  failed_transfer_count: number;
+  last_updated: Date | null;
+}
+
+export interface ListFilter {
+  event_id: string;
+  limit: number;
+  before_id?: number | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /**
+   * Stores a batch atomically with its stats: every new record and its counts commit
+   * together, or nothing does. A uuid already stored (or repeated within the batch)
+   * is a duplicate: not stored again, not counted again. Outcomes are in input order.
+   */
+  insert(batch: RecordBatch): Promise<BatchOutcome>;
+  eventStats(eventId: string): Promise<EventStats>;
+  allStats(): Promise<EventStats[]>;
+  listScans(filter: ListFilter): Promise<StoredScan[]>;
+  listTransfers(filter: ListFilter): Promise<StoredTransfer[]>;
+  listInvalidAttempts(filter: ListFilter): Promise<StoredInvalidAttempt[]>;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
