@@ -1,0 +1,13 @@
+// Who may do what. `admin` may do everything; the others one job each.
+export const ROLES = ["admin", "ingest", "reader", "scanner"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  role: Role;
+  /** Scanner tokens are bound to one device. */
+  scannerId?: string;
+}
+
+export function allows(principal: Principal, needed: readonly Role[]): boolean {
+  return principal.role === "admin" || needed.includes(principal.role);
+}

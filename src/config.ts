@@ -1,0 +1,51 @@
+// Configuration from the environment (process.env on Node, vars and secrets on Workers),
+// validated once at the entry: a bad value stops the start with a clear message.
+import { z } from "zod";
+import { ROLES, type Role } from "./auth/roles.js";
+
+const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankIsUnset, s.optional());
+
+const tokenPairs = z.string().transform((value, ctx) => {
+  const pairs: { role: Role; token: string }[] = [];
+  for (const part of value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const at = part.indexOf(":");
+    const role = part.slice(0, at) as Role;
+    const token = part.slice(at + 1);
+    if (at < 1 || !ROLES.includes(role) || role === "scanner" || token.length < 16) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "each entry must be role:token with role admin, ingest or reader and a token of 16+ characters",
+      });
+      return z.NEVER;
+    }
+    pairs.push({ role, token });
+  }
+  return pairs;
+});
+
+export const configSchema = z.object({
+  DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")),
+  SQLITE_PATH: z.preprocess(blankIsUnset, z.string().default("./data/veritix-analytics.db")),
+  PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65535).default(8787)),
+  HOST: z.preprocess(blankIsUnset, z.string().default("127.0.0.1")),
+  API_TOKENS: z.preprocess(blankIsUnset, tokenPairs.default([])),
+  SCANNER_SIGNING_KEY: opt(z.string().min(32, "must be at least 32 characters")),
+  AUTH_DISABLED: z.preprocess(blankIsUnset, z.enum(["true", "false"]).default("false")),
+  LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  RETENTION_DAYS: opt(z.coerce.number().int().positive()),
+  STATS_CACHE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(3600).default(5)),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export function parseConfig(env: Record<string, unknown>): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+}

@@ -1,0 +1,49 @@
+// One error type for everything the service refuses; the HTTP edge maps `code` to a
+// status and the one error envelope (src/http/errors.ts).
+export type ErrorCode =
+  | "validation_failed"
+  | "malformed_json"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "payload_too_large"
+  | "unavailable"
+  | "internal";
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 413 | 500 | 503> = {
+  validation_failed: 400,
+  malformed_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: Issue[],
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+/** zod's issues, with their paths as dotted strings ("scans.3.ticket_id"). */
+export function toIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Issue[] {
+  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+export function validationError(issues: Issue[]): AppError {
+  const first = issues[0];
+  const where = first?.path ? `${first.path}: ` : "";
+  return new AppError("validation_failed", `invalid input: ${where}${first?.message ?? "rejected"}`, issues);
+}

@@ -1,0 +1,66 @@
+// Per-request plumbing: a logger bound to the request id, the access log and metrics,
+// auth by role, and body limits that answer with the error envelope.
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { allows, type Role } from "../auth/roles.js";
+import { bearerToken, principalFor } from "../auth/tokens.js";
+import { AppError } from "../errors.js";
+import type { AppDeps, AppEnv } from "./env.js";
+
+export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const log = deps.logger.child({ request_id: c.get("requestId") });
+    c.set("log", log);
+    const start = performance.now();
+    await next();
+    const ms = performance.now() - start;
+    const route = c.req.routePath || c.req.path;
+    deps.metrics.httpRequest(c.req.method, route, c.res.status, ms / 1000);
+    log.info("request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Math.round(ms * 100) / 100,
+    });
+  };
+}
+
+export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (deps.auth.open) {
+      c.set("principal", { role: "admin" });
+      return next();
+    }
+    const token = bearerToken(c.req.header("Authorization"));
+    if (!token) throw new AppError("unauthorized", "missing bearer token (Authorization: Bearer <token>)");
+    const principal = await principalFor(token, deps.auth);
+    if (!principal) throw new AppError("unauthorized", "invalid token");
+    if (!allows(principal, roles)) {
+      throw new AppError(
+        "forbidden",
+        `this token's role (${principal.role}) may not ${c.req.method} ${c.req.path}`,
+      );
+    }
+    c.set("principal", principal);
+    return next();
+  };
+}
+
+export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError("payload_too_large", `request body exceeds ${maxSize} bytes`);
+    },
+  });
+}
+
+/** The request body as JSON; anything else is a 400, never a 500. */
+export async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("malformed_json", "request body is not valid JSON");
+  }
+}

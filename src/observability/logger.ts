@@ -1,0 +1,39 @@
+// Structured logs: one JSON object per line (time, level, msg, and the operation's
+// fields). Runs anywhere console does (Node and Workers).
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+export function createLogger(
+  level: LogLevel = "info",
+  base: LogFields = {},
+  write: (line: string) => void = (line) => console.log(line),
+): Logger {
+  const emit = (at: LogLevel, msg: string, fields?: LogFields) => {
+    if (RANK[at] < RANK[level]) return;
+    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...base, ...fields }));
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+    child: (fields) => createLogger(level, { ...base, ...fields }, write),
+  };
+}
+
+export const silentLogger: Logger = createLogger("error", {}, () => {});
+
+/** Error details fit for a log line (never a request's credentials). */
+export function errorFields(err: unknown): LogFields {
+  return err instanceof Error ? { error: err.message, error_name: err.name } : { error: String(err) };
+}

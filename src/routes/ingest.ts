@@ -1,0 +1,32 @@
+// POST /scans, /transfers, /invalid-attempts: one record each. 201 when stored; the same
+// uuid again answers 200 with `duplicate: true` and counts nothing.
+import { type Context, Hono } from "hono";
+import type { AppDeps, AppEnv } from "../http/env.js";
+import { jsonBody, limitBody, requireRole } from "../http/middleware.js";
+import type { InsertOutcome } from "../store/types.js";
+
+/** One record with metadata at its 8 KiB limit fits with room to spare. */
+export const RECORD_BODY_LIMIT = 64 * 1024;
+
+function answer(c: Context<AppEnv>, out: InsertOutcome) {
+  return out.duplicate
+    ? c.json({ id: out.id, uuid: out.uuid, duplicate: true }, 200)
+    : c.json({ id: out.id, uuid: out.uuid }, 201);
+}
+
+export function ingestRoutes(deps: AppDeps) {
+  const { analytics } = deps;
+  const app = new Hono<AppEnv>();
+  for (const path of ["/scans", "/transfers", "/invalid-attempts"]) {
+    app.use(path, requireRole(deps, "ingest"), limitBody(RECORD_BODY_LIMIT));
+  }
+
+  app.post("/scans", async (c) => answer(c, await analytics.logTicketScan((await jsonBody(c)) as never)));
+  app.post("/transfers", async (c) =>
+    answer(c, await analytics.logTicketTransfer((await jsonBody(c)) as never)),
+  );
+  app.post("/invalid-attempts", async (c) =>
+    answer(c, await analytics.logInvalidAttempt((await jsonBody(c)) as never)),
+  );
+  return app;
+}
