@@ -37,18 +37,33 @@ export const metadata = z.record(z.string(), z.unknown()).superRefine((value, ct
 });
 
 // ISO 8601 date-time; without an offset it is read as UTC (DESIGN.md).
-const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 export function parseTimestamp(input: string): Date | null {
   const m = ISO.exec(input);
   if (!m) return null;
-  let s = input.replace(" ", "T");
-  if (!s.includes("T")) s += "T00:00:00";
-  if (!m[1]) s += "Z";
-  // JS parses at most millisecond precision; trim longer fractions first.
-  s = s.replace(/(\.\d{3})\d+/, "$1");
-  const ms = Date.parse(s);
-  return Number.isNaN(ms) ? null : new Date(ms);
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone = "Z"] = m;
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  // Date.UTC would roll 2024-02-31 over into March; refuse what is not a real date.
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  let ms = Date.UTC(
+    year,
+    month - 1,
+    day,
+    Number(h),
+    Number(mi),
+    Number(sec),
+    Number(frac.padEnd(3, "0").slice(0, 3)),
+  );
+  if (zone.toUpperCase() !== "Z") {
+    const [, sign, oh, om = "0"] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone) ?? [];
+    if (Number(oh) > 23 || Number(om) > 59) return null;
+    ms -= (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  }
+  return new Date(ms);
 }
 
 /** Any instant, as in a query's `from`/`to`. */
@@ -115,7 +130,7 @@ export type TransferData = z.output<typeof transferInput>;
 export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
 
 /** Query of the three listings; `before_id` pages further back. */
-export const listQuery = z.strictObject({
+export const listQuery = z.object({
   event_id: idString,
   limit: z.coerce
     .number()
@@ -129,4 +144,4 @@ export const listQuery = z.strictObject({
 });
 export type ListQuery = z.output<typeof listQuery>;
 
-export const statsQuery = z.strictObject({ event_id: idString.optional() });
+export const statsQuery = z.object({ event_id: idString.optional() });

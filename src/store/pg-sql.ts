@@ -14,11 +14,13 @@ function build(spec: KindSpec): string {
   const counters = Object.keys(spec.counters).join(", ");
   return (
     `WITH input AS (SELECT * FROM json_to_recordset($1::json) AS x(${recordset})), ` +
-    `ins AS (INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM input ` +
+    // Sorted keys: concurrent batches lock uuids and stats rows in one global order, so
+    // they queue behind each other instead of deadlocking.
+    `ins AS (INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM input ORDER BY uuid ` +
     `ON CONFLICT (uuid) DO NOTHING RETURNING ${returning}), ` +
     `st AS (INSERT INTO analytics_stats (event_id, stat_date, ${counters}, updated_at) ` +
     `SELECT event_id, (${spec.time} AT TIME ZONE 'UTC')::date, ${counterExpressions(spec).join(", ")}, now() ` +
-    "FROM ins WHERE event_id IS NOT NULL GROUP BY 1, 2 " +
+    "FROM ins WHERE event_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2 " +
     `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at) ` +
     "SELECT id, uuid, false AS duplicate FROM ins " +
     // The statement's snapshot does not see the rows `ins` wrote: these are older ones.
@@ -39,5 +41,5 @@ export function batchStatement(kind: Kind, rows: readonly object[]): SQL {
 
 /** Ids of rows stored under these uuids (those a concurrent writer committed meanwhile). */
 export function idsOf(kind: Kind, uuids: string[]): SQL {
-  return sql`SELECT id, uuid FROM ${sql.identifier(KINDS[kind].table)} WHERE uuid = ANY(${uuids})`;
+  return sql`SELECT id, uuid FROM ${sql.identifier(KINDS[kind].table)} WHERE uuid IN (SELECT json_array_elements_text(${JSON.stringify(uuids)}::json))`;
 }

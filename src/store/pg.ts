@@ -36,6 +36,11 @@ async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
   return outcomes(rows, inserted, existing);
 }
 
+function isDeadlock(err: unknown): boolean {
+  const code = (e: unknown) => (e as { code?: string } | null)?.code;
+  return code(err) === "40P01" || code((err as { cause?: unknown } | null)?.cause) === "40P01";
+}
+
 function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, time: PgColumn, f: ListFilter) {
   return and(
     eq(table.event_id, f.event_id),
@@ -62,10 +67,18 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         return out;
       }
       if (kinds.length === 0) return out;
-      await db.transaction(async (tx) => {
-        for (const kind of kinds) out[kind] = await insertKind(tx, kind, batch[kind]);
-      });
-      return out;
+      // Kinds lock in a fixed order, but two batches can still take stats rows of different
+      // days in opposite orders; Postgres then aborts one, and it simply runs again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db.transaction(async (tx) => {
+            for (const kind of kinds) out[kind] = await insertKind(tx, kind, batch[kind]);
+          });
+          return out;
+        } catch (err) {
+          if (attempt >= 5 || !isDeadlock(err)) throw err;
+        }
+      }
     },
 
     async eventStats(eventId) {

@@ -1,0 +1,214 @@
+// One contract for every store driver: the same behaviour on better-sqlite3, Postgres,
+// D1 and Neon. Each driver's test file calls storeContract with its factory.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../src/store/types.js";
+import { attemptRow, batch, scanRow, transferRow } from "../support/records.js";
+import type { TestStore } from "../support/stores.js";
+
+let n = 0;
+const freshEvent = () => `event_${Date.now()}_${n++}`;
+const at = (iso: string) => new Date(iso);
+
+export function storeContract(name: string, open: () => Promise<TestStore>) {
+  describe(`store contract: ${name}`, () => {
+    let t: TestStore;
+    let store: Store;
+    beforeAll(async () => {
+      t = await open();
+      store = t.store;
+    });
+    afterAll(async () => {
+      await t?.cleanup();
+    });
+
+    const expectExact = async (eventId: string) => {
+      const { event_id, last_updated, ...counted } = await store.eventStats(eventId);
+      expect(event_id).toBe(eventId);
+      expect(counted).toEqual(await t.rawCounts(eventId));
+      return counted;
+    };
+
+    it("stores new records, answers their ids in input order and counts them", async () => {
+      const e = freshEvent();
+      const scans = [
+        scanRow({ event_id: e }),
+        scanRow({ event_id: e, is_valid: false }),
+        scanRow({ event_id: e }),
+      ];
+      const out = await store.insert(batch({ scans }));
+      expect(out.scans.map((o) => o.uuid)).toEqual(scans.map((s) => s.uuid));
+      expect(out.scans.every((o) => !o.duplicate && o.id > 0)).toBe(true);
+      expect(new Set(out.scans.map((o) => o.id)).size).toBe(3);
+      const stats = await expectExact(e);
+      expect(stats).toMatchObject({ scan_count: 3, valid_scan_count: 2, invalid_scan_count: 1 });
+    });
+
+    it("treats a uuid stored before as a duplicate: same id, nothing counted twice", async () => {
+      const e = freshEvent();
+      const scan = scanRow({ event_id: e });
+      const [first] = (await store.insert(batch({ scans: [scan] }))).scans;
+      const [again] = (await store.insert(batch({ scans: [{ ...scan, is_valid: false }] }))).scans;
+      expect(again).toEqual({ id: first?.id, uuid: scan.uuid, duplicate: true });
+      expect(await expectExact(e)).toMatchObject({
+        scan_count: 1,
+        valid_scan_count: 1,
+        invalid_scan_count: 0,
+      });
+    });
+
+    it("treats a uuid repeated inside one batch as a duplicate of its first occurrence", async () => {
+      const e = freshEvent();
+      const scan = scanRow({ event_id: e });
+      const out = await store.insert(batch({ scans: [scan, scanRow({ event_id: e }), { ...scan }] }));
+      expect(out.scans[0]?.duplicate).toBe(false);
+      expect(out.scans[2]).toEqual({ id: out.scans[0]?.id, uuid: scan.uuid, duplicate: true });
+      expect((await expectExact(e)).scan_count).toBe(2);
+    });
+
+    it("counts transfers by success and invalid attempts, in one atomic batch", async () => {
+      const e = freshEvent();
+      const out = await store.insert(
+        batch({
+          scans: [scanRow({ event_id: e })],
+          transfers: [transferRow({ event_id: e }), transferRow({ event_id: e, is_successful: false })],
+          invalidAttempts: [attemptRow({ event_id: e }), attemptRow({ event_id: null, ticket_id: null })],
+        }),
+      );
+      expect(out.transfers).toHaveLength(2);
+      expect(out.invalidAttempts).toHaveLength(2);
+      expect(await expectExact(e)).toEqual({
+        scan_count: 1,
+        transfer_count: 2,
+        invalid_attempt_count: 1,
+        valid_scan_count: 1,
+        invalid_scan_count: 0,
+        successful_transfer_count: 1,
+        failed_transfer_count: 1,
+      });
+    });
+
+    it("stores nothing and counts nothing when any part of a batch fails", async () => {
+      const e = freshEvent();
+      const bad = transferRow({ event_id: e, from_user_id: null as never });
+      await expect(
+        store.insert(
+          batch({ scans: [scanRow({ event_id: e })], transfers: [transferRow({ event_id: e }), bad] }),
+        ),
+      ).rejects.toThrow();
+      expect(await expectExact(e)).toMatchObject({ scan_count: 0, transfer_count: 0 });
+      expect((await store.eventStats(e)).last_updated).toBeNull();
+    });
+
+    it("answers an event without records with zero counts and last_updated null", async () => {
+      expect(await store.eventStats("no-such-event")).toEqual({
+        event_id: "no-such-event",
+        scan_count: 0,
+        transfer_count: 0,
+        invalid_attempt_count: 0,
+        valid_scan_count: 0,
+        invalid_scan_count: 0,
+        successful_transfer_count: 0,
+        failed_transfer_count: 0,
+        last_updated: null,
+      });
+    });
+
+    it("sums an event's stats over the days its records happened on", async () => {
+      const e = freshEvent();
+      const before = Date.now();
+      await store.insert(
+        batch({
+          scans: [
+            scanRow({ event_id: e, scan_timestamp: at("2024-01-15T23:59:59.999Z") }),
+            scanRow({ event_id: e, scan_timestamp: at("2024-01-16T00:00:00.000Z") }),
+            scanRow({ event_id: e, scan_timestamp: at("2024-03-01T12:00:00Z"), is_valid: false }),
+          ],
+        }),
+      );
+      const stats = await store.eventStats(e);
+      expect(stats).toMatchObject({ scan_count: 3, valid_scan_count: 2, invalid_scan_count: 1 });
+      expect(stats.last_updated).toBeInstanceOf(Date);
+      expect(stats.last_updated?.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      const all = await store.allStats();
+      expect(all.find((s) => s.event_id === e)).toEqual(stats);
+    });
+
+    it("lists an event's records newest first by their own time, ties by id, with limit and cursor", async () => {
+      const e = freshEvent();
+      const times = [
+        "2024-01-15T10:00:00Z",
+        "2024-01-15T12:00:00Z",
+        "2024-01-15T11:00:00Z",
+        "2024-01-15T12:00:00Z",
+      ];
+      const scans = times.map((iso, i) =>
+        scanRow({ event_id: e, ticket_id: `t${i}`, scan_timestamp: at(iso) }),
+      );
+      await store.insert(batch({ scans }));
+      await store.insert(batch({ scans: [scanRow({ event_id: freshEvent() })] }));
+      const all = await store.listScans({ event_id: e, limit: 50 });
+      expect(all.map((s) => s.ticket_id)).toEqual(["t3", "t1", "t2", "t0"]);
+      const page1 = await store.listScans({ event_id: e, limit: 2 });
+      expect(page1.map((s) => s.ticket_id)).toEqual(["t3", "t1"]);
+      const page2 = await store.listScans({ event_id: e, limit: 2, before_id: page1[1]?.id });
+      expect(page2.map((s) => s.ticket_id)).toEqual(["t2", "t0"]);
+      const window = await store.listScans({
+        event_id: e,
+        limit: 50,
+        from: at("2024-01-15T11:00:00Z"),
+        to: at("2024-01-15T12:00:00Z"),
+      });
+      expect(window.map((s) => s.ticket_id)).toEqual(["t2"]);
+    });
+
+    it("returns stored records whole: every field, metadata, nulls and millisecond times", async () => {
+      const e = freshEvent();
+      const scan = scanRow({ event_id: e, scan_timestamp: at("2024-01-15T10:30:45.123Z") });
+      const bare = scanRow({
+        event_id: e,
+        scanner_id: null,
+        location: null,
+        device_info: null,
+        additional_metadata: null,
+      });
+      bare.scan_timestamp = at("2024-01-15T09:00:00Z");
+      const transfer = transferRow({ event_id: e, additional_metadata: { nested: { a: [1, "x", null] } } });
+      const attempt = attemptRow({ event_id: e });
+      await store.insert(batch({ scans: [scan, bare], transfers: [transfer], invalidAttempts: [attempt] }));
+      const [gotScan, gotBare] = await store.listScans({ event_id: e, limit: 10 });
+      expect(gotScan).toMatchObject(scan);
+      expect(gotScan?.received_at).toBeInstanceOf(Date);
+      expect(gotBare).toMatchObject(bare);
+      expect((await store.listTransfers({ event_id: e, limit: 10 }))[0]).toMatchObject(transfer);
+      expect((await store.listInvalidAttempts({ event_id: e, limit: 10 }))[0]).toMatchObject(attempt);
+    });
+
+    it("keeps stats exact under 32 concurrent writers on one event with overlapping uuids", async () => {
+      const e = freshEvent();
+      const shared = Array.from({ length: 20 }, (_, i) => scanRow({ event_id: e, is_valid: i % 3 !== 0 }));
+      const writers = Array.from({ length: 32 }, async (_, w) => {
+        for (let round = 0; round < 5; round++) {
+          const own = Array.from({ length: 4 }, (_, i) =>
+            scanRow({ event_id: e, is_valid: (w + i) % 4 !== 0 }),
+          );
+          await store.insert(
+            batch({
+              scans: [...own, ...shared.slice(round * 4, round * 4 + 4)],
+              transfers: [transferRow({ event_id: e, is_successful: w % 2 === 0 })],
+              invalidAttempts: round === 0 ? [attemptRow({ event_id: e })] : [],
+            }),
+          );
+        }
+      });
+      await Promise.all(writers);
+      const stats = await expectExact(e);
+      expect(stats.scan_count).toBe(32 * 5 * 4 + 20);
+      expect(stats.transfer_count).toBe(32 * 5);
+      expect(stats.invalid_attempt_count).toBe(32);
+    });
+
+    it("answers ping", async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

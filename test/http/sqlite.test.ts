@@ -1,0 +1,3 @@
+import { httpSuite } from "./http-suite.js";
+
+httpSuite("sqlite");
