@@ -1,0 +1,10 @@
+// The library: the service functions, the stores, the app and the wire schemas.
+export { type Analytics, createAnalytics } from "./analytics.js";
+export { createApp } from "./app.js";
+export { type Config, parseConfig } from "./config.js";
+export { AppError, type Issue } from "./errors.js";
+export * from "./records.js";
+export { betterSqliteStore } from "./store/better-sqlite.js";
+export { withGroupCommit } from "./store/group-commit.js";
+export { nodePgStore } from "./store/node-pg.js";
+export type * from "./store/types.js";
