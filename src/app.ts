@@ -8,6 +8,7 @@ import { requestContext } from "./http/middleware.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { statsRoutes } from "./routes/stats.js";
+import { syncRoutes } from "./routes/sync.js";
 
 export type { AppDeps } from "./http/env.js";
 
@@ -18,6 +19,7 @@ export function createApp(deps: AppDeps) {
   app.onError(onError);
   app.notFound(notFound);
   app.route("/", healthRoutes(deps));
+  app.route("/", syncRoutes(deps));
   app.route("/", statsRoutes(deps));
   app.route("/", ingestRoutes(deps));
   return app;

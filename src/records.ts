@@ -145,3 +145,47 @@ export const listQuery = z.object({
 export type ListQuery = z.output<typeof listQuery>;
 
 export const statsQuery = z.object({ event_id: idString.optional() });
+
+/** POST /sync: the batch upload of gate scanners. */
+export const SYNC_LIMITS = { items: 1000, bodyBytes: 1024 * 1024 } as const;
+
+/** Items of a sync batch always carry their uuid: it is what makes a retry harmless. */
+export const syncScan = scanInput.extend({ uuid });
+export const syncInvalidAttempt = invalidAttemptInput.extend({ uuid });
+
+export const deviceBacklog = z.strictObject({
+  pending: z.number().int().min(0),
+  oldest_pending_at: instant.nullable().optional(),
+  app_version: idString.optional(),
+});
+
+/**
+ * The envelope of a sync batch. Items are checked one by one afterwards (syncScan,
+ * syncInvalidAttempt), so one bad record is rejected alone and never blocks the queue.
+ */
+export const syncRequest = z.strictObject({
+  scanner_id: idString,
+  // The device's clock when it sent the batch: with the receive time it gives the
+  // device's clock offset. Not bounded: a wrong clock is what it is meant to reveal.
+  sent_at: instant,
+  scans: z.array(z.unknown()).default([]),
+  invalid_attempts: z.array(z.unknown()).default([]),
+  device: deviceBacklog.optional(),
+});
+
+export type SyncScanInput = z.input<typeof syncScan>;
+export type SyncInvalidAttemptInput = z.input<typeof syncInvalidAttempt>;
+export type SyncRequestInput = z.input<typeof syncRequest>;
+
+export interface SyncRejection {
+  kind: "scan" | "invalid_attempt";
+  index: number;
+  uuid: string | null;
+  issues: { path: string; message: string }[];
+}
+
+export interface SyncResponse {
+  accepted: number;
+  duplicates: number;
+  rejected: SyncRejection[];
+}

@@ -2,11 +2,14 @@
 // content nor the length of a configured token leaks through timing).
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { Principal, Role } from "./roles.js";
+import { verifyScannerToken } from "./scanner-token.js";
 
 export interface AuthSettings {
   tokens: { role: Role; token: string }[];
   /** No auth at all: only for a loopback-bound Node server or local `wrangler dev`. */
   open: boolean;
+  /** SCANNER_SIGNING_KEY: verifies scanner tokens (./scanner-token.ts). */
+  scannerKey?: string | undefined;
 }
 
 export function bearerToken(header: string | undefined): string | null {
@@ -19,6 +22,9 @@ export async function principalFor(token: string, settings: AuthSettings): Promi
   // Check every configured token, so the time taken does not say which one matched.
   for (const entry of settings.tokens) {
     if ((await timingSafeEqual(entry.token, token)) && !found) found = { role: entry.role };
+  }
+  if (!found && settings.scannerKey && token.split(".").length === 3) {
+    found = await verifyScannerToken(token, settings.scannerKey);
   }
   return found;
 }

@@ -4,6 +4,7 @@
 // the store contract suite runs against both.
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   date,
@@ -11,6 +12,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -111,5 +113,36 @@ export const analyticsStats = pgTable(
   (t) => [
     uniqueIndex("analytics_stats_event_date_uq").on(t.event_id, t.stat_date),
     index("analytics_stats_stat_date_idx").on(t.stat_date),
+  ],
+);
+
+/** Device health: one row per gate scanner, updated by every POST /sync. */
+export const scannerDevices = pgTable("scanner_devices", {
+  scanner_id: text("scanner_id").primaryKey(),
+  last_sync_at: ts("last_sync_at").notNull(),
+  last_sent_at: ts("last_sent_at").notNull(),
+  clock_offset_ms: bigint("clock_offset_ms", { mode: "number" }).notNull(),
+  last_items: integer("last_items").notNull(),
+  last_accepted: integer("last_accepted").notNull(),
+  last_duplicates: integer("last_duplicates").notNull(),
+  last_rejected: integer("last_rejected").notNull(),
+  total_accepted: bigint("total_accepted", { mode: "number" }).notNull(),
+  pending: integer("pending"),
+  oldest_pending_at: ts("oldest_pending_at"),
+  app_version: text("app_version"),
+});
+
+/** Which events a scanner has uploaded records for, so health can be listed per event. */
+export const scannerEvents = pgTable(
+  "scanner_events",
+  {
+    scanner_id: text("scanner_id").notNull(),
+    event_id: text("event_id").notNull(),
+    last_sync_at: ts("last_sync_at").notNull(),
+    records: bigint("records", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scanner_id, t.event_id] }),
+    index("scanner_events_event_idx").on(t.event_id),
   ],
 );

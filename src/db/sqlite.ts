@@ -3,7 +3,7 @@
 // Timestamps are integer milliseconds since the epoch (sortable, compact, exact for JS
 // dates); `stat_date` is the UTC day as 'YYYY-MM-DD'.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
 const bool = (name: string) => integer(name, { mode: "boolean" });
@@ -104,5 +104,36 @@ export const analyticsStats = sqliteTable(
   (t) => [
     uniqueIndex("analytics_stats_event_date_uq").on(t.event_id, t.stat_date),
     index("analytics_stats_stat_date_idx").on(t.stat_date),
+  ],
+);
+
+/** Device health: one row per gate scanner, updated by every POST /sync. */
+export const scannerDevices = sqliteTable("scanner_devices", {
+  scanner_id: text("scanner_id").primaryKey(),
+  last_sync_at: ts("last_sync_at").notNull(),
+  last_sent_at: ts("last_sent_at").notNull(),
+  clock_offset_ms: integer("clock_offset_ms").notNull(),
+  last_items: integer("last_items").notNull(),
+  last_accepted: integer("last_accepted").notNull(),
+  last_duplicates: integer("last_duplicates").notNull(),
+  last_rejected: integer("last_rejected").notNull(),
+  total_accepted: integer("total_accepted").notNull(),
+  pending: integer("pending"),
+  oldest_pending_at: ts("oldest_pending_at"),
+  app_version: text("app_version"),
+});
+
+/** Which events a scanner has uploaded records for, so health can be listed per event. */
+export const scannerEvents = sqliteTable(
+  "scanner_events",
+  {
+    scanner_id: text("scanner_id").notNull(),
+    event_id: text("event_id").notNull(),
+    last_sync_at: ts("last_sync_at").notNull(),
+    records: integer("records").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scanner_id, t.event_id] }),
+    index("scanner_events_event_idx").on(t.event_id),
   ],
 );

@@ -25,6 +25,8 @@ export function errorResponse(c: Context<AppEnv>, err: AppError) {
   if (err.issues) body.issues = err.issues;
   const res = c.json(body, STATUS[err.code] as ContentfulStatusCode);
   if (err.code === "unauthorized") res.headers.set("WWW-Authenticate", 'Bearer realm="veritix-analytics"');
+  // The rest of an oversize body was never read: the connection cannot carry another request.
+  if (err.code === "payload_too_large") res.headers.set("Connection", "close");
   return res;
 }
 

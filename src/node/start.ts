@@ -32,7 +32,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const store = serviceStore(base, metrics);
   const app = createApp({
     analytics: createAnalytics(store),
-    auth: { tokens: config.API_TOKENS, open },
+    auth: { tokens: config.API_TOKENS, open, scannerKey: config.SCANNER_SIGNING_KEY },
     logger,
     metrics,
   });

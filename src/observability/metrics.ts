@@ -52,6 +52,8 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     listScans: timed("list_scans", store.listScans),
     listTransfers: timed("list_transfers", store.listTransfers),
     listInvalidAttempts: timed("list_invalid_attempts", store.listInvalidAttempts),
+    recordDeviceSync: timed("record_device_sync", store.recordDeviceSync),
+    deviceHealth: timed("device_health", store.deviceHealth),
     ping: timed("ping", store.ping),
     close: store.close,
   };

@@ -1,6 +1,6 @@
 // The Postgres store, shared by node-postgres (Node) and Neon serverless (Workers): both
 // reach it as a Drizzle pg database.
-import { and, desc, eq, gte, lt, max, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "drizzle-orm";
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
@@ -123,6 +123,60 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         .where(listWhere(t, t.attempt_timestamp, f))
         .orderBy(desc(t.attempt_timestamp), desc(t.id))
         .limit(f.limit);
+    },
+
+    async recordDeviceSync(sync) {
+      const d = schema.scannerDevices;
+      const row = {
+        scanner_id: sync.scanner_id,
+        last_sync_at: sync.received_at,
+        last_sent_at: sync.sent_at,
+        clock_offset_ms: sync.received_at.getTime() - sync.sent_at.getTime(),
+        last_items: sync.items,
+        last_accepted: sync.accepted,
+        last_duplicates: sync.duplicates,
+        last_rejected: sync.rejected,
+        total_accepted: sync.accepted,
+        pending: sync.pending,
+        oldest_pending_at: sync.oldest_pending_at,
+        app_version: sync.app_version,
+      };
+      const { scanner_id, total_accepted, ...latest } = row;
+      await db
+        .insert(d)
+        .values(row)
+        .onConflictDoUpdate({
+          target: d.scanner_id,
+          set: { ...latest, total_accepted: sql`${d.total_accepted} + ${sync.accepted}` },
+        });
+      if (sync.events.length === 0) return;
+      const e = schema.scannerEvents;
+      await db
+        .insert(e)
+        .values(
+          sync.events.map((ev) => ({
+            scanner_id,
+            event_id: ev.event_id,
+            last_sync_at: sync.received_at,
+            records: ev.records,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [e.scanner_id, e.event_id],
+          set: { last_sync_at: sync.received_at, records: sql`${e.records} + excluded.records` },
+        });
+    },
+
+    async deviceHealth(eventId) {
+      const d = schema.scannerDevices;
+      const e = schema.scannerEvents;
+      if (eventId === undefined) return db.select().from(d).orderBy(desc(d.last_sync_at), d.scanner_id);
+      return db
+        .select({ ...getTableColumns(d) })
+        .from(d)
+        .innerJoin(e, eq(e.scanner_id, d.scanner_id))
+        .where(eq(e.event_id, eventId))
+        .orderBy(desc(d.last_sync_at), d.scanner_id);
     },
 
     async ping() {

@@ -53,6 +53,24 @@ export interface ListFilter {
   to?: Date | undefined;
 }
 
+/** What one POST /sync told about its scanner, as device health keeps it. */
+export interface DeviceSync {
+  scanner_id: string;
+  received_at: Date;
+  sent_at: Date;
+  items: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  pending: number | null;
+  oldest_pending_at: Date | null;
+  app_version: string | null;
+  /** The events the batch's records belong to, with how many of them were new. */
+  events: { event_id: string; records: number }[];
+}
+
+export type DeviceHealth = typeof pg.scannerDevices.$inferSelect;
+
 export interface Store {
   readonly dialect: Dialect;
   /**
@@ -66,6 +84,9 @@ export interface Store {
   listScans(filter: ListFilter): Promise<StoredScan[]>;
   listTransfers(filter: ListFilter): Promise<StoredTransfer[]>;
   listInvalidAttempts(filter: ListFilter): Promise<StoredInvalidAttempt[]>;
+  recordDeviceSync(sync: DeviceSync): Promise<void>;
+  /** Every scanner, or those that uploaded records of one event; most recently synced first. */
+  deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

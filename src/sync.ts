@@ -1,0 +1,94 @@
+// POST /sync as a service: a gate scanner's batch, checked item by item. Valid items are
+// stored atomically with their stats; each invalid one comes back with its issues, so
+// one bad record never blocks a device's queue. Replaying a batch is harmless.
+import { parseOrThrow, toInvalidAttemptRow, toScanRow } from "./analytics.js";
+import type { Principal } from "./auth/roles.js";
+import { AppError, toIssues } from "./errors.js";
+import {
+  SYNC_LIMITS,
+  type SyncRejection,
+  type SyncResponse,
+  syncInvalidAttempt,
+  syncRequest,
+  syncScan,
+} from "./records.js";
+import type { InsertOutcome, InvalidAttemptRow, ScanRow, Store } from "./store/types.js";
+
+const uuidOf = (item: unknown): string | null => {
+  const uuid = (item as { uuid?: unknown } | null)?.uuid;
+  return typeof uuid === "string" ? uuid : null;
+};
+
+export async function syncBatch(
+  store: Store,
+  principal: Principal,
+  body: unknown,
+  now = new Date(),
+): Promise<SyncResponse> {
+  const req = parseOrThrow(syncRequest, body);
+  const items = req.scans.length + req.invalid_attempts.length;
+  if (items > SYNC_LIMITS.items) {
+    throw new AppError(
+      "payload_too_large",
+      `a sync carries at most ${SYNC_LIMITS.items} items (scans and invalid_attempts together); this one has ${items}`,
+    );
+  }
+  if (principal.role === "scanner" && principal.scannerId !== req.scanner_id) {
+    throw new AppError(
+      "forbidden",
+      `this token belongs to scanner ${principal.scannerId}, not ${req.scanner_id}`,
+    );
+  }
+
+  const rejected: SyncRejection[] = [];
+  const scans: ScanRow[] = [];
+  req.scans.forEach((item, index) => {
+    const parsed = syncScan.safeParse(item);
+    if (!parsed.success) {
+      rejected.push({ kind: "scan", index, uuid: uuidOf(item), issues: toIssues(parsed.error.issues) });
+    } else if (parsed.data.scanner_id !== undefined && parsed.data.scanner_id !== req.scanner_id) {
+      const issues = [{ path: "scanner_id", message: `must be the batch's scanner_id (${req.scanner_id})` }];
+      rejected.push({ kind: "scan", index, uuid: parsed.data.uuid, issues });
+    } else {
+      scans.push(toScanRow({ ...parsed.data, scanner_id: req.scanner_id }, now));
+    }
+  });
+  const invalidAttempts: InvalidAttemptRow[] = [];
+  req.invalid_attempts.forEach((item, index) => {
+    const parsed = syncInvalidAttempt.safeParse(item);
+    if (parsed.success) invalidAttempts.push(toInvalidAttemptRow(parsed.data, now));
+    else
+      rejected.push({
+        kind: "invalid_attempt",
+        index,
+        uuid: uuidOf(item),
+        issues: toIssues(parsed.error.issues),
+      });
+  });
+
+  const out = await store.insert({ scans, transfers: [], invalidAttempts });
+  const outcomes: InsertOutcome[] = [...out.scans, ...out.invalidAttempts];
+  const accepted = outcomes.filter((o) => !o.duplicate).length;
+
+  const perEvent = new Map<string, number>();
+  const count = (eventId: string | null, o: InsertOutcome | undefined) => {
+    if (eventId !== null) perEvent.set(eventId, (perEvent.get(eventId) ?? 0) + (o && !o.duplicate ? 1 : 0));
+  };
+  scans.forEach((s, i) => count(s.event_id, out.scans[i]));
+  invalidAttempts.forEach((a, i) => count(a.event_id, out.invalidAttempts[i]));
+
+  await store.recordDeviceSync({
+    scanner_id: req.scanner_id,
+    received_at: now,
+    sent_at: req.sent_at,
+    items,
+    accepted,
+    duplicates: outcomes.length - accepted,
+    rejected: rejected.length,
+    pending: req.device?.pending ?? null,
+    oldest_pending_at: req.device?.oldest_pending_at ?? null,
+    app_version: req.device?.app_version ?? null,
+    events: [...perEvent].map(([event_id, records]) => ({ event_id, records })),
+  });
+  return { accepted, duplicates: outcomes.length - accepted, rejected };
+}
