@@ -30,8 +30,34 @@ export function errorResponse(c: Context<AppEnv>, err: AppError) {
   return res;
 }
 
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "SQLITE_BUSY",
+  "3D000",
+  "53300",
+]);
+
+/** A database that is down, restarting or overloaded: the client should retry later. */
+function isTransient(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (TRANSIENT_CODES.has(code) || /^(08|57P)/.test(code))) return true;
+    if (e instanceof Error && /Connection terminated|connect ECONNREFUSED/.test(e.message)) return true;
+  }
+  return false;
+}
+
 export function onError(err: Error, c: Context<AppEnv>) {
   if (err instanceof AppError) return errorResponse(c, err);
+  if (isTransient(err)) {
+    c.get("log")?.warn("database unavailable", errorFields(err));
+    const res = errorResponse(c, new AppError("unavailable", "the database is unavailable; retry shortly"));
+    res.headers.set("Retry-After", "2");
+    return res;
+  }
   if (err instanceof HTTPException && err.status < 500) {
     const code = BY_STATUS[err.status] ?? "malformed_json";
     return errorResponse(c, new AppError(code, err.message || code));

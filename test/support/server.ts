@@ -14,6 +14,8 @@ import { countsQuery, numbers } from "./stores.js";
 export type DbKind = "sqlite" | "postgres";
 
 export interface TestServer extends RunningServer {
+  /** The Postgres database's URL (postgres only). */
+  databaseUrl?: string;
   rawCounts(eventId: string): Promise<RawCounts>;
   /** fetch relative to the server, JSON in and out. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -40,8 +42,9 @@ export async function startTestServer(db: DbKind, env: Record<string, string> = 
     const database = await createTestDatabase();
     dbEnv.DATABASE_URL = database.url;
     const client = new pg.Client({ connectionString: database.url });
+    client.on("error", () => {}); // the outage test drops the database under it
     cleanup = async () => {
-      await client.end();
+      await client.end().catch(() => {});
       await database.drop();
     };
     rawCounts = async (e) => numbers((await client.query(countsQuery("$1"), [e])).rows[0]);
@@ -51,6 +54,7 @@ export async function startTestServer(db: DbKind, env: Record<string, string> = 
   const server = await startServer(config, silentLogger);
   return {
     ...server,
+    databaseUrl: dbEnv.DATABASE_URL,
     rawCounts,
     call(method, path, body, headers = {}) {
       return fetch(`${server.url}${path}`, {
