@@ -35,5 +35,11 @@ export const silentLogger: Logger = createLogger("error", {}, () => {});
 
 /** Error details fit for a log line (never a request's credentials). */
 export function errorFields(err: unknown): LogFields {
-  return err instanceof Error ? { error: err.message, error_name: err.name } : { error: String(err) };
+  if (!(err instanceof Error)) return { error: String(err) };
+  // Drivers wrapped by Drizzle keep the real reason (e.g. ECONNREFUSED) in `cause`.
+  const causes: string[] = [];
+  for (let c = err.cause, depth = 0; c && depth < 3; c = (c as { cause?: unknown }).cause, depth++) {
+    causes.push(c instanceof Error ? c.message || c.name : String(c));
+  }
+  return { error: err.message, error_name: err.name, ...(causes.length ? { cause: causes.join("; ") } : {}) };
 }

@@ -1,5 +1,5 @@
 // better-sqlite3 (Node): the embedded SQLite file of `npm start` and of the tests.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -15,8 +15,18 @@ export interface BetterSqliteOptions {
   migrate?: boolean;
 }
 
+/**
+ * Creates the missing directories one level at a time: Node's recursive mkdir spins
+ * forever under some paths (e.g. below /proc) instead of failing.
+ */
+function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) mkdirSync(d);
+}
+
 export function openBetterSqlite(path: string): Database.Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") ensureDir(dirname(path));
   const sqlite = new Database(path);
   // WAL lets readers run beside the writer; FULL makes every commit survive power loss,
   // which is what a 201 promises.

@@ -19,6 +19,11 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema });
-  if (opts.migrate !== false) await migrate(db, { migrationsFolder: migrationsFolder("pg") });
+  if (opts.migrate !== false) {
+    await migrate(db, { migrationsFolder: migrationsFolder("pg") }).catch(async (err) => {
+      await pool.end(); // an open pool would keep the process alive after the failure
+      throw err;
+    });
+  }
   return pgStore(db as unknown as PgDb, () => pool.end());
 }

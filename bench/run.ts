@@ -1,0 +1,94 @@
+// `npm run bench`: every benchmark in one run, each as a ratio against a reference measured
+// in the same run on the same machine. Prints the results table and writes bench/RESULTS.md.
+// Knobs (env): BENCH_SECONDS (seconds per load measurement, 3), BENCH_ROUNDS (alternating
+// reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
+// BENCH_SAMPLES (sequential requests per event, 2000), BENCH_SKIP_POSTGRES=1.
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { ingestThroughput } from "./ingest-throughput.js";
+import { statsLatency } from "./stats-latency.js";
+import type { Backend } from "./support/backends.js";
+import { startBareServer } from "./support/child-server.js";
+import { ADMIN_URL, postgresAvailable } from "./support/postgres.js";
+import { note } from "./support/progress.js";
+import { markdownTable, type ResultRow } from "./support/results.js";
+
+const KNOBS = ["BENCH_SECONDS", "BENCH_ROUNDS", "BENCH_RECORDS", "BENCH_SAMPLES", "BENCH_SKIP_POSTGRES"];
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name] || fallback);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive integer`);
+  return v;
+};
+
+const seconds = num("BENCH_SECONDS", 3);
+const rounds = num("BENCH_ROUNDS", 3);
+const bigRecords = num("BENCH_RECORDS", 1_000_000);
+const samples = num("BENCH_SAMPLES", 2000);
+const allSamples = 500;
+const started = performance.now();
+const loadBefore = loadavg()[0] ?? 0;
+
+const backends: Backend[] = ["sqlite"];
+const notes: string[] = [];
+if (process.env.BENCH_SKIP_POSTGRES === "1") notes.push("Postgres skipped (BENCH_SKIP_POSTGRES=1).");
+else if (await postgresAvailable()) backends.push("postgres");
+else notes.push(`Postgres skipped: no server answers at ${new URL(ADMIN_URL).host}.`);
+for (const n of notes) note(n);
+
+const rows: ResultRow[] = [];
+const bare = await startBareServer();
+try {
+  for (const backend of backends) {
+    rows.push(
+      ...(await ingestThroughput(backend, bare, { connections: 32, seconds, rounds, warmupSeconds: 2 })),
+    );
+  }
+  for (const backend of backends) {
+    rows.push(...(await statsLatency(backend, bare, { bigRecords, samples, warmup: 200, allSamples })));
+  }
+} finally {
+  await bare.stop();
+}
+
+const elapsed = (performance.now() - started) / 1000;
+const command = `${KNOBS.filter((k) => process.env[k])
+  .map((k) => `${k}=${process.env[k]} `)
+  .join("")}npm run bench`;
+const cpu = cpus();
+const machine =
+  `${cpu.length} CPUs (${cpu[0]?.model.trim() ?? "unknown"}), Node ${process.version}, ` +
+  `${process.platform}/${process.arch}; 1-min load average ${loadBefore.toFixed(2)} at the start`;
+const table = markdownTable(rows);
+
+console.log(`\n${table}\n`);
+console.log(`${machine}. ${elapsed.toFixed(0)} s in all.`);
+
+const md = `# Benchmark results
+
+Produced by \`${command}\` on ${new Date().toISOString()}.
+Machine: ${machine}. The bench took ${elapsed.toFixed(0)} s.
+
+Every figure is a ratio against a reference measured in the same run on the same machine,
+since absolute times on a shared machine drift. Servers run in child processes
+(\`node --import tsx\`); the load generator (autocannon) and the latency client run in the
+bench process.
+
+${table}
+
+- **POST /scans**: 32 connections; after a 2 s warm-up of each server, ${rounds} rounds of
+  ${seconds} s on the bare route and ${seconds} s on the real one, back to back in alternating
+  order. Shown: median requests/s (2xx answers) of each and the median of the rounds'
+  ratios. The reference is a bare Hono route on @hono/node-server that parses the same JSON
+  body and answers 201. SQLite is a temp file, Postgres a fresh database; no API tokens,
+  LOG_LEVEL=warn. All requests go to one event, so they all update one analytics_stats row.
+- **GET /stats?event_id**: ${samples} sequential requests per event after 200 warm-up ones,
+  alternating between an event with ${bigRecords.toLocaleString("en-US")} raw scans and one with 1,000 (both
+  over 30 days, in the same database), seeded directly in SQL with their analytics_stats
+  rows computed from the raw rows.
+- **GET /stats (all)**: ${allSamples} sequential requests over 1,000 events (the two above and 998
+  with 100 scans over 3 days each), alternating with a bare Hono GET route (the reference).
+${notes.map((n) => `- ${n}\n`).join("")}`;
+writeFileSync(fileURLToPath(new URL("./RESULTS.md", import.meta.url)), md);
+note("wrote bench/RESULTS.md");

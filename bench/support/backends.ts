@@ -1,0 +1,59 @@
+// The two databases the Node server runs on, each provisioned fresh for one benchmark:
+// a temporary SQLite file, or a new Postgres database dropped afterwards.
+import type { ChildServer } from "./child-server.js";
+import { startAppServer } from "./child-server.js";
+import { createBenchDatabase } from "./postgres.js";
+import type { SeedPlan } from "./seed-plan.js";
+import { seedPostgres } from "./seed-postgres.js";
+import { seedSqlite } from "./seed-sqlite.js";
+import { tempSqliteFile } from "./sqlite-file.js";
+
+export type Backend = "sqlite" | "postgres";
+
+export interface BackendDb {
+  backend: Backend;
+  seed(plan: SeedPlan): Promise<void>;
+  /** Starts the real server on this database (in a child process). */
+  startServer(): Promise<ChildServer>;
+  dispose(): Promise<void>;
+}
+
+export async function createBackendDb(backend: Backend, label: string): Promise<BackendDb> {
+  if (backend === "sqlite") {
+    const file = tempSqliteFile(label);
+    return {
+      backend,
+      seed: (plan) => seedSqlite(file.path, plan),
+      startServer: () => startAppServer({ sqlitePath: file.path }),
+      dispose: async () => file.remove(),
+    };
+  }
+  const db = await createBenchDatabase(label);
+  return {
+    backend,
+    seed: (plan) => seedPostgres(db.url, plan),
+    startServer: () => startAppServer({ databaseUrl: db.url }),
+    dispose: () => db.drop(),
+  };
+}
+
+/** Runs `fn` with a fresh database and a server on it; stops and removes both after. */
+export async function withServer<T>(
+  backend: Backend,
+  label: string,
+  fn: (server: ChildServer, db: BackendDb) => Promise<T>,
+  before?: (db: BackendDb) => Promise<void>,
+): Promise<T> {
+  const db = await createBackendDb(backend, label);
+  try {
+    if (before) await before(db);
+    const server = await db.startServer();
+    try {
+      return await fn(server, db);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await db.dispose();
+  }
+}

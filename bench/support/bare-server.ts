@@ -1,0 +1,16 @@
+// Child process of the bench: the reference. A bare Hono app on @hono/node-server, with
+// no middleware, validation or database, served exactly as the real server is.
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+
+const app = new Hono();
+app.post("/bare", async (c) => {
+  await c.req.json();
+  return c.json({ id: 1, uuid: "x" }, 201);
+});
+app.get("/bare", (c) => c.json({ status: "ok" }));
+
+const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+  console.log(JSON.stringify({ msg: "listening", url: `http://127.0.0.1:${info.port}` }));
+});
+process.once("SIGTERM", () => server.close(() => process.exit(0)));

@@ -1,0 +1,58 @@
+// Sequential request latency through real HTTP (keep-alive fetch). Targets are requested
+// in turn, round-robin, so drift on a shared machine hits each of them alike.
+import { performance } from "node:perf_hooks";
+
+export interface LatencyStats {
+  p50: number;
+  p99: number;
+  mean: number;
+  samples: number;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
+export function summarise(ms: number[]): LatencyStats {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+    samples: sorted.length,
+  };
+}
+
+async function timedGet(url: string): Promise<number> {
+  const start = performance.now();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  const ms = performance.now() - start;
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  return ms;
+}
+
+/** `warmup` untimed rounds, then `samples` timed rounds; one request per target per round. */
+export async function sequentialLatency<K extends string>(
+  targets: Record<K, string>,
+  opts: { warmup: number; samples: number },
+): Promise<Record<K, LatencyStats>> {
+  const keys = Object.keys(targets) as K[];
+  for (let i = 0; i < opts.warmup; i++) for (const k of keys) await timedGet(targets[k]);
+  const times = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as unknown as Record<K, number[]>;
+  for (let i = 0; i < opts.samples; i++) {
+    // Alternate the order each round, so neither target always runs right after the other.
+    const order = i % 2 === 0 ? keys : [...keys].reverse();
+    for (const k of order) times[k].push(await timedGet(targets[k]));
+  }
+  return Object.fromEntries(keys.map((k) => [k, summarise(times[k])])) as Record<K, LatencyStats>;
+}
+
+/** GETs `url` and parses its JSON (checks on the seeded data). */
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

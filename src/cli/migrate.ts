@@ -1,0 +1,22 @@
+// `npm run db:migrate`: applies the migrations to the configured database (Postgres when
+// DATABASE_URL is set, else the SQLite file SQLITE_PATH). Opening a store applies any
+// that are pending; running it again is harmless. One JSON log line, exit 0; exit 1 on error.
+import { parseConfig } from "../config.js";
+import { openStore } from "../node/store.js";
+import { createLogger } from "../observability/logger.js";
+import { type DatabaseTarget, databaseTarget, errorMessage } from "./database.js";
+
+const log = createLogger("info");
+const fail = createLogger("info", {}, (line) => console.error(line));
+
+let target: DatabaseTarget | undefined;
+try {
+  const config = parseConfig(process.env);
+  target = databaseTarget(config);
+  const store = await openStore(config);
+  await store.close();
+  log.info("migrations applied", { ...target });
+} catch (err) {
+  fail.error("migrations failed", { ...target, error: errorMessage(err) });
+  process.exit(1);
+}
