@@ -16,7 +16,7 @@ import type { InsertOutcome, InvalidAttemptRow, ScanRow, Store } from "./store/t
 
 const uuidOf = (item: unknown): string | null => {
   const uuid = (item as { uuid?: unknown } | null)?.uuid;
-  return typeof uuid === "string" ? uuid : null;
+  return typeof uuid === "string" ? uuid.toLowerCase() : null;
 };
 
 export async function syncBatch(
@@ -74,8 +74,8 @@ export async function syncBatch(
   const count = (eventId: string | null, o: InsertOutcome | undefined) => {
     if (eventId !== null) perEvent.set(eventId, (perEvent.get(eventId) ?? 0) + (o && !o.duplicate ? 1 : 0));
   };
-  scans.forEach((s, i) => count(s.event_id, out.scans[i]));
-  invalidAttempts.forEach((a, i) => count(a.event_id, out.invalidAttempts[i]));
+  for (const [i, s] of scans.entries()) count(s.event_id, out.scans[i]);
+  for (const [i, a] of invalidAttempts.entries()) count(a.event_id, out.invalidAttempts[i]);
 
   await store.recordDeviceSync({
     scanner_id: req.scanner_id,

@@ -1,0 +1,172 @@
+// The device's buffer: every scan is stored locally first, in one transaction that never
+// waits on the network, and waits in the outbox until the server has confirmed it.
+import type { InvalidAttemptItem, InvalidAttemptRecordInput, ScanItem, ScanRecordInput } from "../wire.js";
+import { idString } from "../wire.js";
+import { openDatabase, type SqliteDatabase } from "./database.js";
+import { BufferUnavailable, ImportRefused, type LineIssue, RecordRefused } from "./errors.js";
+import { type Built, type BuiltItem, buildInvalidAttempt, buildScan } from "./items.js";
+import { parseNdjson } from "./ndjson.js";
+import { Outbox } from "./outbox.js";
+import type { DeadLetter, ImportResult, LastScan, SyncStatus } from "./types.js";
+
+export interface ScanBufferOptions {
+  /** The SQLite file; its directory is created when missing. */
+  path: string;
+  /** This device's scanner id: needed to create a database, checked against an existing one. */
+  scannerId?: string | undefined;
+  /** false: refuse to create a missing file (status, dead letters). Default true. */
+  create?: boolean;
+  now?: () => Date;
+}
+
+const ITEM_TABLES = ["outbox", "uploaded", "dead_letters"] as const;
+
+export class ScanBuffer {
+  readonly scannerId: string;
+  /** What the uploader works with: pending items, settling a batch, retention. */
+  readonly outbox: Outbox;
+  private readonly now: () => Date;
+
+  private constructor(
+    readonly db: SqliteDatabase,
+    scannerId: string,
+    now: () => Date,
+  ) {
+    this.scannerId = scannerId;
+    this.now = now;
+    this.outbox = new Outbox(db, now);
+  }
+
+  static open(opts: ScanBufferOptions): ScanBuffer {
+    const now = opts.now ?? (() => new Date());
+    const db = openDatabase(opts.path, { create: opts.create ?? true });
+    try {
+      return new ScanBuffer(db, bindScanner(db, opts, now()), now);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /** Stores one scan and returns it with its uuid; a record the server would refuse is refused here. */
+  record(input: ScanRecordInput): ScanItem {
+    return this.storeOne(buildScan(input, this.scannerId, this.now())) as ScanItem;
+  }
+
+  recordInvalidAttempt(input: InvalidAttemptRecordInput): InvalidAttemptItem {
+    return this.storeOne(buildInvalidAttempt(input, this.now())) as InvalidAttemptItem;
+  }
+
+  /** Scans as NDJSON (the fields of POST /scans), all stored or none. */
+  importNdjson(text: string): ImportResult {
+    const now = this.now();
+    const { lines, issues } = parseNdjson(text);
+    const built: BuiltItem[] = [];
+    for (const { line, value } of lines) {
+      const b = buildScan(value, this.scannerId, now);
+      if (b.ok) built.push(b.built);
+      else issues.push(...b.issues.map((i): LineIssue => ({ line, ...i })));
+    }
+    if (issues.length) throw new ImportRefused(issues.sort((a, b) => a.line - b.line));
+    const inserted = this.db.transaction(() => built.filter((b) => this.insert(b, now)).length).immediate();
+    return { imported: inserted, duplicates: built.length - inserted };
+  }
+
+  /** Several records as one local transaction: all stored, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  lastScanOf(ticketId: string, eventId: string, opts: { validOnly?: boolean } = {}): LastScan | null {
+    const valid = opts.validOnly ? "AND json_extract(item, '$.is_valid') = 1" : "";
+    const union = ITEM_TABLES.map(
+      (t) =>
+        `SELECT item, happened_at, seq, '${t}' AS source FROM ${t} WHERE kind = 'scan' AND event_id = @e AND ticket_id = @t ${valid}`,
+    ).join(" UNION ALL ");
+    const row = this.db
+      .prepare(`SELECT item, source FROM (${union}) ORDER BY happened_at DESC, seq DESC LIMIT 1`)
+      .get({ e: eventId, t: ticketId }) as { item: string; source: (typeof ITEM_TABLES)[number] } | undefined;
+    if (!row) return null;
+    const s = JSON.parse(row.item) as ScanItem;
+    const state = row.source === "outbox" ? "pending" : row.source === "uploaded" ? "uploaded" : "rejected";
+    return {
+      uuid: s.uuid,
+      ticket_id: s.ticket_id,
+      event_id: s.event_id,
+      scan_timestamp: s.scan_timestamp,
+      is_valid: s.is_valid,
+      location: s.location ?? null,
+      scanner_id: s.scanner_id,
+      state,
+    };
+  }
+
+  status(): SyncStatus {
+    return this.outbox.status();
+  }
+
+  deadLetters(limit = 1000): DeadLetter[] {
+    return this.outbox.deadLetters(limit);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private storeOne(b: Built): ScanItem | InvalidAttemptItem {
+    if (!b.ok) throw new RecordRefused(b.issues);
+    const now = this.now();
+    const fresh = this.db.transaction(() => this.insert(b.built, now)).immediate();
+    // The same uuid again (a device replaying its own call) stores nothing: answer what is stored.
+    return fresh ? b.built.item : (this.find(b.built.uuid) ?? b.built.item);
+  }
+
+  /** One item into the outbox, unless this device already holds its uuid anywhere. */
+  private insert(b: BuiltItem, now: Date): boolean {
+    const held = ITEM_TABLES.some((t) => this.db.prepare(`SELECT 1 FROM ${t} WHERE uuid = ?`).get(b.uuid));
+    if (held) return false;
+    this.db
+      .prepare(
+        `INSERT INTO outbox (uuid, kind, event_id, ticket_id, happened_at, item, recorded_at)
+         VALUES (@uuid, @kind, @event_id, @ticket_id, @happened_at, @item, @recorded_at)`,
+      )
+      .run({ ...b, item: JSON.stringify(b.item), recorded_at: now.toISOString() });
+    return true;
+  }
+
+  private find(uuid: string): ScanItem | InvalidAttemptItem | null {
+    for (const t of ITEM_TABLES) {
+      const row = this.db.prepare(`SELECT item FROM ${t} WHERE uuid = ?`).get(uuid) as
+        | { item: string }
+        | undefined;
+      if (row) return JSON.parse(row.item);
+    }
+    return null;
+  }
+}
+
+/** A database belongs to one scanner: its items can only be uploaded under that scanner's id. */
+function bindScanner(db: SqliteDatabase, opts: ScanBufferOptions, now: Date): string {
+  const row = db.prepare("SELECT scanner_id FROM sync_state WHERE id = 1").get() as
+    | { scanner_id: string }
+    | undefined;
+  const wanted = opts.scannerId?.trim() || undefined;
+  if (row) {
+    if (wanted && wanted !== row.scanner_id) {
+      throw new BufferUnavailable(`${opts.path} belongs to scanner ${row.scanner_id}, not ${wanted}`);
+    }
+    return row.scanner_id;
+  }
+  if (!wanted) {
+    throw new BufferUnavailable(
+      `a new scanner database needs this device's scanner id (--scanner-id or SCANNER_ID)`,
+    );
+  }
+  const id = idString.safeParse(wanted);
+  if (!id.success) throw new BufferUnavailable(`invalid scanner id: ${id.error.issues[0]?.message}`);
+  db.prepare("INSERT INTO sync_state (id, scanner_id, created_at) VALUES (1, ?, ?)").run(
+    id.data,
+    now.toISOString(),
+  );
+  return id.data;
+}

@@ -1,0 +1,32 @@
+// @veritix/scanner-sync: the gate device's offline buffer and its uploader to POST /sync.
+export { BufferUnavailable, ImportRefused, type LineIssue, RecordRefused } from "./buffer/errors.js";
+export type { Rejected } from "./buffer/outbox.js";
+export { ScanBuffer, type ScanBufferOptions } from "./buffer/scan-buffer.js";
+export {
+  DEFAULT_RETENTION,
+  type DeadLetter,
+  type ImportResult,
+  type LastScan,
+  type PendingItem,
+  type Retention,
+  type SyncStatus,
+} from "./buffer/types.js";
+export { type BackoffPolicy, DEFAULT_BACKOFF, parseRetryAfter, retryDelay } from "./upload/backoff.js";
+export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES } from "./upload/batch.js";
+export { SyncError, SyncFatal, SyncUnavailable } from "./upload/errors.js";
+export {
+  type DrainResult,
+  syncEndpoint,
+  type UploadEvent,
+  Uploader,
+  type UploaderOptions,
+} from "./upload/uploader.js";
+export { APP_VERSION } from "./version.js";
+export type {
+  InvalidAttemptItem,
+  InvalidAttemptRecordInput,
+  Issue,
+  ItemKind,
+  ScanItem,
+  ScanRecordInput,
+} from "./wire.js";

@@ -1,0 +1,32 @@
+// fetch() fails with "fetch failed" and the real reason in `cause`: name it for a person.
+const CODES: Record<string, string> = {
+  ECONNREFUSED: "connection refused (is the server running, and is the URL right?)",
+  ECONNRESET: "connection reset",
+  EPIPE: "connection cut",
+  UND_ERR_SOCKET: "connection cut",
+  UND_ERR_CLOSED: "connection closed",
+  ENOTFOUND: "host not found (DNS)",
+  EAI_AGAIN: "host not found (DNS temporarily failing)",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+  UND_ERR_HEADERS_TIMEOUT: "no answer in time",
+  UND_ERR_BODY_TIMEOUT: "answer stalled",
+};
+
+export function describeNetworkError(err: unknown, endpoint: string, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
+    return `cannot reach ${endpoint}: no answer within ${timeoutMs / 1000} s`;
+  }
+  let cause: unknown = err;
+  let detail = (err as Error)?.message ?? String(err);
+  // The code sits one or two `cause`s deep (TypeError -> SocketError / AggregateError).
+  for (let depth = 0; depth < 4 && cause; depth++) {
+    const code = (cause as { code?: string }).code;
+    if (code && CODES[code]) return `cannot reach ${endpoint}: ${CODES[code]}`;
+    if (depth > 0 && (cause as Error).message) detail = (cause as Error).message;
+    cause = (cause as { cause?: unknown }).cause ?? (cause as { errors?: unknown[] }).errors?.[0];
+  }
+  return `cannot reach ${endpoint}: ${detail}`;
+}

@@ -1,0 +1,96 @@
+// The CLI's own behaviour, offline: what it prints, and how it says no.
+import { writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ScanBuffer } from "../src/index.js";
+import { type TempDir, tempDir } from "./support/buffers.js";
+import { runCli } from "./support/cli.js";
+
+describe("veritix-scanner", () => {
+  let dir: TempDir;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dir = tempDir();
+    env = { SCANNER_DB: dir.path("gate.db"), SCANNER_ID: "gate-c-01" };
+  });
+  afterAll(() => dir.cleanup());
+
+  it("records a scan, prints it, and notes a ticket already admitted here", async () => {
+    const args = [
+      "record",
+      "--event-id",
+      "e1",
+      "--ticket-id",
+      "t1",
+      "--location",
+      "North Gate",
+      "--metadata",
+      '{"lane":3}',
+    ];
+    const first = await runCli(args, env);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      uuid: expect.any(String),
+      ticket_id: "t1",
+      scanner_id: "gate-c-01",
+      location: "North Gate",
+      is_valid: true,
+      additional_metadata: { lane: 3 },
+    });
+    expect(first.stderr).toBe("");
+    const again = await runCli(["--db", dir.path("gate.db"), ...args], {});
+    expect(again.stderr).toMatch(/ticket t1 was already admitted here at .*\(North Gate, gate-c-01\)/);
+    const buffer = ScanBuffer.open({ path: dir.path("gate.db"), create: false });
+    expect(buffer.lastScanOf("t1", "e1")?.uuid).toBe(JSON.parse(again.stdout).uuid);
+    buffer.close();
+  });
+
+  it("refuses a bad record with the reason and stores nothing", async () => {
+    const r = await runCli(["record", "--event-id", "e1", "--ticket-id", "x".repeat(200)], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/record refused: ticket_id: must be at most 128 characters/);
+  });
+
+  it("imports NDJSON from a file, and names the bad lines of a bad one", async () => {
+    const good = dir.path("good.ndjson");
+    writeFileSync(
+      good,
+      '{"event_id":"e2","ticket_id":"a"}\n{"event_id":"e2","ticket_id":"b","is_valid":false}\n',
+    );
+    expect((await runCli(["import", good], env)).stdout.trim()).toBe('{"imported":2,"duplicates":0}');
+    const bad = dir.path("bad.ndjson");
+    writeFileSync(bad, '{"event_id":"e2","ticket_id":"c"}\n{"event_id":"e2"}\n{oops\n');
+    const r = await runCli(["import", bad], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /import refused, nothing stored: 2 bad lines\n {2}line 2: ticket_id: .*\n {2}line 3: not valid JSON/,
+    );
+    const status = await runCli(["status"], env);
+    expect(status.stdout).toMatch(/scanner {6}gate-c-01/);
+    expect(status.stdout).toMatch(/pending {6}4, oldest recorded/);
+    expect(status.stdout).toMatch(/last sync {4}never/);
+  });
+
+  it("says clearly what is wrong with the URL or the database file", async () => {
+    writeFileSync(dir.path("notes.txt"), "not a database at all, only words ".repeat(30));
+    const [noUrl, badUrl, junk, missing] = await Promise.all([
+      runCli(["sync"], env),
+      runCli(["sync", "--url", "gate-server:8787"], env),
+      runCli(["status", "--db", dir.path("notes.txt")], {}),
+      runCli(["dead-letters", "--db", dir.path("nope.db")], {}),
+    ]);
+    expect([noUrl.code, noUrl.stderr]).toEqual([
+      1,
+      "veritix-scanner: no server URL: pass --url or set SYNC_URL\n",
+    ]);
+    expect([badUrl.code, badUrl.stderr]).toEqual([
+      1,
+      "veritix-scanner: the sync URL must be http:// or https://, not gate-server:\n",
+    ]);
+    expect([junk.code, junk.stderr]).toEqual([
+      1,
+      `veritix-scanner: cannot use scanner database ${dir.path("notes.txt")}: the file is not a SQLite database\n`,
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no scanner database at .*nope\.db/);
+  });
+});

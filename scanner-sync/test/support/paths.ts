@@ -1,0 +1,5 @@
+// Where things are, for tests that start the CLI or the server as child processes.
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL("../../bin/veritix-scanner.js", import.meta.url));
