@@ -1,7 +1,7 @@
 // The service of the spec: log a ticket scan, a transfer, an invalid attempt; read the
 // stats and the recent records. It knows nothing of HTTP; use it as a library too.
 import { uuidv7 } from "uuidv7";
-import type { z } from "zod";
+import type * as z from "zod";
 import { toIssues, validationError } from "./errors.js";
 import {
   type InvalidAttemptData,

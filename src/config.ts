@@ -1,6 +1,6 @@
 // Configuration from the environment (process.env on Node, vars and secrets on Workers),
 // validated once at the entry: a bad value stops the start with a clear message.
-import { z } from "zod";
+import * as z from "zod";
 import { ROLES, type Role } from "./auth/roles.js";
 
 const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);

@@ -1,6 +1,6 @@
 // Wire schemas of the records: the one source of truth for what the HTTP API and the
 // gate scanners (scanner-sync) accept. Types elsewhere are inferred from these.
-import { z } from "zod";
+import * as z from "zod";
 
 export const LIMITS = {
   id: 128,

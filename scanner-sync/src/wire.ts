@@ -1,6 +1,6 @@
 // The wire records, from the server's own schemas (src/records.ts): what the device
 // validates before storing is exactly what POST /sync will check. Never copied.
-import type { z } from "zod";
+import type * as z from "zod";
 import type {
   invalidAttemptInput,
   SyncResponse,

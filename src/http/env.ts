@@ -1,5 +1,6 @@
 // The Hono environment every route sees: what the app was built from, and per request
 // the request id, the caller and a logger carrying the request id.
+import type { MiddlewareHandler } from "hono";
 import type { Analytics } from "../analytics.js";
 import type { Principal } from "../auth/roles.js";
 import type { AuthSettings } from "../auth/tokens.js";
@@ -11,6 +12,11 @@ export interface AppDeps {
   auth: AuthSettings;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * Serves GET /stats* from a cache (Workers: src/http/edge-cache.ts). Runs after auth,
+   * so a cached answer never reaches a caller who may not read it.
+   */
+  readCache?: MiddlewareHandler<AppEnv>;
 }
 
 export interface AppEnv {

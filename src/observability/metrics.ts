@@ -54,6 +54,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     listInvalidAttempts: timed("list_invalid_attempts", store.listInvalidAttempts),
     recordDeviceSync: timed("record_device_sync", store.recordDeviceSync),
     deviceHealth: timed("device_health", store.deviceHealth),
+    purgeBefore: timed("purge_before", store.purgeBefore),
     ping: timed("ping", store.ping),
     close: store.close,
   };

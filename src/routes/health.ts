@@ -25,9 +25,10 @@ export function healthRoutes(deps: AppDeps) {
         c,
         new AppError("unavailable", `the ${store.dialect} database does not answer`),
       );
-      return c.json({ ...(await res.json()), status: "unavailable", database: store.dialect }, 503);
+      const envelope = (await res.json()) as Record<string, unknown>;
+      return c.json({ ...envelope, status: "unavailable", database: store.dialect }, 503);
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
     }
   });
 

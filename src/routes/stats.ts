@@ -11,6 +11,8 @@ export function statsRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use("/stats", requireRole(deps, "reader"));
   app.use("/stats/*", requireRole(deps, "reader"));
+  // "/stats/*" matches "/stats" too; registered after the role check on purpose.
+  if (deps.readCache) app.use("/stats/*", deps.readCache);
 
   app.get("/stats", zValidator("query", statsQuery, validationHook), async (c) => {
     const { event_id } = c.req.valid("query");

@@ -2,7 +2,7 @@
 // and GET /stats/devices: which gate is offline or behind.
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { validationHook } from "../http/errors.js";
 import { jsonBody, limitBody, requireRole } from "../http/middleware.js";

@@ -1,10 +1,16 @@
 // The Postgres store, shared by node-postgres (Node) and Neon serverless (Workers): both
 // reach it as a Drizzle pg database.
 import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "drizzle-orm";
-import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import {
+  type AnyPgTable,
+  type PgColumn,
+  type PgDatabase,
+  PgDialect,
+  type PgQueryResultHKT,
+} from "drizzle-orm/pg-core";
 import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { KIND_NAMES, type Kind, STAT_COUNTERS } from "./kinds.js";
+import { KIND_NAMES, KINDS, type Kind, STAT_COUNTERS } from "./kinds.js";
 import { batchStatement, idsOf } from "./pg-sql.js";
 import type { BatchOutcome, EventStats, ListFilter, RecordBatch, Store } from "./types.js";
 
@@ -13,6 +19,7 @@ type Executor = Pick<PgDb, "execute">;
 type IdRow = { id: string | number; uuid: string; duplicate?: boolean };
 
 const { analyticsStats: stats } = schema;
+const dialect = new PgDialect();
 
 const statsColumns = {
   ...Object.fromEntries(
@@ -26,9 +33,31 @@ async function rowsOf(db: Executor, query: SQL): Promise<IdRow[]> {
   return result.rows;
 }
 
+interface PreparingSession {
+  prepareQuery(
+    query: { sql: string; params: unknown[] },
+    fields: undefined,
+    name: string,
+    arrayMode: false,
+  ): { execute(): Promise<unknown> };
+}
+
+/**
+ * Runs the batch statement as a named prepared statement: Postgres plans it once per
+ * connection instead of on every call, which was half of its cost. Drizzle exposes named
+ * statements only on its query builders, so this goes through its session directly (both
+ * node-postgres and neon-serverless sessions take a name).
+ */
+async function runBatch(db: Executor, kind: Kind, rows: readonly object[]): Promise<IdRow[]> {
+  const { session } = (db as unknown as { _: { session: PreparingSession } })._;
+  const query = dialect.sqlToQuery(batchStatement(kind, rows));
+  const prepared = session.prepareQuery(query, undefined, `veritix_batch_${kind}`, false);
+  return ((await prepared.execute()) as { rows: IdRow[] }).rows;
+}
+
 async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
   const unique = firstOfEachUuid<{ uuid: string }>(rows);
-  const result = await rowsOf(db, batchStatement(kind, unique));
+  const result = await runBatch(db, kind, unique);
   const inserted = idMap(result.filter((r) => !r.duplicate));
   const existing = idMap(result.filter((r) => r.duplicate));
   const unseen = unique.filter((r) => !inserted.has(r.uuid) && !existing.has(r.uuid)).map((r) => r.uuid);
@@ -51,6 +80,20 @@ function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, tim
       ? undefined
       : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
   );
+}
+
+/**
+ * Retention in one statement (atomic, one round trip): at most `chunk` rows of each kind
+ * whose own time is before the cutoff, oldest first; answers how many it deleted.
+ */
+function purgeStatement(cutoff: Date, chunk: number): SQL {
+  const parts = KIND_NAMES.map((kind) => {
+    const table = sql.identifier(KINDS[kind].table);
+    const time = sql.identifier(KINDS[kind].time);
+    return sql`${sql.identifier(`gone_${kind}`)} AS (DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < ${cutoff.toISOString()}::timestamptz ORDER BY ${time} LIMIT ${chunk}) RETURNING 1)`;
+  });
+  const total = KIND_NAMES.map((kind) => `(SELECT count(*) FROM "gone_${kind}")`).join(" + ");
+  return sql`WITH ${sql.join(parts, sql`, `)} SELECT (${sql.raw(total)})::int AS deleted`;
 }
 
 export function pgStore(db: PgDb, close: () => Promise<void>): Store {
@@ -177,6 +220,13 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         .innerJoin(e, eq(e.scanner_id, d.scanner_id))
         .where(eq(e.event_id, eventId))
         .orderBy(desc(d.last_sync_at), d.scanner_id);
+    },
+
+    async purgeBefore(cutoff, chunk) {
+      const result = (await db.execute(purgeStatement(cutoff, chunk))) as unknown as {
+        rows: { deleted: number }[];
+      };
+      return Number(result.rows[0]?.deleted ?? 0);
     },
 
     async ping() {

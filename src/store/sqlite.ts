@@ -5,7 +5,7 @@ import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "dri
 import type { AnySQLiteTable, BaseSQLiteDatabase, SQLiteColumn } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { KIND_NAMES, STAT_COUNTERS } from "./kinds.js";
+import { KIND_NAMES, KINDS, STAT_COUNTERS } from "./kinds.js";
 import { batchStatements, encodeRows } from "./sqlite-sql.js";
 import type { BatchOutcome, EventStats, ListFilter, RecordBatch, Store } from "./types.js";
 
@@ -163,6 +163,18 @@ export function sqliteStore(driver: SqliteDriver): Store {
         .innerJoin(e, eq(e.scanner_id, d.scanner_id))
         .where(eq(e.event_id, eventId))
         .orderBy(desc(d.last_sync_at), d.scanner_id);
+    },
+
+    async purgeBefore(cutoff, chunk) {
+      // A chunk of each kind, oldest first by the record's own time, in one transaction
+      // (one D1 batch); two bound values per statement whatever the chunk.
+      const statements = KIND_NAMES.map((kind) => {
+        const table = sql.identifier(KINDS[kind].table);
+        const time = sql.identifier(KINDS[kind].time);
+        return sql`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < ${cutoff.getTime()} ORDER BY ${time} LIMIT ${chunk}) RETURNING id`;
+      });
+      const results = await driver.atomic(statements);
+      return results.reduce((n, rows) => n + rows.length, 0);
     },
 
     async ping() {

@@ -87,6 +87,13 @@ export interface Store {
   recordDeviceSync(sync: DeviceSync): Promise<void>;
   /** Every scanner, or those that uploaded records of one event; most recently synced first. */
   deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
+  /**
+   * Retention: deletes at most `chunk` records of each kind whose own time (scan,
+   * transfer or attempt time) is before `cutoff`, oldest first, and answers how many it
+   * deleted (0: nothing older is left). analytics_stats is never touched: purged records
+   * stay counted.
+   */
+  purgeBefore(cutoff: Date, chunk: number): Promise<number>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

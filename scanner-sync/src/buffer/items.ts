@@ -1,7 +1,7 @@
 // Turns what the device hands over into the wire item it will send: fills in the uuid
 // (UUIDv7), this scanner's id and the time, then checks it with the server's schema.
 import { uuidv7 } from "uuidv7";
-import type { z } from "zod";
+import type * as z from "zod";
 import {
   type InvalidAttemptItem,
   type Issue,

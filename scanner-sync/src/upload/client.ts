@@ -1,7 +1,7 @@
 // One POST /sync over HTTP, and what its answer means for the uploader: done, try again
 // later, split the batch, or stop (nothing a retry can fix). Only a 200 whose body is a
 // real sync answer counts as done: a captive portal's 200 page is not.
-import { z } from "zod";
+import * as z from "zod";
 import type { SyncResponse } from "../wire.js";
 import { parseRetryAfter } from "./backoff.js";
 import { describeNetworkError } from "./network-errors.js";

@@ -1,0 +1,98 @@
+// Read cache for GET /stats* on Workers: each data centre keeps an answer for `ttlSeconds`
+// in the Cache API, keyed by URL, so a dashboard polling from everywhere costs the
+// database one query per URL, data centre and TTL. The price: a write reaches readers
+// within the TTL, not at once. Answers carry an ETag; a matching If-None-Match gets 304.
+// Mounted after auth: a cached answer only reaches callers the route would have answered
+// anyway.
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "./env.js";
+
+export interface EdgeCacheOptions {
+  /** How long an answer may be served from the cache; 0 turns the cache off (ETags stay). */
+  ttlSeconds: number;
+  /** The cache to use, e.g. `() => caches.default` on Workers. */
+  cache: () => Cache | Promise<Cache>;
+  /** Lets the cache write finish after the answer left (ctx.waitUntil on Workers). */
+  waitUntil?: (work: Promise<unknown>) => void;
+}
+
+const STORED_AT = "X-Veritix-Stored-At";
+
+async function etagOf(body: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `"${hex}"`;
+}
+
+/** If-None-Match as RFC 9110 compares it for GET: weakly, any of a list, or "*". */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
+
+export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
+  const ttlMs = opts.ttlSeconds * 1000;
+  const now = () => Date.now();
+  const later = opts.waitUntil ?? ((work: Promise<unknown>) => void work.catch(() => {}));
+
+  return async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    // The key is the URL alone: no Authorization, no cookies. Every caller allowed past
+    // auth gets the same answer for the same URL, so sharing it leaks nothing.
+    const key = new Request(c.req.url, { method: "GET" });
+    const cache = ttlMs > 0 ? await opts.cache() : undefined;
+
+    const hit = await cache?.match(key).catch(() => undefined);
+    const storedAt = Number(hit?.headers.get(STORED_AT));
+    const age = now() - storedAt;
+    if (hit && Number.isFinite(storedAt) && age >= 0 && age < ttlMs) {
+      const body = await hit.arrayBuffer();
+      return answer(c, body, hit.headers.get("ETag") ?? (await etagOf(body)), ttlMs - age, "HIT");
+    }
+
+    // Age counts from before the query: a write it missed is visible within the TTL.
+    const queriedAt = now();
+    await next();
+    if (c.res.status !== 200) return;
+    const body = await c.res.clone().arrayBuffer();
+    const etag = await etagOf(body);
+    if (cache) {
+      const stored = new Response(body, {
+        headers: {
+          "Content-Type": c.res.headers.get("Content-Type") ?? "application/json",
+          ETag: etag,
+          // The Cache API honours max-age; the query's time bounds staleness exactly.
+          "Cache-Control": `public, max-age=${opts.ttlSeconds}`,
+          [STORED_AT]: String(queriedAt),
+        },
+      });
+      // A failed write only costs the next reader a database query.
+      later(
+        cache
+          .put(key, stored)
+          .catch((err) => c.get("log")?.warn("cache write failed", { error: String(err) })),
+      );
+    }
+    c.res = answer(c, body, etag, ttlMs - (now() - queriedAt), cache ? "MISS" : "BYPASS");
+  };
+}
+
+function answer(
+  c: Context<AppEnv>,
+  body: ArrayBuffer,
+  etag: string,
+  freshForMs: number,
+  state: "HIT" | "MISS" | "BYPASS",
+): Response {
+  // `private`: the answer needed a token, so no shared cache beyond ours may keep it.
+  // The client may reuse it only for what is left of the edge copy's life, so the
+  // staleness bound holds end to end.
+  const headers = {
+    ETag: etag,
+    "Cache-Control": `private, max-age=${Math.max(0, Math.floor(freshForMs / 1000))}`,
+    "X-Cache": state,
+  };
+  if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  return c.body(body, 200, { ...headers, "Content-Type": "application/json" });
+}

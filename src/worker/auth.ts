@@ -1,0 +1,19 @@
+// Auth on Workers fails closed: without API_TOKENS (or SCANNER_SIGNING_KEY) every
+// protected route answers 401. AUTH_DISABLED = "true" opens it, and only for requests to
+// a loopback host, i.e. `wrangler dev` on a developer's machine: the dev config deployed
+// by mistake still asks for tokens.
+import type { AuthSettings } from "../auth/tokens.js";
+import type { Config } from "../config.js";
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function workerAuth(config: Config, requestUrl: string): AuthSettings {
+  return {
+    tokens: config.API_TOKENS,
+    open: config.AUTH_DISABLED === "true" && isLoopbackUrl(requestUrl),
+    scannerKey: config.SCANNER_SIGNING_KEY,
+  };
+}

@@ -1,0 +1,3 @@
+import { workerHttpSuite } from "./http-suite.js";
+
+workerHttpSuite("d1");

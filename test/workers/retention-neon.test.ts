@@ -1,0 +1,3 @@
+import { workerRetentionSuite } from "./retention-suite.js";
+
+workerRetentionSuite("postgres");

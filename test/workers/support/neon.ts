@@ -1,0 +1,73 @@
+// Postgres inside workerd, reached as production reaches it: the Neon serverless driver,
+// here through the local WebSocket proxy of test/support/workers-global-setup.ts.
+import { Pool } from "@neondatabase/serverless";
+import { afterAll, beforeAll, inject } from "vitest";
+import { neonStore, proxiedClient } from "../../../src/store/neon.js";
+import { countsQuery, numbers, type TestStore } from "../../support/test-store.js";
+
+export interface NeonDatabase {
+  /** postgresql:// URL (the Worker's DATABASE_URL); set once beforeAll ran. */
+  readonly url: string;
+  /** host:port of the proxy (the Worker's NEON_WS_PROXY). */
+  readonly proxy: string;
+}
+
+/** A bare Neon pool on `url` through the proxy, for what the store does not do. */
+function pool(url: string, proxy: string): Pool {
+  const p = new Pool({ connectionString: url, max: 1 });
+  p.Client = proxiedClient(proxy);
+  return p;
+}
+
+const adminPool = () => pool(inject("neonAdminUrl"), inject("neonWsProxy"));
+
+/**
+ * A database of the calling test file's own, cloned from the migrated template before
+ * its tests and dropped after them.
+ */
+export function neonDatabaseForFile(): NeonDatabase {
+  const template = inject("neonTemplateDatabase");
+  const name = `${template}_${crypto.randomUUID().slice(0, 8)}`;
+  let url: string | undefined;
+  beforeAll(async () => {
+    const admin = adminPool();
+    try {
+      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    } finally {
+      await admin.end();
+    }
+    const u = new URL(inject("neonAdminUrl"));
+    u.pathname = `/${name}`;
+    url = u.toString();
+  });
+  afterAll(async () => {
+    const admin = adminPool();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  });
+  return {
+    get url() {
+      if (!url) throw new Error("the test database exists only from beforeAll on");
+      return url;
+    },
+    proxy: inject("neonWsProxy"),
+  };
+}
+
+export function neonTestStore(db: NeonDatabase): () => Promise<TestStore> {
+  return async () => {
+    const store = neonStore({ url: db.url, wsProxy: db.proxy });
+    const reader = pool(db.url, db.proxy);
+    return {
+      store,
+      rawCounts: async (e) => numbers((await reader.query(countsQuery("$1"), [e])).rows[0]),
+      async cleanup() {
+        await reader.end();
+        await store.close();
+      },
+    };
+  };
+}
