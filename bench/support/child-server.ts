@@ -63,7 +63,11 @@ export async function startScript(
   name: string,
   env: Record<string, string>,
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  // BENCH_CPU_PROF_DIR=dir: each child writes a V8 CPU profile there when it exits
+  // (--cpu-prof is not allowed in NODE_OPTIONS).
+  const prof = process.env.BENCH_CPU_PROF_DIR;
+  const profile = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
