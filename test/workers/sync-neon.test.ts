@@ -1,0 +1,3 @@
+import { workerSyncSuite } from "./sync-suite.js";
+
+workerSyncSuite("postgres");
