@@ -16,6 +16,7 @@ import { startBareServer } from "./support/child-server.js";
 import { ADMIN_URL, postgresAvailable } from "./support/postgres.js";
 import { note } from "./support/progress.js";
 import { markdownTable, type ResultRow } from "./support/results.js";
+import { workerBenches } from "./worker.js";
 
 const KNOBS = [
   "BENCH_SECONDS",
@@ -39,6 +40,8 @@ const allSamples = 500;
 const drainRecords = num("BENCH_DRAIN_RECORDS", 100_000);
 const drainBatch = 1000;
 const recordSamples = 2000;
+const workerSamples = 1000;
+const workerRecords = 10_000;
 const started = performance.now();
 const loadBefore = loadavg()[0] ?? 0;
 
@@ -66,6 +69,16 @@ try {
 // The gate device (scanner-sync): no bare server needed.
 rows.push(...(await recordLatency({ samples: recordSamples, warmup: 200 })));
 rows.push(...(await drainThroughput(backends, { records: drainRecords, batchSize: drainBatch })));
+// The Worker in workerd (wrangler dev --local): bundle size, Neon round trips, D1 latency.
+const worker = await workerBenches({
+  postgres: backends.includes("postgres"),
+  records: workerRecords,
+  days: 10,
+  samples: workerSamples,
+  warmup: 100,
+});
+rows.push(...worker.rows);
+notes.push(...worker.notes);
 
 const elapsed = (performance.now() - started) / 1000;
 const command = `${KNOBS.filter((k) => process.env[k])
@@ -124,6 +137,26 @@ ${table}
   psql's start-up and connection are included (their size, from \`psql -c 'SELECT 1'\`, is
   given). SQLite: one better-sqlite3 transaction of one prepared INSERT per row, with the
   server's pragmas (WAL, synchronous = FULL), rows encoded beforehand.
+- **Worker bundle**: \`wrangler deploy --dry-run --env "" --minify --metafile\` (the production
+  config), gzip -9 (node:zlib) of worker.js against a budget of 180 KiB; what it is made of,
+  from esbuild's metafile, in the last bullets.
+- **Neon round trips**: the Worker in workerd (\`wrangler dev --local --env dev\`, DATABASE_URL
+  set, STATS_CACHE_SECONDS=0) reaches a fresh migrated Postgres database through the
+  counting WebSocket-to-TCP proxy of the tests (test/support/ws-proxy.ts, in the bench
+  process; NEON_WS_PROXY). Counted per request: connections, WebSocket messages each way
+  and round trips (the server answering something the client sent), for a first and a
+  second POST /scans (new scan, same event) and two identical GET /stats?event_id. The
+  reference is the connection startup alone (the Neon driver in Node connecting through
+  the same proxy and ending), plus one statement. Locally there is no pipelining (trust
+  auth, pipelineConnect off), so startup is a round trip of its own; on Neon's endpoint the
+  driver's default (pipelineConnect "password") sends startup, password and the first
+  query together.
+- **GET /stats?event_id, D1 vs Node**: one event with ${workerRecords.toLocaleString("en-US")} scans over 10 days, seeded with
+  the same SQL into local D1 (\`wrangler d1 migrations apply\` and \`d1 execute --file\`) and
+  into a SQLite file for the Node server. ${workerSamples} sequential requests to each in turn after 100
+  warm-up ones; the Worker runs under \`wrangler dev --local\` (STATS_CACHE_SECONDS=0, so every
+  request queries D1), which puts wrangler's proxy Worker in front of it: the 404 row (a
+  path no route has, no query; ${workerSamples / 2} requests each) gives that floor on both sides. No target.
 ${notes.map((n) => `- ${n}\n`).join("")}`;
 writeFileSync(fileURLToPath(new URL("./RESULTS.md", import.meta.url)), md);
 note("wrote bench/RESULTS.md");

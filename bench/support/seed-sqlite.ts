@@ -25,6 +25,11 @@ const STATS_FROM_ROWS =
   "SELECT event_id, strftime('%Y-%m-%d', scan_timestamp / 1000, 'unixepoch'), count(*), sum(is_valid), " +
   "sum(1 - is_valid), max(received_at) FROM ticket_scans GROUP BY 1, 2";
 
+/** The seeding statements: the same SQL seeds a D1 database (bench/worker.ts). */
+export function sqliteSeedStatements(plan: SeedPlan): string[] {
+  return [...plan.groups.map(insertGroup), STATS_FROM_ROWS];
+}
+
 export async function seedSqlite(path: string, plan: SeedPlan): Promise<void> {
   await betterSqliteStore({ path }).close();
   const db = new Database(path);
@@ -32,8 +37,7 @@ export async function seedSqlite(path: string, plan: SeedPlan): Promise<void> {
     // Seeding only: a crash here just means re-running the bench.
     db.pragma("synchronous = OFF");
     db.transaction(() => {
-      for (const g of plan.groups) db.exec(insertGroup(g));
-      db.exec(STATS_FROM_ROWS);
+      for (const statement of sqliteSeedStatements(plan)) db.exec(statement);
     })();
     db.pragma("wal_checkpoint(TRUNCATE)");
   } finally {
