@@ -2,7 +2,7 @@
 // D1 and Neon. Each driver's test file calls storeContract with its factory.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/types.js";
-import { attemptRow, batch, scanRow, transferRow } from "../support/records.js";
+import { attemptRow, batch, scanRow, transferRow, ZERO_COUNTS } from "../support/records.js";
 import type { TestStore } from "../support/test-store.js";
 
 let n = 0;
@@ -102,13 +102,7 @@ export function storeContract(name: string, open: () => Promise<TestStore>) {
     it("answers an event without records with zero counts and last_updated null", async () => {
       expect(await store.eventStats("no-such-event")).toEqual({
         event_id: "no-such-event",
-        scan_count: 0,
-        transfer_count: 0,
-        invalid_attempt_count: 0,
-        valid_scan_count: 0,
-        invalid_scan_count: 0,
-        successful_transfer_count: 0,
-        failed_transfer_count: 0,
+        ...ZERO_COUNTS,
         last_updated: null,
       });
     });

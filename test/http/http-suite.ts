@@ -1,22 +1,11 @@
 // The HTTP contract over real HTTP against a real server, run once per database.
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SPEC } from "../support/records.js";
+import { SPEC, STATS_KEYS, ZERO_COUNTS } from "../support/records.js";
 import { type DbKind, startTestServer, type TestServer } from "../support/server.js";
 
 let n = 0;
 const freshEvent = () => `http_event_${Date.now()}_${n++}`;
-const STATS_KEYS = [
-  "event_id",
-  "scan_count",
-  "transfer_count",
-  "invalid_attempt_count",
-  "valid_scan_count",
-  "invalid_scan_count",
-  "successful_transfer_count",
-  "failed_transfer_count",
-  "last_updated",
-];
 
 export function httpSuite(db: DbKind) {
   describe(`HTTP contract on ${db}`, () => {
@@ -71,17 +60,7 @@ export function httpSuite(db: DbKind) {
     it("answers an event without records with 200, zero counts and last_updated null", async () => {
       const res = await s.call("GET", "/stats?event_id=nothing-here");
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({
-        event_id: "nothing-here",
-        scan_count: 0,
-        transfer_count: 0,
-        invalid_attempt_count: 0,
-        valid_scan_count: 0,
-        invalid_scan_count: 0,
-        successful_transfer_count: 0,
-        failed_transfer_count: 0,
-        last_updated: null,
-      });
+      expect(await res.json()).toEqual({ event_id: "nothing-here", ...ZERO_COUNTS, last_updated: null });
     });
 
     it("stores the same uuid once: 200 with duplicate true, same id, nothing counted twice", async () => {

@@ -82,3 +82,17 @@ export const SPEC = {
     additional_metadata: { error_code: "EXPIRED_001" },
   },
 };
+
+/** An event's counters when nothing was recorded. */
+export const ZERO_COUNTS = {
+  scan_count: 0,
+  transfer_count: 0,
+  invalid_attempt_count: 0,
+  valid_scan_count: 0,
+  invalid_scan_count: 0,
+  successful_transfer_count: 0,
+  failed_transfer_count: 0,
+};
+
+/** The keys of GET /stats?event_id=, in the spec's order. */
+export const STATS_KEYS = ["event_id", ...Object.keys(ZERO_COUNTS), "last_updated"];

@@ -2,7 +2,7 @@
 // the spec's payloads and shapes, auth by role, and bad input answered with the envelope.
 import { uuidv7 } from "uuidv7";
 import { describe, expect, it } from "vitest";
-import { SPEC } from "../support/records.js";
+import { SPEC, STATS_KEYS } from "../support/records.js";
 import { neonDatabaseForFile } from "./support/neon.js";
 import { workerOn } from "./support/worker.js";
 
@@ -10,17 +10,6 @@ export type Backend = "d1" | "postgres";
 
 let n = 0;
 const freshEvent = () => `worker_event_${Date.now()}_${n++}`;
-const STATS_KEYS = [
-  "event_id",
-  "scan_count",
-  "transfer_count",
-  "invalid_attempt_count",
-  "valid_scan_count",
-  "invalid_scan_count",
-  "successful_transfer_count",
-  "failed_transfer_count",
-  "last_updated",
-];
 
 const ROUTES: [method: string, path: string, body: unknown, role: "ingest" | "reader"][] = [
   ["GET", "/stats", undefined, "reader"],
