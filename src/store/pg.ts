@@ -1,32 +1,20 @@
 // The Postgres store, shared by node-postgres (Node) and Neon serverless (Workers): both
 // reach it as a Drizzle pg database.
-import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "drizzle-orm";
-import {
-  type AnyPgTable,
-  type PgColumn,
-  type PgDatabase,
-  PgDialect,
-  type PgQueryResultHKT,
-} from "drizzle-orm/pg-core";
+import { type SQL, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { KIND_NAMES, KINDS, type Kind, STAT_COUNTERS } from "./kinds.js";
+import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
 import { batchStatement, idsOf } from "./pg-sql.js";
-import type { BatchOutcome, EventStats, ListFilter, RecordBatch, Store } from "./types.js";
+import { builderQueries, type QueryDb } from "./queries.js";
+import type { BatchOutcome, RecordBatch, Store } from "./types.js";
 
-export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A Drizzle pg database on the project's tables, whichever driver is under it. */
+export type PgDb = QueryDb;
 type Executor = Pick<PgDb, "execute">;
 type IdRow = { id: string | number; uuid: string; duplicate?: boolean };
 
-const { analyticsStats: stats } = schema;
 const dialect = new PgDialect();
-
-const statsColumns = {
-  ...Object.fromEntries(
-    STAT_COUNTERS.map((c) => [c, sql<number>`coalesce(sum(${stats[c]}), 0)`.mapWith(Number)]),
-  ),
-  last_updated: max(stats.updated_at),
-} as Record<(typeof STAT_COUNTERS)[number], SQL<number>> & { last_updated: SQL<Date | null> };
 
 async function rowsOf(db: Executor, query: SQL): Promise<IdRow[]> {
   const result = (await db.execute(query)) as unknown as { rows: IdRow[] };
@@ -70,22 +58,6 @@ function isDeadlock(err: unknown): boolean {
   return code(err) === "40P01" || code((err as { cause?: unknown } | null)?.cause) === "40P01";
 }
 
-function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, time: PgColumn, f: ListFilter) {
-  return and(
-    eq(table.event_id, f.event_id),
-    f.from ? gte(time, f.from) : undefined,
-    f.to ? lt(time, f.to) : undefined,
-    // Newest first by the record's own time, ties by id: the cursor is that pair.
-    f.before_id === undefined
-      ? undefined
-      : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
-  );
-}
-
-/**
- * Retention in one statement (atomic, one round trip): at most `chunk` rows of each kind
- * whose own time is before the cutoff, oldest first; answers how many it deleted.
- */
 function purgeStatement(cutoff: Date, chunk: number): SQL {
   const parts = KIND_NAMES.map((kind) => {
     const table = sql.identifier(KINDS[kind].table);
@@ -124,103 +96,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
       }
     },
 
-    async eventStats(eventId) {
-      const [row] = await db.select(statsColumns).from(stats).where(eq(stats.event_id, eventId));
-      return { event_id: eventId, ...(row as Omit<EventStats, "event_id">) };
-    },
-
-    async allStats() {
-      const rows = await db
-        .select({ event_id: stats.event_id, ...statsColumns })
-        .from(stats)
-        .groupBy(stats.event_id)
-        .orderBy(stats.event_id);
-      return rows as EventStats[];
-    },
-
-    async listScans(f) {
-      const t = schema.ticketScans;
-      return db
-        .select()
-        .from(t)
-        .where(listWhere(t, t.scan_timestamp, f))
-        .orderBy(desc(t.scan_timestamp), desc(t.id))
-        .limit(f.limit);
-    },
-
-    async listTransfers(f) {
-      const t = schema.ticketTransfers;
-      return db
-        .select()
-        .from(t)
-        .where(listWhere(t, t.transfer_timestamp, f))
-        .orderBy(desc(t.transfer_timestamp), desc(t.id))
-        .limit(f.limit);
-    },
-
-    async listInvalidAttempts(f) {
-      const t = schema.invalidAttempts;
-      return db
-        .select()
-        .from(t)
-        .where(listWhere(t, t.attempt_timestamp, f))
-        .orderBy(desc(t.attempt_timestamp), desc(t.id))
-        .limit(f.limit);
-    },
-
-    async recordDeviceSync(sync) {
-      const d = schema.scannerDevices;
-      const row = {
-        scanner_id: sync.scanner_id,
-        last_sync_at: sync.received_at,
-        last_sent_at: sync.sent_at,
-        clock_offset_ms: sync.received_at.getTime() - sync.sent_at.getTime(),
-        last_items: sync.items,
-        last_accepted: sync.accepted,
-        last_duplicates: sync.duplicates,
-        last_rejected: sync.rejected,
-        total_accepted: sync.accepted,
-        pending: sync.pending,
-        oldest_pending_at: sync.oldest_pending_at,
-        app_version: sync.app_version,
-      };
-      const { scanner_id, total_accepted, ...latest } = row;
-      await db
-        .insert(d)
-        .values(row)
-        .onConflictDoUpdate({
-          target: d.scanner_id,
-          set: { ...latest, total_accepted: sql`${d.total_accepted} + ${sync.accepted}` },
-        });
-      if (sync.events.length === 0) return;
-      const e = schema.scannerEvents;
-      await db
-        .insert(e)
-        .values(
-          sync.events.map((ev) => ({
-            scanner_id,
-            event_id: ev.event_id,
-            last_sync_at: sync.received_at,
-            records: ev.records,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: [e.scanner_id, e.event_id],
-          set: { last_sync_at: sync.received_at, records: sql`${e.records} + excluded.records` },
-        });
-    },
-
-    async deviceHealth(eventId) {
-      const d = schema.scannerDevices;
-      const e = schema.scannerEvents;
-      if (eventId === undefined) return db.select().from(d).orderBy(desc(d.last_sync_at), d.scanner_id);
-      return db
-        .select({ ...getTableColumns(d) })
-        .from(d)
-        .innerJoin(e, eq(e.scanner_id, d.scanner_id))
-        .where(eq(e.event_id, eventId))
-        .orderBy(desc(d.last_sync_at), d.scanner_id);
-    },
+    ...builderQueries(db, schema),
 
     async purgeBefore(cutoff, chunk) {
       const result = (await db.execute(purgeStatement(cutoff, chunk))) as unknown as {

@@ -1,13 +1,14 @@
 // The SQLite store, shared by better-sqlite3 (Node) and D1 (Workers). Drivers differ only
 // in how they run statements atomically (a local transaction vs D1's batch()), which the
 // SqliteDriver hides.
-import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "drizzle-orm";
-import type { AnySQLiteTable, BaseSQLiteDatabase, SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { type SQL, sql } from "drizzle-orm";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { KIND_NAMES, KINDS, STAT_COUNTERS } from "./kinds.js";
+import { KIND_NAMES, KINDS } from "./kinds.js";
+import { builderQueries, type QueryDb, type Tables } from "./queries.js";
 import { batchStatements, encodeRows } from "./sqlite-sql.js";
-import type { BatchOutcome, EventStats, ListFilter, RecordBatch, Store } from "./types.js";
+import type { BatchOutcome, RecordBatch, Store } from "./types.js";
 
 export type SqliteDb = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
 type IdRow = { id: number; uuid: string };
@@ -18,31 +19,6 @@ export interface SqliteDriver {
   /** Runs the statements in one transaction and returns each one's rows. */
   atomic(statements: SQL[]): Promise<IdRow[][]>;
   close(): Promise<void>;
-}
-
-const { analyticsStats: stats } = schema;
-
-const statsColumns = {
-  ...Object.fromEntries(
-    STAT_COUNTERS.map((c) => [c, sql<number>`coalesce(sum(${stats[c]}), 0)`.mapWith(Number)]),
-  ),
-  last_updated: max(stats.updated_at),
-} as Record<(typeof STAT_COUNTERS)[number], SQL<number>> & { last_updated: SQL<Date | null> };
-
-function listWhere(
-  table: AnySQLiteTable & { id: SQLiteColumn; event_id: SQLiteColumn },
-  time: SQLiteColumn,
-  f: ListFilter,
-): SQL | undefined {
-  return and(
-    eq(table.event_id, f.event_id),
-    f.from ? gte(time, f.from) : undefined,
-    f.to ? lt(time, f.to) : undefined,
-    // Newest first by the record's own time, ties by id: the cursor is that pair.
-    f.before_id === undefined
-      ? undefined
-      : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
-  );
 }
 
 export function sqliteStore(driver: SqliteDriver): Store {
@@ -67,103 +43,7 @@ export function sqliteStore(driver: SqliteDriver): Store {
       return out;
     },
 
-    async eventStats(eventId) {
-      const [row] = await db.select(statsColumns).from(stats).where(eq(stats.event_id, eventId));
-      return { event_id: eventId, ...(row as Omit<EventStats, "event_id">) };
-    },
-
-    async allStats() {
-      const rows = await db
-        .select({ event_id: stats.event_id, ...statsColumns })
-        .from(stats)
-        .groupBy(stats.event_id)
-        .orderBy(stats.event_id);
-      return rows as EventStats[];
-    },
-
-    async listScans(f) {
-      const t = schema.ticketScans;
-      return db
-        .select()
-        .from(t)
-        .where(listWhere(t, t.scan_timestamp, f))
-        .orderBy(desc(t.scan_timestamp), desc(t.id))
-        .limit(f.limit) as never;
-    },
-
-    async listTransfers(f) {
-      const t = schema.ticketTransfers;
-      return db
-        .select()
-        .from(t)
-        .where(listWhere(t, t.transfer_timestamp, f))
-        .orderBy(desc(t.transfer_timestamp), desc(t.id))
-        .limit(f.limit) as never;
-    },
-
-    async listInvalidAttempts(f) {
-      const t = schema.invalidAttempts;
-      return db
-        .select()
-        .from(t)
-        .where(listWhere(t, t.attempt_timestamp, f))
-        .orderBy(desc(t.attempt_timestamp), desc(t.id))
-        .limit(f.limit) as never;
-    },
-
-    async recordDeviceSync(sync) {
-      const d = schema.scannerDevices;
-      const row = {
-        scanner_id: sync.scanner_id,
-        last_sync_at: sync.received_at,
-        last_sent_at: sync.sent_at,
-        clock_offset_ms: sync.received_at.getTime() - sync.sent_at.getTime(),
-        last_items: sync.items,
-        last_accepted: sync.accepted,
-        last_duplicates: sync.duplicates,
-        last_rejected: sync.rejected,
-        total_accepted: sync.accepted,
-        pending: sync.pending,
-        oldest_pending_at: sync.oldest_pending_at,
-        app_version: sync.app_version,
-      };
-      const { scanner_id, total_accepted, ...latest } = row;
-      await db
-        .insert(d)
-        .values(row)
-        .onConflictDoUpdate({
-          target: d.scanner_id,
-          set: { ...latest, total_accepted: sql`${d.total_accepted} + ${sync.accepted}` },
-        });
-      if (sync.events.length === 0) return;
-      const e = schema.scannerEvents;
-      await db
-        .insert(e)
-        .values(
-          sync.events.map((ev) => ({
-            scanner_id,
-            event_id: ev.event_id,
-            last_sync_at: sync.received_at,
-            records: ev.records,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: [e.scanner_id, e.event_id],
-          set: { last_sync_at: sync.received_at, records: sql`${e.records} + excluded.records` },
-        });
-    },
-
-    async deviceHealth(eventId) {
-      const d = schema.scannerDevices;
-      const e = schema.scannerEvents;
-      if (eventId === undefined) return db.select().from(d).orderBy(desc(d.last_sync_at), d.scanner_id);
-      return db
-        .select({ ...getTableColumns(d) })
-        .from(d)
-        .innerJoin(e, eq(e.scanner_id, d.scanner_id))
-        .where(eq(e.event_id, eventId))
-        .orderBy(desc(d.last_sync_at), d.scanner_id);
-    },
+    ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction

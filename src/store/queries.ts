@@ -1,0 +1,147 @@
+// The store's reads and its device-health upserts, written once for both dialects. They
+// use only Drizzle's query builder, whose API and SQL are the same for pg-core and
+// sqlite-core; the SQLite store hands in its database and tables under the Postgres
+// types (a type-level cast only), so the two stores cannot drift apart here. Where the
+// dialects really differ (batch SQL, purge) each store keeps its own small part.
+import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "drizzle-orm";
+import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "../db/pg.js";
+import { STAT_COUNTERS } from "./kinds.js";
+import type { EventStats, ListFilter, Store } from "./types.js";
+
+export type Tables = typeof schema;
+export type QueryDb = PgDatabase<PgQueryResultHKT, Tables>;
+
+type BuilderQueries = Pick<
+  Store,
+  | "eventStats"
+  | "allStats"
+  | "listScans"
+  | "listTransfers"
+  | "listInvalidAttempts"
+  | "recordDeviceSync"
+  | "deviceHealth"
+>;
+
+function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, time: PgColumn, f: ListFilter) {
+  return and(
+    eq(table.event_id, f.event_id),
+    f.from ? gte(time, f.from) : undefined,
+    f.to ? lt(time, f.to) : undefined,
+    // Newest first by the record's own time, ties by id: the cursor is that pair.
+    f.before_id === undefined
+      ? undefined
+      : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
+  );
+}
+
+export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
+  const stats = t.analyticsStats;
+  // An event's stats are the sum over its (event, day) rows: the cost follows the number
+  // of days, never the number of records.
+  const statsColumns = {
+    ...Object.fromEntries(
+      STAT_COUNTERS.map((c) => [c, sql<number>`coalesce(sum(${stats[c]}), 0)`.mapWith(Number)]),
+    ),
+    last_updated: max(stats.updated_at),
+  } as Record<(typeof STAT_COUNTERS)[number], SQL<number>> & { last_updated: SQL<Date | null> };
+
+  return {
+    async eventStats(eventId) {
+      const [row] = await db.select(statsColumns).from(stats).where(eq(stats.event_id, eventId));
+      return { event_id: eventId, ...(row as Omit<EventStats, "event_id">) };
+    },
+
+    async allStats() {
+      const rows = await db
+        .select({ event_id: stats.event_id, ...statsColumns })
+        .from(stats)
+        .groupBy(stats.event_id)
+        .orderBy(stats.event_id);
+      return rows as EventStats[];
+    },
+
+    async listScans(f) {
+      const s = t.ticketScans;
+      return db
+        .select()
+        .from(s)
+        .where(listWhere(s, s.scan_timestamp, f))
+        .orderBy(desc(s.scan_timestamp), desc(s.id))
+        .limit(f.limit);
+    },
+
+    async listTransfers(f) {
+      const s = t.ticketTransfers;
+      return db
+        .select()
+        .from(s)
+        .where(listWhere(s, s.transfer_timestamp, f))
+        .orderBy(desc(s.transfer_timestamp), desc(s.id))
+        .limit(f.limit);
+    },
+
+    async listInvalidAttempts(f) {
+      const s = t.invalidAttempts;
+      return db
+        .select()
+        .from(s)
+        .where(listWhere(s, s.attempt_timestamp, f))
+        .orderBy(desc(s.attempt_timestamp), desc(s.id))
+        .limit(f.limit);
+    },
+
+    async recordDeviceSync(sync) {
+      const d = t.scannerDevices;
+      const row = {
+        scanner_id: sync.scanner_id,
+        last_sync_at: sync.received_at,
+        last_sent_at: sync.sent_at,
+        clock_offset_ms: sync.received_at.getTime() - sync.sent_at.getTime(),
+        last_items: sync.items,
+        last_accepted: sync.accepted,
+        last_duplicates: sync.duplicates,
+        last_rejected: sync.rejected,
+        total_accepted: sync.accepted,
+        pending: sync.pending,
+        oldest_pending_at: sync.oldest_pending_at,
+        app_version: sync.app_version,
+      };
+      const { scanner_id, total_accepted, ...latest } = row;
+      await db
+        .insert(d)
+        .values(row)
+        .onConflictDoUpdate({
+          target: d.scanner_id,
+          set: { ...latest, total_accepted: sql`${d.total_accepted} + ${sync.accepted}` },
+        });
+      if (sync.events.length === 0) return;
+      const e = t.scannerEvents;
+      const rows = sync.events.map((ev) => ({
+        scanner_id,
+        event_id: ev.event_id,
+        last_sync_at: sync.received_at,
+        records: ev.records,
+      }));
+      await db
+        .insert(e)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [e.scanner_id, e.event_id],
+          set: { last_sync_at: sync.received_at, records: sql`${e.records} + excluded.records` },
+        });
+    },
+
+    async deviceHealth(eventId) {
+      const d = t.scannerDevices;
+      const e = t.scannerEvents;
+      if (eventId === undefined) return db.select().from(d).orderBy(desc(d.last_sync_at), d.scanner_id);
+      return db
+        .select({ ...getTableColumns(d) })
+        .from(d)
+        .innerJoin(e, eq(e.scanner_id, d.scanner_id))
+        .where(eq(e.event_id, eventId))
+        .orderBy(desc(d.last_sync_at), d.scanner_id);
+    },
+  };
+}
