@@ -24,7 +24,9 @@ function build(spec: KindSpec): string {
     `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at) ` +
     "SELECT id, uuid, false AS duplicate FROM ins " +
     // The statement's snapshot does not see the rows `ins` wrote: these are older ones.
-    `UNION ALL SELECT t.id, t.uuid, true FROM ${spec.table} t JOIN input USING (uuid)`
+    // Looked up only when something was not inserted (a one-time filter in the plan).
+    `UNION ALL SELECT t.id, t.uuid, true FROM ${spec.table} t JOIN input USING (uuid) ` +
+    "WHERE (SELECT count(*) FROM ins) < (SELECT count(*) FROM input)"
   );
 }
 
