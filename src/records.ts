@@ -6,12 +6,16 @@ export const LIMITS = {
   id: 128,
   text: 1024,
   metadataBytes: 8 * 1024,
+  metadataDepth: 32,
   futureSkewMs: 24 * 60 * 60 * 1000,
   listDefault: 50,
   listMax: 1000,
 } as const;
 
 const noNul = (s: string) => !s.includes("\u0000");
+// A lone UTF-16 surrogate is not Unicode: Postgres refuses it, so it is refused here.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
 
 /** Identifiers: ticket, event, user, scanner ids and the like. */
 export const idString = z
@@ -19,13 +23,18 @@ export const idString = z
   .trim()
   .min(1, "must not be empty")
   .max(LIMITS.id, `must be at most ${LIMITS.id} characters`)
-  .refine(noNul, "must not contain NUL characters");
+  .refine(noNul, "must not contain NUL characters")
+  .refine(wellFormed, "must be valid Unicode (no lone surrogates)");
 
 /** Free text: locations, reasons, user agents. */
 export const textString = z
   .string()
   .max(LIMITS.text, `must be at most ${LIMITS.text} characters`)
-  .refine(noNul, "must not contain NUL characters");
+  .refine(noNul, "must not contain NUL characters")
+  .refine(wellFormed, "must be valid Unicode (no lone surrogates)");
+
+const depth = (v: unknown): number =>
+  v !== null && typeof v === "object" ? 1 + Math.max(0, ...Object.values(v).map(depth)) : 0;
 
 export const metadata = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   const json = JSON.stringify(value);
@@ -34,6 +43,14 @@ export const metadata = z.record(z.string(), z.unknown()).superRefine((value, ct
   }
   // Postgres jsonb cannot hold U+0000, and neither can text columns.
   if (json.includes("\\u0000")) ctx.addIssue({ code: "custom", message: "must not contain NUL characters" });
+  // JSON.stringify escapes exactly the lone surrogates (as \udXXX), which Postgres refuses.
+  if (/\\ud[89a-f][0-9a-f]{2}/i.test(json)) {
+    ctx.addIssue({ code: "custom", message: "must be valid Unicode (no lone surrogates)" });
+  }
+  // The size limit allows thousands of levels; nothing real needs more than a few.
+  if (depth(value) > LIMITS.metadataDepth) {
+    ctx.addIssue({ code: "custom", message: `must not nest deeper than ${LIMITS.metadataDepth} levels` });
+  }
 });
 
 // ISO 8601 date-time; without an offset it is read as UTC (DESIGN.md).

@@ -6,6 +6,7 @@ import { type DbKind, startTestServer, type TestServer } from "../support/server
 
 const EVENT = "bad_input_event";
 const long = (n: number) => "x".repeat(n);
+const nested = (levels: number): Record<string, unknown> => (levels === 0 ? {} : { a: nested(levels - 1) });
 const future = new Date(Date.now() + 25 * 3600 * 1000).toISOString();
 
 type Case = [name: string, body: unknown, status?: number];
@@ -30,6 +31,9 @@ function casesFor(
     ["a NUL character in free text", { ...valid, [textField]: "gate\u0000" }],
     ["a NUL character inside metadata", { ...valid, additional_metadata: { note: "a\u0000b" } }],
     ["metadata over 8 KiB", { ...valid, additional_metadata: { blob: long(8200) } }],
+    ["a lone UTF-16 surrogate in an id", { ...valid, [idField]: "ticket\ud800" }],
+    ["a lone UTF-16 surrogate inside metadata", { ...valid, additional_metadata: { note: "\udc00" } }],
+    ["metadata nested 40 levels deep", { ...valid, additional_metadata: nested(40) }],
     ["metadata that is not an object", { ...valid, additional_metadata: "battery=80" }],
     ["a string where a boolean belongs", { ...valid, is_valid: "yes", is_successful: "yes" }],
     ["an unknown field", { ...valid, is_vaild: false }],
