@@ -171,7 +171,7 @@ export const syncScan = scanInput.extend({ uuid });
 export const syncInvalidAttempt = invalidAttemptInput.extend({ uuid });
 
 export const deviceBacklog = z.strictObject({
-  pending: z.number().int().min(0),
+  pending: z.number().int().min(0).max(2_147_483_647), // a Postgres integer
   oldest_pending_at: instant.nullable().optional(),
   app_version: idString.optional(),
 });

@@ -141,6 +141,7 @@ export function syncSuite(db: DbKind) {
         { scanner_id: "gate-a-01", sent_at: new Date().toISOString(), scans: "all of them" },
         { scanner_id: "gate-a-01", sent_at: new Date().toISOString(), scans: [scanItem(e)], extra: 1 },
         { scanner_id: "gate-a-01", sent_at: new Date().toISOString(), device: { pending: -1 } },
+        { scanner_id: "gate-a-01", sent_at: new Date().toISOString(), device: { pending: 3_000_000_000 } },
       ];
       for (const body of cases) {
         const res = await s.call("POST", "/sync", body, bearer(tokens["gate-a-01"] as string));
