@@ -15,6 +15,7 @@ export { type BackoffPolicy, DEFAULT_BACKOFF, parseRetryAfter, retryDelay } from
 export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES } from "./upload/batch.js";
 export { SyncError, SyncFatal, SyncUnavailable } from "./upload/errors.js";
 export {
+  DEFAULT_MAX_IN_FLIGHT,
   type DrainResult,
   syncEndpoint,
   type UploadEvent,

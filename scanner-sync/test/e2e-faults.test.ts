@@ -67,6 +67,9 @@ describe("faults between the gate and the server", () => {
       url: front.url,
       token: await scannerToken("gate-f-01"),
       batchSize: 250,
+      // One request at a time: which request meets which fault must not depend on
+      // which of two overlapping requests reaches the front first.
+      maxInFlight: 1,
       sleep: async (ms) => {
         delays.push(ms);
       },

@@ -1,7 +1,7 @@
 // The uploader against a scripted HTTP server: how it treats each kind of answer.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ScanBuffer, SyncFatal, SyncUnavailable, Uploader, type UploaderOptions } from "../src/index.js";
-import { fill, type TempDir, tempDir } from "./support/buffers.js";
+import { countRows, fill, type TempDir, tempDir } from "./support/buffers.js";
 import {
   type Answer,
   acceptAll,
@@ -51,12 +51,17 @@ describe("Uploader", () => {
     const s = await serve(acceptAll);
     const result = await uploader(s.url).drain();
     expect(result).toMatchObject({ sent: 1200, accepted: 1200, batches: 3, pending: 0 });
-    expect(s.seen.map((r) => uuidsOf(r).length)).toEqual([500, 500, 200]);
-    expect(s.seen.flatMap((r) => r.body.scans.map((i) => i.uuid))).toEqual(recorded.slice(0, 1150));
-    expect(s.seen.map((r) => r.body.device.pending)).toEqual([700, 200, 0]);
-    expect(s.seen.map((r) => r.body.device.oldest_pending_at === null)).toEqual([false, false, true]);
-    expect(s.seen[0]?.body).toMatchObject({ scanner_id: "gate-a-01", device: { app_version: "0.1.0" } });
-    expect(s.seen[0]?.headers.authorization).toBe("Bearer scanner-token");
+    // Two requests overlap, so the server may see them in either order: put them back in
+    // the order of their items, then every batch must hold the next oldest ones.
+    const seen = [...s.seen].sort(
+      (a, b) => recorded.indexOf(uuidsOf(a)[0] as string) - recorded.indexOf(uuidsOf(b)[0] as string),
+    );
+    expect(seen.map((r) => uuidsOf(r).length)).toEqual([500, 500, 200]);
+    expect(seen.flatMap((r) => r.body.scans.map((i) => i.uuid))).toEqual(recorded.slice(0, 1150));
+    expect(seen.map((r) => r.body.device.pending)).toEqual([700, 200, 0]);
+    expect(seen.map((r) => r.body.device.oldest_pending_at === null)).toEqual([false, false, true]);
+    expect(seen[0]?.body).toMatchObject({ scanner_id: "gate-a-01", device: { app_version: "0.1.0" } });
+    expect(seen[0]?.headers.authorization).toBe("Bearer scanner-token");
     expect(buffer.status()).toMatchObject({ pending: 0, last_error: null, last_sync_at: expect.any(String) });
   });
 
@@ -220,6 +225,108 @@ describe("Uploader", () => {
     });
     expect(await uploader(s.url).drain({ signal: controller.signal })).toMatchObject({ sent: 0, pending: 5 });
     expect(s.seen).toHaveLength(1);
+  });
+
+  describe("two batches in flight", () => {
+    /** The seqs of each settled batch, in the order they were settled. */
+    const spySettle = () => {
+      const settled: number[][] = [];
+      const real = buffer.outbox.settle.bind(buffer.outbox);
+      buffer.outbox.settle = (sent, rejected, requestId) => {
+        settled.push(sent.map((i) => i.seq));
+        return real(sent, rejected, requestId);
+      };
+      return settled;
+    };
+    const firstUuid = (r: SeenRequest) => uuidsOf(r)[0];
+
+    it("sends the next batch while one is answered, never more than two, and settles them in order", async () => {
+      fill(buffer, "e1", { scans: 3000 });
+      const recorded = buffer.outbox.pending(5000);
+      const settled = spySettle();
+      const s = await serve((req) => ({ ...acceptAll(req), delayMs: 40 }));
+      const pending: number[] = [];
+      const u = uploader(s.url, { onEvent: (e) => e.type === "batch" && pending.push(e.pending) });
+      expect(await u.drain()).toMatchObject({ sent: 3000, accepted: 3000, batches: 6, pending: 0 });
+      expect(s.maxOpen).toBe(2);
+      // Six distinct batches of consecutive items: every item sent once, settled once, in order.
+      expect(s.seen).toHaveLength(6);
+      const sent = [...s.seen].sort((a, b) => b.body.device.pending - a.body.device.pending);
+      expect(sent.flatMap(uuidsOf)).toEqual(recorded.map((i) => i.uuid));
+      expect(sent.map((r) => r.body.device.pending)).toEqual([2500, 2000, 1500, 1000, 500, 0]);
+      expect(settled.flat()).toEqual(recorded.map((i) => i.seq));
+      expect(pending).toEqual([2500, 2000, 1500, 1000, 500, 0]);
+      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(3000);
+
+      await s.close();
+      fill(buffer, "e1", { scans: 1500 });
+      const one = await serve((req) => ({ ...acceptAll(req), delayMs: 40 }));
+      expect(await uploader(one.url, { maxInFlight: 1 }).drain()).toMatchObject({ sent: 1500, pending: 0 });
+      expect(one.maxOpen).toBe(1);
+    });
+
+    it("a failure of the first: the second's 200 waits for it, nothing is lost or settled twice", async () => {
+      fill(buffer, "e1", { scans: 1500 });
+      const recorded = buffer.outbox.pending(5000);
+      const first = recorded[0]?.uuid;
+      const settled = spySettle();
+      const answered: string[] = [];
+      // The first batch's first attempt fails, late: the second batch is answered before it.
+      const s = await serve((req) => {
+        const again = s.seen.filter((r) => firstUuid(r) === firstUuid(req)).length > 1;
+        answered.push(`${firstUuid(req) === first ? "first" : "other"}${again ? " again" : ""}`);
+        return firstUuid(req) === first && !again
+          ? { status: 503, body: { error: "unavailable", message: "busy" }, delayMs: 150 }
+          : acceptAll(req);
+      });
+      const pending: number[] = [];
+      const u = uploader(s.url, { onEvent: (e) => e.type === "batch" && pending.push(e.pending) });
+      expect(await u.drain()).toMatchObject({ sent: 1500, accepted: 1500, duplicates: 0, batches: 3 });
+      expect(s.maxOpen).toBe(2);
+      expect(answered.slice(0, 2).sort()).toEqual(["first", "other"]);
+      expect(answered.slice(2)).toEqual(["first again", "other"]);
+      expect(delays).toHaveLength(1);
+      // The second batch (answered first) was settled only after the first: 1000 still
+      // pending once the first was settled, so strictly in order, each item once.
+      expect(pending).toEqual([1000, 500, 0]);
+      expect(settled.flat()).toEqual(recorded.map((i) => i.seq));
+      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(1500);
+      expect(buffer.status()).toMatchObject({ pending: 0, last_error: null });
+    });
+
+    it("gives up on the first with the second answered: settles neither, keeps every item", async () => {
+      fill(buffer, "e1", { scans: 1500 });
+      const first = buffer.outbox.pending(1)[0]?.uuid;
+      const s = await serve((req) =>
+        firstUuid(req) === first
+          ? { status: 500, body: { error: "internal", message: "boom" }, delayMs: 100 }
+          : acceptAll(req),
+      );
+      await expect(uploader(s.url, { maxRetries: 0 }).drain()).rejects.toThrow(/1500 records kept/);
+      expect(s.seen).toHaveLength(2);
+      expect(buffer.status().pending).toBe(1500);
+      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(0);
+      // The next run sends both again (the server counts the second as duplicates).
+      await s.close();
+      const again = await serve(acceptAll);
+      expect(await uploader(again.url).drain()).toMatchObject({ sent: 1500, batches: 3, pending: 0 });
+      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(1500);
+    });
+
+    it("a 413 of the first drops the second and reads on after the half that fits", async () => {
+      fill(buffer, "e1", { scans: 1000 });
+      const recorded = buffer.outbox.pending(5000);
+      const settled = spySettle();
+      const s = await serve((req) =>
+        req.body.scans.length > 300
+          ? { status: 413, body: { error: "payload_too_large", message: "too big" }, delayMs: 20 }
+          : acceptAll(req),
+      );
+      expect(await uploader(s.url, { batchSize: 400 }).drain()).toMatchObject({ sent: 1000, pending: 0 });
+      expect(settled.map((b) => b.length)).toEqual([200, 200, 200, 200, 200]);
+      expect(settled.flat()).toEqual(recorded.map((i) => i.seq));
+      expect(s.maxOpen).toBeLessThanOrEqual(2);
+    });
   });
 
   it("watches: records arriving later are sent too, until aborted", async () => {

@@ -18,6 +18,8 @@ export interface BuiltItem {
   ticket_id: string | null;
   happened_at: string;
   item: ScanItem | InvalidAttemptItem;
+  /** `item` as stored and sent: JSON.stringify of it. */
+  json: string;
 }
 
 export type Built = { ok: true; built: BuiltItem } | { ok: false; issues: Issue[] };
@@ -31,14 +33,45 @@ const asIso = (v: unknown, now: Date) =>
 const toIssues = (error: z.ZodError): Issue[] =>
   error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 
+/** A value that JSON.stringify writes as it is, so JSON.parse would give back an equal one. */
+function isJsonValue(v: unknown): boolean {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) return v.every(isJsonValue);
+  if (typeof v !== "object") return false;
+  const proto = Object.getPrototypeOf(v);
+  return (
+    (proto === Object.prototype || proto === null) &&
+    !("toJSON" in v) &&
+    Object.values(v).every((x) => x !== undefined && isJsonValue(x))
+  );
+}
+
+/**
+ * The parsed record as it travels: times (Dates) as ISO strings, absent fields left out.
+ * `item` is what JSON.parse(json) would give, built without parsing again; metadata
+ * holding what JSON does not keep (a Date, undefined) is the rare case read back.
+ */
+function onTheWire<T>(data: Record<string, unknown>): { item: T; json: string } {
+  const json = JSON.stringify(data);
+  const item: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (value instanceof Date) item[key] = value.toISOString();
+    else if (isJsonValue(value)) item[key] = value;
+    else item[key] = JSON.parse(JSON.stringify(value));
+  }
+  return { item: item as T, json };
+}
+
 /** Parse with the shared schema and keep the JSON form: what is stored is what is sent. */
 function wire<T>(
   schema: z.ZodType,
   input: Record<string, unknown>,
-): { ok: true; item: T } | { ok: false; issues: Issue[] } {
+): { ok: true; item: T; json: string } | { ok: false; issues: Issue[] } {
   const parsed = schema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: toIssues(parsed.error) };
-  return { ok: true, item: JSON.parse(JSON.stringify(parsed.data)) as T };
+  return { ok: true, ...onTheWire<T>(parsed.data as Record<string, unknown>) };
 }
 
 export function buildScan(input: unknown, scannerId: string, now: Date): Built {
@@ -50,7 +83,7 @@ export function buildScan(input: unknown, scannerId: string, now: Date): Built {
     scan_timestamp: asIso(input.scan_timestamp, now),
   });
   if (!out.ok) return out;
-  const { item } = out;
+  const { item, json } = out;
   // POST /sync refuses a scan of another scanner than the batch's; refuse it here, at once.
   if (item.scanner_id !== scannerId) {
     return {
@@ -59,7 +92,10 @@ export function buildScan(input: unknown, scannerId: string, now: Date): Built {
     };
   }
   const { uuid, event_id, ticket_id, scan_timestamp } = item;
-  return { ok: true, built: { kind: "scan", uuid, event_id, ticket_id, happened_at: scan_timestamp, item } };
+  return {
+    ok: true,
+    built: { kind: "scan", uuid, event_id, ticket_id, happened_at: scan_timestamp, item, json },
+  };
 }
 
 export function buildInvalidAttempt(input: unknown, now: Date): Built {
@@ -70,7 +106,7 @@ export function buildInvalidAttempt(input: unknown, now: Date): Built {
     attempt_timestamp: asIso(input.attempt_timestamp, now),
   });
   if (!out.ok) return out;
-  const { item } = out;
+  const { item, json } = out;
   return {
     ok: true,
     built: {
@@ -80,6 +116,7 @@ export function buildInvalidAttempt(input: unknown, now: Date): Built {
       ticket_id: item.ticket_id ?? null,
       happened_at: item.attempt_timestamp,
       item,
+      json,
     },
   };
 }

@@ -21,11 +21,42 @@ export interface ScanBufferOptions {
 
 const ITEM_TABLES = ["outbox", "uploaded", "dead_letters"] as const;
 
+/** The statements of recording and looking up, prepared once when the buffer is opened. */
+function statements(db: SqliteDatabase) {
+  const lastScan = (validOnly: boolean) => {
+    const valid = validOnly ? "AND json_extract(item, '$.is_valid') = 1" : "";
+    const union = ITEM_TABLES.map(
+      (t) =>
+        `SELECT item, happened_at, seq, '${t}' AS source FROM ${t} WHERE kind = 'scan' AND event_id = @e AND ticket_id = @t ${valid}`,
+    ).join(" UNION ALL ");
+    return db.prepare(`SELECT item, source FROM (${union}) ORDER BY happened_at DESC, seq DESC LIMIT 1`);
+  };
+  return {
+    // One statement, so one implicit transaction: a uuid this device already holds, in any
+    // table, stores nothing (0 changes), whoever else writes to the file meanwhile.
+    insert: db.prepare(
+      `INSERT INTO outbox (uuid, kind, event_id, ticket_id, happened_at, item, recorded_at)
+       SELECT @uuid, @kind, @event_id, @ticket_id, @happened_at, @item, @recorded_at
+       WHERE NOT EXISTS (SELECT 1 FROM uploaded WHERE uuid = @uuid)
+         AND NOT EXISTS (SELECT 1 FROM dead_letters WHERE uuid = @uuid)
+       ON CONFLICT (uuid) DO NOTHING`,
+    ),
+    find: db
+      .prepare(
+        `${ITEM_TABLES.map((t) => `SELECT item FROM ${t} WHERE uuid = @uuid`).join(" UNION ALL ")} LIMIT 1`,
+      )
+      .pluck(),
+    lastScan: lastScan(false),
+    lastValidScan: lastScan(true),
+  };
+}
+
 export class ScanBuffer {
   readonly scannerId: string;
   /** What the uploader works with: pending items, settling a batch, retention. */
   readonly outbox: Outbox;
   private readonly now: () => Date;
+  private readonly s: ReturnType<typeof statements>;
 
   private constructor(
     readonly db: SqliteDatabase,
@@ -35,6 +66,7 @@ export class ScanBuffer {
     this.scannerId = scannerId;
     this.now = now;
     this.outbox = new Outbox(db, now);
+    this.s = statements(db);
   }
 
   static open(opts: ScanBufferOptions): ScanBuffer {
@@ -78,14 +110,10 @@ export class ScanBuffer {
   }
 
   lastScanOf(ticketId: string, eventId: string, opts: { validOnly?: boolean } = {}): LastScan | null {
-    const valid = opts.validOnly ? "AND json_extract(item, '$.is_valid') = 1" : "";
-    const union = ITEM_TABLES.map(
-      (t) =>
-        `SELECT item, happened_at, seq, '${t}' AS source FROM ${t} WHERE kind = 'scan' AND event_id = @e AND ticket_id = @t ${valid}`,
-    ).join(" UNION ALL ");
-    const row = this.db
-      .prepare(`SELECT item, source FROM (${union}) ORDER BY happened_at DESC, seq DESC LIMIT 1`)
-      .get({ e: eventId, t: ticketId }) as { item: string; source: (typeof ITEM_TABLES)[number] } | undefined;
+    const statement = opts.validOnly ? this.s.lastValidScan : this.s.lastScan;
+    const row = statement.get({ e: eventId, t: ticketId }) as
+      | { item: string; source: (typeof ITEM_TABLES)[number] }
+      | undefined;
     if (!row) return null;
     const s = JSON.parse(row.item) as ScanItem;
     const state = row.source === "outbox" ? "pending" : row.source === "uploaded" ? "uploaded" : "rejected";
@@ -115,33 +143,31 @@ export class ScanBuffer {
 
   private storeOne(b: Built): ScanItem | InvalidAttemptItem {
     if (!b.ok) throw new RecordRefused(b.issues);
-    const now = this.now();
-    const fresh = this.db.transaction(() => this.insert(b.built, now)).immediate();
+    // One statement: its own transaction, or a part of the caller's (transaction(), import).
+    const fresh = this.insert(b.built, this.now());
     // The same uuid again (a device replaying its own call) stores nothing: answer what is stored.
     return fresh ? b.built.item : (this.find(b.built.uuid) ?? b.built.item);
   }
 
   /** One item into the outbox, unless this device already holds its uuid anywhere. */
   private insert(b: BuiltItem, now: Date): boolean {
-    const held = ITEM_TABLES.some((t) => this.db.prepare(`SELECT 1 FROM ${t} WHERE uuid = ?`).get(b.uuid));
-    if (held) return false;
-    this.db
-      .prepare(
-        `INSERT INTO outbox (uuid, kind, event_id, ticket_id, happened_at, item, recorded_at)
-         VALUES (@uuid, @kind, @event_id, @ticket_id, @happened_at, @item, @recorded_at)`,
-      )
-      .run({ ...b, item: JSON.stringify(b.item), recorded_at: now.toISOString() });
-    return true;
+    const { uuid, kind, event_id, ticket_id, happened_at, json } = b;
+    return (
+      this.s.insert.run({
+        uuid,
+        kind,
+        event_id,
+        ticket_id,
+        happened_at,
+        item: json,
+        recorded_at: now.toISOString(),
+      }).changes === 1
+    );
   }
 
   private find(uuid: string): ScanItem | InvalidAttemptItem | null {
-    for (const t of ITEM_TABLES) {
-      const row = this.db.prepare(`SELECT item FROM ${t} WHERE uuid = ?`).get(uuid) as
-        | { item: string }
-        | undefined;
-      if (row) return JSON.parse(row.item);
-    }
-    return null;
+    const item = this.s.find.get({ uuid }) as string | undefined;
+    return item === undefined ? null : JSON.parse(item);
   }
 }
 

@@ -1,7 +1,7 @@
 // `sync`: drain the outbox once (exit 0 when it is empty), or with --watch keep draining
 // as records arrive and the network comes and goes, until SIGINT/SIGTERM.
 import type { Command } from "commander";
-import { Uploader } from "../upload/uploader.js";
+import { DEFAULT_MAX_IN_FLIGHT, Uploader } from "../upload/uploader.js";
 import { action, EXIT } from "./errors.js";
 import { globals, positiveInt, withBuffer } from "./options.js";
 import { progress } from "./progress.js";
@@ -10,6 +10,7 @@ interface SyncOptions {
   watch?: boolean;
   poll: number;
   batchSize?: number;
+  inFlight: number;
   maxRetries: number;
   timeout: number;
   maxBackoff: number;
@@ -39,6 +40,12 @@ export function syncCommand(program: Command): void {
     .option("--watch", "keep syncing as records arrive, until SIGINT/SIGTERM")
     .option("--poll <seconds>", "with --watch: how often to look for new records", Number, 2)
     .option("--batch-size <n>", "records per request (at most 1000)", positiveInt("--batch-size"))
+    .option(
+      "--in-flight <n>",
+      "requests on their way at once (the next batch is sent while one is answered)",
+      positiveInt("--in-flight"),
+      DEFAULT_MAX_IN_FLIGHT,
+    )
     .option(
       "--max-retries <n>",
       "retries of a failing request before giving up (not with --watch)",
@@ -71,6 +78,7 @@ export function syncCommand(program: Command): void {
             url,
             token: g.token,
             batchSize: o.batchSize,
+            maxInFlight: o.inFlight,
             maxRetries: o.maxRetries,
             requestTimeoutMs: o.timeout * 1000,
             backoff: { capMs: o.maxBackoff * 1000 },

@@ -7,6 +7,13 @@ import { SYNC_LIMITS } from "../wire.js";
 export const DEFAULT_MAX_BATCH_BYTES = 900 * 1024;
 export const DEFAULT_BATCH_SIZE = 500;
 
+/**
+ * Kept free for the envelope while items are chosen, so that it is built once, for the
+ * items chosen. More than an envelope takes: its longest field is the scanner id, at most
+ * 128 characters (768 bytes as JSON even if every one is escaped as \uXXXX).
+ */
+export const ENVELOPE_ROOM = 2048;
+
 export interface Device {
   pending: number;
   oldest_pending_at: string | null;
@@ -26,19 +33,10 @@ export interface Envelope {
   device: Device;
 }
 
-const head = (envelope: Envelope) => JSON.stringify(envelope).slice(0, -1);
-
-/**
- * `envelopeFor(items)` describes the batch carrying `items` (the device's backlog once they
- * are in); it is sized with no items in flight, the largest it can be.
- */
-export function buildSyncBody(
-  offered: PendingItem[],
-  envelopeFor: (items: PendingItem[]) => Envelope,
-  maxBytes = DEFAULT_MAX_BATCH_BYTES,
-): SyncBody {
-  // head + ',"scans":[' + ... + '],"invalid_attempts":[' + ... + ']}'
-  let bytes = Buffer.byteLength(head(envelopeFor([]))) + 35;
+/** The leading items that fit in one request: at most the server's item limit, and `maxBytes` with the envelope. */
+export function fitBatch(offered: PendingItem[], maxBytes = DEFAULT_MAX_BATCH_BYTES): PendingItem[] {
+  // envelope + ',"scans":[' + ... + '],"invalid_attempts":[' + ... + ']}'
+  let bytes = ENVELOPE_ROOM + 35;
   const items: PendingItem[] = [];
   for (const item of offered.slice(0, SYNC_LIMITS.items)) {
     const size = Buffer.byteLength(item.json) + 1;
@@ -47,8 +45,24 @@ export function buildSyncBody(
     bytes += size;
     items.push(item);
   }
+  return items;
+}
+
+/** The body carrying exactly `items`. */
+export function syncBody(items: PendingItem[], envelope: Envelope): SyncBody {
   const scans = items.filter((i) => i.kind === "scan").map((i) => i.json);
   const attempts = items.filter((i) => i.kind === "invalid_attempt").map((i) => i.json);
-  const body = `${head(envelopeFor(items))},"scans":[${scans.join(",")}],"invalid_attempts":[${attempts.join(",")}]}`;
+  const head = JSON.stringify(envelope).slice(0, -1);
+  const body = `${head},"scans":[${scans.join(",")}],"invalid_attempts":[${attempts.join(",")}]}`;
   return { body, items, bytes: Buffer.byteLength(body) };
+}
+
+/** `envelopeFor(items)` describes the batch carrying `items`; it is called once, for the items chosen. */
+export function buildSyncBody(
+  offered: PendingItem[],
+  envelopeFor: (items: PendingItem[]) => Envelope,
+  maxBytes = DEFAULT_MAX_BATCH_BYTES,
+): SyncBody {
+  const items = fitBatch(offered, maxBytes);
+  return syncBody(items, envelopeFor(items));
 }

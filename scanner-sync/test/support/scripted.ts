@@ -18,13 +18,20 @@ export type Answer = { status: number; headers?: Record<string, string>; body: u
 export interface Scripted {
   url: string;
   seen: SeenRequest[];
+  /** Requests arrived and not answered yet, and the most there ever were at once. */
+  open: number;
+  maxOpen: number;
   close(): Promise<void>;
 }
 
 /** `answer(req, n)` for the n-th request (1-based); a string body is sent as is. */
 export async function scriptedServer(answer: (req: SeenRequest, n: number) => Answer): Promise<Scripted> {
   const seen: SeenRequest[] = [];
+  const counts = { open: 0, maxOpen: 0 };
   const server = createServer(async (req, res) => {
+    counts.open++;
+    counts.maxOpen = Math.max(counts.maxOpen, counts.open);
+    res.on("close", () => counts.open--);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const r: SeenRequest = { headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
@@ -40,6 +47,12 @@ export async function scriptedServer(answer: (req: SeenRequest, n: number) => An
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     seen,
+    get open() {
+      return counts.open;
+    },
+    get maxOpen() {
+      return counts.maxOpen;
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
