@@ -3,6 +3,7 @@
 import { type Context, Hono } from "hono";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { jsonBody, limitBody, requireRole } from "../http/middleware.js";
+import type { InvalidAttemptInput, ScanInput, TransferInput } from "../records.js";
 import type { InsertOutcome } from "../store/types.js";
 
 /** One record with metadata at its 8 KiB limit fits with room to spare. */
@@ -21,12 +22,13 @@ export function ingestRoutes(deps: AppDeps) {
     app.use(path, requireRole(deps, "ingest"), limitBody(RECORD_BODY_LIMIT));
   }
 
-  app.post("/scans", async (c) => answer(c, await analytics.logTicketScan((await jsonBody(c)) as never)));
+  // The bodies are whatever the client sent: the service validates them (400 otherwise).
+  app.post("/scans", async (c) => answer(c, await analytics.logTicketScan((await jsonBody(c)) as ScanInput)));
   app.post("/transfers", async (c) =>
-    answer(c, await analytics.logTicketTransfer((await jsonBody(c)) as never)),
+    answer(c, await analytics.logTicketTransfer((await jsonBody(c)) as TransferInput)),
   );
   app.post("/invalid-attempts", async (c) =>
-    answer(c, await analytics.logInvalidAttempt((await jsonBody(c)) as never)),
+    answer(c, await analytics.logInvalidAttempt((await jsonBody(c)) as InvalidAttemptInput)),
   );
   return app;
 }

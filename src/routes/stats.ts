@@ -9,7 +9,6 @@ import { listQuery, statsQuery } from "../records.js";
 export function statsRoutes(deps: AppDeps) {
   const { analytics } = deps;
   const app = new Hono<AppEnv>();
-  app.use("/stats", requireRole(deps, "reader"));
   app.use("/stats/*", requireRole(deps, "reader"));
   // "/stats/*" matches "/stats" too; registered after the role check on purpose.
   if (deps.readCache) app.use("/stats/*", deps.readCache);
