@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config.js";
 import { startServer } from "../../src/node/start.js";
 import { silentLogger } from "../../src/observability/logger.js";
-import { SPEC } from "../support/records.js";
+import { ROLE_ROUTES, SPEC } from "../support/records.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const TOKENS = {
@@ -15,17 +15,7 @@ const API_TOKENS = Object.entries(TOKENS)
   .map(([role, token]) => `${role}:${token}`)
   .join(",");
 
-const ROUTES: [method: string, path: string, body: unknown, role: "ingest" | "reader"][] = [
-  ["GET", "/stats", undefined, "reader"],
-  ["GET", "/stats?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/scans?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/transfers?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/invalid-attempts?event_id=event_456", undefined, "reader"],
-  ["GET", "/metrics", undefined, "reader"],
-  ["POST", "/scans", SPEC.scan, "ingest"],
-  ["POST", "/transfers", SPEC.transfer, "ingest"],
-  ["POST", "/invalid-attempts", SPEC.invalidAttempt, "ingest"],
-];
+const ROUTES = [...ROLE_ROUTES, ["GET", "/metrics", undefined, "reader"]] as typeof ROLE_ROUTES;
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 

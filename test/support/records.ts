@@ -96,3 +96,16 @@ export const ZERO_COUNTS = {
 
 /** The keys of GET /stats?event_id=, in the spec's order. */
 export const STATS_KEYS = ["event_id", ...Object.keys(ZERO_COUNTS), "last_updated"];
+
+/** Every role-protected route of the API with a valid request and the role it needs. */
+export const ROLE_ROUTES: [method: string, path: string, body: unknown, role: "ingest" | "reader"][] = [
+  ["GET", "/stats", undefined, "reader"],
+  ["GET", "/stats?event_id=event_456", undefined, "reader"],
+  ["GET", "/stats/scans?event_id=event_456", undefined, "reader"],
+  ["GET", "/stats/transfers?event_id=event_456", undefined, "reader"],
+  ["GET", "/stats/invalid-attempts?event_id=event_456", undefined, "reader"],
+  ["GET", "/stats/devices?event_id=event_456", undefined, "reader"],
+  ["POST", "/scans", SPEC.scan, "ingest"],
+  ["POST", "/transfers", SPEC.transfer, "ingest"],
+  ["POST", "/invalid-attempts", SPEC.invalidAttempt, "ingest"],
+];

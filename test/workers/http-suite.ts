@@ -2,7 +2,7 @@
 // the spec's payloads and shapes, auth by role, and bad input answered with the envelope.
 import { uuidv7 } from "uuidv7";
 import { describe, expect, it } from "vitest";
-import { SPEC, STATS_KEYS } from "../support/records.js";
+import { ROLE_ROUTES, SPEC, STATS_KEYS } from "../support/records.js";
 import { neonDatabaseForFile } from "./support/neon.js";
 import { workerOn } from "./support/worker.js";
 
@@ -11,16 +11,7 @@ export type Backend = "d1" | "postgres";
 let n = 0;
 const freshEvent = () => `worker_event_${Date.now()}_${n++}`;
 
-const ROUTES: [method: string, path: string, body: unknown, role: "ingest" | "reader"][] = [
-  ["GET", "/stats", undefined, "reader"],
-  ["GET", "/stats?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/scans?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/transfers?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/invalid-attempts?event_id=event_456", undefined, "reader"],
-  ["POST", "/scans", SPEC.scan, "ingest"],
-  ["POST", "/transfers", SPEC.transfer, "ingest"],
-  ["POST", "/invalid-attempts", SPEC.invalidAttempt, "ingest"],
-];
+const ROUTES = ROLE_ROUTES;
 
 const BAD_INPUT: [name: string, path: string, body: unknown, status: number][] = [
   ["malformed JSON", "/scans", '{"ticket_id": "t1", ', 400],
