@@ -115,7 +115,11 @@ describe("offline, then online", () => {
     };
     const buffer = ScanBuffer.open({ path: db, scannerId: "gate-w-01" });
     try {
-      const watch = spawnCli(["sync", "--watch", "--poll", "0.1", "--max-backoff", "0.2"], env);
+      // A request the network swallows whole is given up after 2 s (default 30 s).
+      const watch = spawnCli(
+        ["sync", "--watch", "--poll", "0.1", "--max-backoff", "0.2", "--timeout", "2"],
+        env,
+      );
       const done = finished(watch);
       const seen = (n: number) =>
         waitFor(

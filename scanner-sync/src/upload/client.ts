@@ -52,7 +52,13 @@ function describeError(status: number, text: string, requestId: string | null): 
 }
 
 export async function postSync(o: PostOptions): Promise<PostOutcome> {
-  const signal = AbortSignal.any([AbortSignal.timeout(o.timeoutMs), ...(o.signal ? [o.signal] : [])]);
+  // A timer of our own, not AbortSignal.timeout(): that one does not keep the process
+  // alive, and a request whose connection the network dropped before it was written can
+  // sit in fetch's pool with no socket at all; the process then simply exited (code 13)
+  // in the middle of `sync`. This timer keeps it waiting and fails the request instead.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException("timed out", "TimeoutError")), o.timeoutMs);
+  const signal = AbortSignal.any([timeout.signal, ...(o.signal ? [o.signal] : [])]);
   let res: Response;
   let text: string;
   try {
@@ -72,6 +78,8 @@ export async function postSync(o: PostOptions): Promise<PostOutcome> {
   } catch (err) {
     if (o.signal?.aborted) return { type: "aborted" };
     return { type: "retry", reason: describeNetworkError(err, o.endpoint, o.timeoutMs), retryAfterMs: null };
+  } finally {
+    clearTimeout(timer);
   }
   const requestId = res.headers.get("x-request-id");
   const status = res.status;
