@@ -46,6 +46,19 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
     last_updated: max(stats.updated_at),
   } as Record<(typeof STAT_COUNTERS)[number], SQL<number>> & { last_updated: SQL<Date | null> };
 
+  /** An event's records, newest first by their own time, ties by id. */
+  const listing = <T extends AnyPgTable & { id: PgColumn; event_id: PgColumn }>(
+    table: T,
+    time: PgColumn,
+    f: ListFilter,
+  ): Promise<T["$inferSelect"][]> =>
+    db
+      .select()
+      .from(table as AnyPgTable)
+      .where(listWhere(table, time, f))
+      .orderBy(desc(time), desc(table.id))
+      .limit(f.limit) as Promise<T["$inferSelect"][]>;
+
   return {
     async eventStats(eventId) {
       const [row] = await db.select(statsColumns).from(stats).where(eq(stats.event_id, eventId));
@@ -61,35 +74,9 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
       return rows as EventStats[];
     },
 
-    async listScans(f) {
-      const s = t.ticketScans;
-      return db
-        .select()
-        .from(s)
-        .where(listWhere(s, s.scan_timestamp, f))
-        .orderBy(desc(s.scan_timestamp), desc(s.id))
-        .limit(f.limit);
-    },
-
-    async listTransfers(f) {
-      const s = t.ticketTransfers;
-      return db
-        .select()
-        .from(s)
-        .where(listWhere(s, s.transfer_timestamp, f))
-        .orderBy(desc(s.transfer_timestamp), desc(s.id))
-        .limit(f.limit);
-    },
-
-    async listInvalidAttempts(f) {
-      const s = t.invalidAttempts;
-      return db
-        .select()
-        .from(s)
-        .where(listWhere(s, s.attempt_timestamp, f))
-        .orderBy(desc(s.attempt_timestamp), desc(s.id))
-        .limit(f.limit);
-    },
+    listScans: (f) => listing(t.ticketScans, t.ticketScans.scan_timestamp, f),
+    listTransfers: (f) => listing(t.ticketTransfers, t.ticketTransfers.transfer_timestamp, f),
+    listInvalidAttempts: (f) => listing(t.invalidAttempts, t.invalidAttempts.attempt_timestamp, f),
 
     async recordDeviceSync(sync) {
       const d = t.scannerDevices;

@@ -1,7 +1,7 @@
 // The HTTP contract over real HTTP against a real server, run once per database.
 import { uuidv7 } from "uuidv7";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SPEC, STATS_KEYS, ZERO_COUNTS } from "../support/records.js";
+import { SPEC, STATS_KEYS, specRecords, ZERO_COUNTS } from "../support/records.js";
 import { type DbKind, startTestServer, type TestServer } from "../support/server.js";
 
 let n = 0;
@@ -19,11 +19,7 @@ export function httpSuite(db: DbKind) {
 
     it("logs the spec's example scan, transfer and invalid attempt and answers 201 with id and uuid", async () => {
       const e = freshEvent();
-      for (const [path, body] of [
-        ["/scans", { ...SPEC.scan, event_id: e }],
-        ["/transfers", { ...SPEC.transfer, event_id: e }],
-        ["/invalid-attempts", { ...SPEC.invalidAttempt, event_id: e }],
-      ] as const) {
+      for (const [path, body] of specRecords(e)) {
         const res = await s.call("POST", path, body);
         expect(res.status).toBe(201);
         const json = await res.json();

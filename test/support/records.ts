@@ -109,3 +109,11 @@ export const ROLE_ROUTES: [method: string, path: string, body: unknown, role: "i
   ["POST", "/transfers", SPEC.transfer, "ingest"],
   ["POST", "/invalid-attempts", SPEC.invalidAttempt, "ingest"],
 ];
+
+/** The spec's three example records for one event, with the route each is posted to. */
+export const specRecords = (event_id: string) =>
+  [
+    ["/scans", { ...SPEC.scan, event_id }],
+    ["/transfers", { ...SPEC.transfer, event_id }],
+    ["/invalid-attempts", { ...SPEC.invalidAttempt, event_id }],
+  ] as const;

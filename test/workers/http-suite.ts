@@ -2,7 +2,7 @@
 // the spec's payloads and shapes, auth by role, and bad input answered with the envelope.
 import { uuidv7 } from "uuidv7";
 import { describe, expect, it } from "vitest";
-import { ROLE_ROUTES, SPEC, STATS_KEYS } from "../support/records.js";
+import { ROLE_ROUTES, SPEC, STATS_KEYS, specRecords } from "../support/records.js";
 import { neonDatabaseForFile } from "./support/neon.js";
 import { workerOn } from "./support/worker.js";
 
@@ -46,11 +46,7 @@ export function workerHttpSuite(backend: Backend) {
 
     it("logs the spec's example records (201, id and uuid) and answers the spec's stats shapes", async () => {
       const e = freshEvent();
-      for (const [path, body] of [
-        ["/scans", { ...SPEC.scan, event_id: e }],
-        ["/transfers", { ...SPEC.transfer, event_id: e }],
-        ["/invalid-attempts", { ...SPEC.invalidAttempt, event_id: e }],
-      ] as const) {
+      for (const [path, body] of specRecords(e)) {
         const res = await w.call("POST", path, body, { token: "ingest" });
         expect(res.status).toBe(201);
         const json = await res.json<{ id: number; uuid: string }>();
