@@ -3,27 +3,30 @@
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
-import { type SqliteDb, sqliteStore } from "./sqlite.js";
+import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsAsJson } from "./sqlite.js";
 import type { Store } from "./types.js";
 
 const dialect = new SQLiteAsyncDialect();
 
 export function d1Store(binding: D1Database): Store {
   const db = drizzle(binding, { schema });
+  const atomic: SqliteDriver["atomic"] = async (statements) => {
+    if (statements.length === 0) return [];
+    // Straight to the binding: Drizzle's D1 batch() cannot bind parameters of raw SQL.
+    // Each statement binds one JSON value (./sqlite-sql.ts), far below D1's 100.
+    const prepared = statements.map((s) => {
+      const q = dialect.sqlToQuery(s);
+      return binding.prepare(q.sql).bind(...q.params);
+    });
+    const results = await binding.batch<{ id: number; uuid: string }>(prepared);
+    return results.map((r) => r.results);
+  };
   return sqliteStore({
     dialect: "d1",
     db: db as unknown as SqliteDb,
-    async atomic(statements) {
-      if (statements.length === 0) return [];
-      // Straight to the binding: Drizzle's D1 batch() cannot bind parameters of raw SQL.
-      // Each statement binds one JSON value (./sqlite-sql.ts), far below D1's 100.
-      const prepared = statements.map((s) => {
-        const q = dialect.sqlToQuery(s);
-        return binding.prepare(q.sql).bind(...q.params);
-      });
-      const results = await binding.batch<{ id: number; uuid: string }>(prepared);
-      return results.map((r) => r.results);
-    },
+    // A D1 batch is fixed before it runs, so rows go as JSON: three statements per kind.
+    storeRows: (kinds) => storeRowsAsJson(atomic, kinds),
+    atomic,
     async close() {},
   });
 }

@@ -6,13 +6,19 @@ import type { RecordBatch } from "./types.js";
 export type Kind = keyof RecordBatch;
 export type ColumnType = "text" | "timestamptz" | "boolean" | "jsonb";
 
+/** A counter that counts the records whose boolean `column` is `is`. */
+export interface Flag {
+  column: string;
+  is: boolean;
+}
+
 export interface KindSpec {
   table: string;
   /** The record's own time: it decides the UTC day the record counts on. */
   time: string;
   columns: Record<string, ColumnType>;
-  /** analytics_stats counter -> condition on the record (null: every record). */
-  counters: Record<string, string | null>;
+  /** analytics_stats counter -> the boolean column it counts (null: every record). */
+  counters: Record<string, Flag | null>;
 }
 
 export const KINDS: Record<Kind, KindSpec> = {
@@ -30,7 +36,11 @@ export const KINDS: Record<Kind, KindSpec> = {
       device_info: "text",
       additional_metadata: "jsonb",
     },
-    counters: { scan_count: null, valid_scan_count: "is_valid", invalid_scan_count: "NOT is_valid" },
+    counters: {
+      scan_count: null,
+      valid_scan_count: { column: "is_valid", is: true },
+      invalid_scan_count: { column: "is_valid", is: false },
+    },
   },
   transfers: {
     table: "ticket_transfers",
@@ -50,8 +60,8 @@ export const KINDS: Record<Kind, KindSpec> = {
     },
     counters: {
       transfer_count: null,
-      successful_transfer_count: "is_successful",
-      failed_transfer_count: "NOT is_successful",
+      successful_transfer_count: { column: "is_successful", is: true },
+      failed_transfer_count: { column: "is_successful", is: false },
     },
   },
   invalidAttempts: {
@@ -84,10 +94,10 @@ export const STAT_COUNTERS = [
   "failed_transfer_count",
 ] as const;
 
-/** `count(*)` / `sum(CASE ...)` per counter, valid SQL in both dialects. */
+/** The counters of a set of records: `count(*)` / `sum(CASE ...)`, valid SQL in both dialects. */
 export function counterExpressions(spec: KindSpec): string[] {
-  return Object.values(spec.counters).map((cond) =>
-    cond === null ? "count(*)" : `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`,
+  return Object.values(spec.counters).map((flag) =>
+    flag === null ? "count(*)" : `sum(CASE WHEN ${flag.is ? "" : "NOT "}${flag.column} THEN 1 ELSE 0 END)`,
   );
 }
 

@@ -1,76 +1,148 @@
-// Batch SQL for SQLite (better-sqlite3 and D1). The whole batch is one JSON parameter
-// read with json_each, so a statement binds one value whatever the batch size (D1
-// allows 100). SQLite serialises writers, so "not stored yet" checked inside the same
-// transaction as the insert is exact.
+// Batch SQL for SQLite (better-sqlite3 and D1), generated from ./kinds.ts. SQLite
+// serialises writers, so "not stored yet", checked in the transaction that stores a row,
+// is exact: a uuid seen before is neither stored nor counted again.
+//
+// Two ways, one meaning:
+// - D1 (a batch is fixed before it runs, and binds at most 100 values per statement):
+//   three statements per kind over one JSON parameter: the uuids stored before, the
+//   counters of the rows not stored yet, the insert (jsonBatchStatements).
+// - better-sqlite3 (in process): one prepared statement per row, whose `changes` tells
+//   whether it was stored, then one counter upsert per (event, day) of the stored rows
+//   (insertRowSql, countStored, statsUpsertSql). Measured 2.4x faster than the JSON
+//   statements there; counting by trigger would be slower still (a trigger costs more
+//   per statement than the insert itself).
 import { type SQL, sql } from "drizzle-orm";
 import { NOW_MS_SQL } from "../db/sqlite.js";
-import { counterExpressions, counterIncrements, KINDS, type Kind, type KindSpec } from "./kinds.js";
+import {
+  counterExpressions,
+  counterIncrements,
+  KIND_NAMES,
+  KINDS,
+  type Kind,
+  type KindSpec,
+} from "./kinds.js";
 
-interface KindSql {
+/** A row as SQLite stores it, its values in the order of KINDS[kind].columns (uuid first). */
+export type EncodedRow = unknown[];
+
+const columnsOf = (kind: Kind) => Object.keys(KINDS[kind].columns);
+const DAY_MS = 86_400_000;
+/** The UTC day of an epoch-ms time, as SQL (the record's own time decides its day). */
+const dayOf = (ms: string) => `strftime('%Y-%m-%d', ${ms} / 1000, 'unixepoch')`;
+
+/** Times in epoch ms, booleans 0/1, metadata as JSON text. */
+export function encodeRow(kind: Kind, row: { uuid: string }): EncodedRow {
+  const types = KINDS[kind].columns;
+  const out: unknown[] = [];
+  for (const col in types) {
+    const v = (row as unknown as Record<string, unknown>)[col];
+    const type = types[col];
+    if (v === null || v === undefined) out.push(null);
+    else if (type === "timestamptz") out.push((v as Date).getTime());
+    else if (type === "boolean") out.push(v ? 1 : 0);
+    else if (type === "jsonb") out.push(JSON.stringify(v));
+    else out.push(v);
+  }
+  return out;
+}
+
+// --- better-sqlite3: a statement per row -----------------------------------------------
+
+/** One row, its values bound in column order; a stored uuid changes nothing (0 changes). */
+export function insertRowSql(kind: Kind): string {
+  const cols = columnsOf(kind);
+  return (
+    `INSERT INTO ${KINDS[kind].table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ` +
+    "ON CONFLICT (uuid) DO NOTHING"
+  );
+}
+
+/** The id of a stored uuid. */
+export function idOfUuidSql(kind: Kind): string {
+  return `SELECT id FROM ${KINDS[kind].table} WHERE uuid = ?`;
+}
+
+/** Adds one (event, day)'s counts: event_id, a time on that day (ms), then the counters in KINDS order. */
+export function statsUpsertSql(kind: Kind): string {
+  const spec = KINDS[kind];
+  const counters = Object.keys(spec.counters);
+  return (
+    `INSERT INTO analytics_stats (event_id, stat_date, ${counters.join(", ")}, updated_at) ` +
+    `VALUES (?, ${dayOf("?")}, ${counters.map(() => "?").join(", ")}, ${NOW_MS_SQL}) ` +
+    `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at`
+  );
+}
+
+/** The counts of stored rows per (event, UTC day): the values statsUpsertSql binds, one array per group. */
+export function countStored(kind: Kind, rows: EncodedRow[]): unknown[][] {
+  const spec = KINDS[kind];
+  const cols = columnsOf(kind);
+  const event = cols.indexOf("event_id");
+  const time = cols.indexOf(spec.time);
+  const flags = Object.values(spec.counters).map((f) =>
+    f ? { at: cols.indexOf(f.column), is: f.is } : null,
+  );
+  const groups = new Map<string, unknown[]>();
+  for (const row of rows) {
+    const eventId = row[event];
+    // An invalid attempt need not name an event: then it counts nowhere.
+    if (eventId === null) continue;
+    const dayStart = Math.floor((row[time] as number) / DAY_MS) * DAY_MS;
+    const key = `${dayStart} ${eventId}`;
+    const g = groups.get(key) ?? [eventId, dayStart, ...flags.map(() => 0)];
+    groups.set(key, g);
+    flags.forEach((flag, i) => {
+      if (flag === null || (row[flag.at] === 1) === flag.is) (g[i + 2] as number)++;
+    });
+  }
+  return [...groups.values()];
+}
+
+// --- D1: JSON statements ----------------------------------------------------------------
+
+interface JsonSql {
   existing: string;
   stats: string;
   insert: string;
 }
 
-function input(spec: KindSpec): string {
-  const cols = Object.keys(spec.columns).map((c) => `value->>'${c}' AS ${c}`);
-  return `(SELECT ${cols.join(", ")} FROM json_each(?))`;
-}
-
-function build(spec: KindSpec): KindSql {
-  const cols = Object.keys(spec.columns).join(", ");
+function jsonSql(spec: KindSpec): JsonSql {
+  const cols = Object.keys(spec.columns);
+  const input = `(SELECT ${cols.map((c, i) => `value->>${i} AS ${c}`).join(", ")} FROM json_each(?))`;
   const counters = Object.keys(spec.counters).join(", ");
-  const day = `strftime('%Y-%m-%d', i.${spec.time} / 1000, 'unixepoch')`;
   return {
-    existing: `SELECT t.id AS id, t.uuid AS uuid FROM json_each(?) j JOIN ${spec.table} t ON t.uuid = j.value->>'uuid'`,
+    existing: `SELECT t.id AS id, t.uuid AS uuid FROM json_each(?) j JOIN ${spec.table} t ON t.uuid = j.value->>0`,
     stats:
       `INSERT INTO analytics_stats (event_id, stat_date, ${counters}, updated_at) ` +
-      `SELECT i.event_id, ${day}, ${counterExpressions(spec).join(", ")}, ${NOW_MS_SQL} FROM ${input(spec)} AS i ` +
+      `SELECT i.event_id, ${dayOf(`i.${spec.time}`)}, ${counterExpressions(spec).join(", ")}, ${NOW_MS_SQL} FROM ${input} AS i ` +
       `WHERE i.event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE t.uuid = i.uuid) ` +
       "GROUP BY 1, 2 " +
       `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at ` +
       // Every statement returns rows so drivers can run them all the same way.
       "RETURNING id",
     insert:
-      `INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${input(spec)} WHERE true ` +
+      `INSERT INTO ${spec.table} (${cols.join(", ")}) SELECT ${cols.join(", ")} FROM ${input} WHERE true ` +
       "ON CONFLICT (uuid) DO NOTHING RETURNING id, uuid",
   };
 }
 
-const SQL_OF = Object.fromEntries(Object.entries(KINDS).map(([k, spec]) => [k, build(spec)])) as Record<
-  Kind,
-  KindSql
->;
-
-/** Rows as SQLite stores them: times in epoch ms, booleans 0/1, metadata as JSON text. */
-export function encodeRows(kind: Kind, rows: readonly { uuid: string }[]): string {
-  const types = KINDS[kind].columns;
-  return JSON.stringify(
-    rows.map((row) => {
-      const out: Record<string, unknown> = {};
-      for (const [col, type] of Object.entries(types)) {
-        const v = (row as unknown as Record<string, unknown>)[col];
-        if (v === null || v === undefined) out[col] = null;
-        else if (type === "timestamptz") out[col] = (v as Date).getTime();
-        else if (type === "boolean") out[col] = v ? 1 : 0;
-        else if (type === "jsonb") out[col] = JSON.stringify(v);
-        else out[col] = v;
-      }
-      return out;
-    }),
-  );
-}
+const JSON_SQL = Object.fromEntries(KIND_NAMES.map((k) => [k, jsonSql(KINDS[k])])) as Record<Kind, JsonSql>;
 
 const bind = (text: string, json: string): SQL => {
-  const parts = text.split("?");
-  return sql.join(
-    parts.map((p, i) => (i === 0 ? sql.raw(p) : sql`${json}${sql.raw(p)}`)),
-    sql``,
-  );
+  const [before, after] = text.split("?");
+  return sql`${sql.raw(before ?? "")}${json}${sql.raw(after ?? "")}`;
 };
 
-/** The three statements of one kind, in the order they must run in one transaction. */
-export function batchStatements(kind: Kind, json: string): { existing: SQL; stats: SQL; insert: SQL } {
-  const q = SQL_OF[kind];
+/**
+ * A kind's rows (distinct uuids) as three statements over one JSON parameter, to run in
+ * this order in one transaction: the ids of uuids stored before, the counters of the rows
+ * not stored yet, then the insert (returning the ids it stored).
+ */
+export function jsonBatchStatements(
+  kind: Kind,
+  rows: EncodedRow[],
+): { existing: SQL; stats: SQL; insert: SQL } {
+  const json = JSON.stringify(rows);
+  const q = JSON_SQL[kind];
   return { existing: bind(q.existing, json), stats: bind(q.stats, json), insert: bind(q.insert, json) };
 }

@@ -1,24 +1,53 @@
 // The SQLite store, shared by better-sqlite3 (Node) and D1 (Workers). Drivers differ only
-// in how they run statements atomically (a local transaction vs D1's batch()), which the
-// SqliteDriver hides.
+// in how they store a batch's rows with their stats in one transaction (a statement per
+// row in a local transaction, or JSON statements in one D1 batch(): ./sqlite-sql.ts) and
+// run statements atomically; the SqliteDriver hides both.
 import { type SQL, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { KIND_NAMES, KINDS } from "./kinds.js";
+import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
 import { builderQueries, type QueryDb, type Tables } from "./queries.js";
-import { batchStatements, encodeRows } from "./sqlite-sql.js";
+import { type EncodedRow, encodeRow, jsonBatchStatements } from "./sqlite-sql.js";
 import type { BatchOutcome, RecordBatch, Store } from "./types.js";
 
 export type SqliteDb = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
 type IdRow = { id: number; uuid: string };
 
+/** Rows of one kind to store: distinct uuids, encoded (uuid first). */
+export interface KindRows {
+  kind: Kind;
+  rows: EncodedRow[];
+}
+
+/** What became of a kind's rows: the ids of those stored now and of those stored before. */
+export interface StoredRows {
+  inserted: IdRow[];
+  existing: IdRow[];
+}
+
 export interface SqliteDriver {
   readonly dialect: "sqlite" | "d1";
   readonly db: SqliteDb;
+  /** Stores every kind's rows and their stats in one transaction; a uuid already stored is left as it is, uncounted. */
+  storeRows(kinds: KindRows[]): Promise<StoredRows[]>;
   /** Runs the statements in one transaction and returns each one's rows. */
   atomic(statements: SQL[]): Promise<IdRow[][]>;
   close(): Promise<void>;
+}
+
+/** storeRows as JSON statements run by `atomic` (D1: one batch, one bound value per statement). */
+export async function storeRowsAsJson(
+  atomic: SqliteDriver["atomic"],
+  kinds: KindRows[],
+): Promise<StoredRows[]> {
+  if (kinds.length === 0) return [];
+  const statements = kinds.flatMap(({ kind, rows }) => {
+    const q = jsonBatchStatements(kind, rows);
+    return [q.existing, q.stats, q.insert];
+  });
+  const results = await atomic(statements);
+  return kinds.map((_, i) => ({ existing: results[i * 3] ?? [], inserted: results[i * 3 + 2] ?? [] }));
 }
 
 export function sqliteStore(driver: SqliteDriver): Store {
@@ -27,18 +56,17 @@ export function sqliteStore(driver: SqliteDriver): Store {
     dialect: driver.dialect,
 
     async insert(batch: RecordBatch): Promise<BatchOutcome> {
-      const statements: SQL[] = [];
       const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
-      for (const kind of kinds) {
-        const q = batchStatements(kind, encodeRows(kind, firstOfEachUuid<{ uuid: string }>(batch[kind])));
-        statements.push(q.existing, q.stats, q.insert);
-      }
-      const results = statements.length ? await driver.atomic(statements) : [];
+      const stored = await driver.storeRows(
+        kinds.map((kind) => ({
+          kind,
+          rows: firstOfEachUuid<{ uuid: string }>(batch[kind]).map((row) => encodeRow(kind, row)),
+        })),
+      );
       const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
       kinds.forEach((kind, i) => {
-        const existing = idMap(results[i * 3] ?? []);
-        const inserted = idMap(results[i * 3 + 2] ?? []);
-        out[kind] = outcomes(batch[kind], inserted, existing);
+        const { inserted, existing } = stored[i] ?? { inserted: [], existing: [] };
+        out[kind] = outcomes(batch[kind], idMap(inserted), idMap(existing));
       });
       return out;
     },
