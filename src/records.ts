@@ -12,10 +12,20 @@ export const LIMITS = {
   listMax: 1000,
 } as const;
 
-const noNul = (s: string) => !s.includes("\u0000");
-// A lone UTF-16 surrogate is not Unicode: Postgres refuses it, so it is refused here.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+/**
+ * NUL and lone UTF-16 surrogates: Postgres refuses both (text and jsonb), so they are
+ * refused here for every driver. One check for both: it runs on every string of every
+ * record, and isWellFormed is native.
+ */
+function checkText(ctx: { value: string; issues: z.core.$ZodRawIssue[] }): void {
+  const s = ctx.value;
+  if (s.includes("\u0000")) {
+    ctx.issues.push({ code: "custom", message: "must not contain NUL characters", input: s });
+  }
+  if (!s.isWellFormed()) {
+    ctx.issues.push({ code: "custom", message: "must be valid Unicode (no lone surrogates)", input: s });
+  }
+}
 
 /** Identifiers: ticket, event, user, scanner ids and the like. */
 export const idString = z
@@ -23,41 +33,61 @@ export const idString = z
   .trim()
   .min(1, "must not be empty")
   .max(LIMITS.id, `must be at most ${LIMITS.id} characters`)
-  .refine(noNul, "must not contain NUL characters")
-  .refine(wellFormed, "must be valid Unicode (no lone surrogates)");
+  .check(checkText);
 
 /** Free text: locations, reasons, user agents. */
 export const textString = z
   .string()
   .max(LIMITS.text, `must be at most ${LIMITS.text} characters`)
-  .refine(noNul, "must not contain NUL characters")
-  .refine(wellFormed, "must be valid Unicode (no lone surrogates)");
+  .check(checkText);
 
-const depth = (v: unknown): number =>
-  v !== null && typeof v === "object" ? 1 + Math.max(0, ...Object.values(v).map(depth)) : 0;
+const depth = (v: unknown): number => {
+  if (v === null || typeof v !== "object") return 0;
+  let deepest = 0;
+  for (const child of Object.values(v)) deepest = Math.max(deepest, depth(child));
+  return 1 + deepest;
+};
 
-export const metadata = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+const utf8 = new TextEncoder();
+// JSON.stringify escapes exactly the lone surrogates (as \udXXX), which Postgres refuses.
+const ESCAPED_LONE_SURROGATE = /\\ud[89a-f][0-9a-f]{2}/i;
+
+function metadataProblems(value: Record<string, unknown>): string[] {
   const json = JSON.stringify(value);
-  if (new TextEncoder().encode(json).length > LIMITS.metadataBytes) {
-    ctx.addIssue({ code: "custom", message: `must be at most ${LIMITS.metadataBytes} bytes of JSON` });
+  const problems: string[] = [];
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long text needs encoding to be measured.
+  if (json.length * 3 > LIMITS.metadataBytes && utf8.encode(json).length > LIMITS.metadataBytes) {
+    problems.push(`must be at most ${LIMITS.metadataBytes} bytes of JSON`);
   }
   // Postgres jsonb cannot hold U+0000, and neither can text columns.
-  if (json.includes("\\u0000")) ctx.addIssue({ code: "custom", message: "must not contain NUL characters" });
-  // JSON.stringify escapes exactly the lone surrogates (as \udXXX), which Postgres refuses.
-  if (/\\ud[89a-f][0-9a-f]{2}/i.test(json)) {
-    ctx.addIssue({ code: "custom", message: "must be valid Unicode (no lone surrogates)" });
+  if (json.includes("\\u0000")) problems.push("must not contain NUL characters");
+  if (ESCAPED_LONE_SURROGATE.test(json)) problems.push("must be valid Unicode (no lone surrogates)");
+  // The size limit allows thousands of levels; nothing real needs more than a few. Each
+  // level takes two characters at least, so only a long text can nest too deep.
+  if (json.length > 2 * LIMITS.metadataDepth && depth(value) > LIMITS.metadataDepth) {
+    problems.push(`must not nest deeper than ${LIMITS.metadataDepth} levels`);
   }
-  // The size limit allows thousands of levels; nothing real needs more than a few.
-  if (depth(value) > LIMITS.metadataDepth) {
-    ctx.addIssue({ code: "custom", message: `must not nest deeper than ${LIMITS.metadataDepth} levels` });
-  }
+  return problems;
+}
+
+export const metadata = z.record(z.string(), z.unknown()).check((ctx) => {
+  for (const message of metadataProblems(ctx.value))
+    ctx.issues.push({ code: "custom", message, input: ctx.value });
 });
 
 // ISO 8601 date-time; without an offset it is read as UTC (DESIGN.md).
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
+// The form devices and JSON.stringify send: checked by a round trip, without the general parse.
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function parseTimestamp(input: string): Date | null {
+  if (CANONICAL.test(input)) {
+    const date = new Date(input);
+    // A date that does not exist (2024-02-30, 24:00) comes back as another text.
+    if (!Number.isNaN(date.getTime()) && date.toISOString() === input) return date;
+  }
   const m = ISO.exec(input);
   if (!m) return null;
   const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone = "Z"] = m;
@@ -83,22 +113,28 @@ export function parseTimestamp(input: string): Date | null {
   return new Date(ms);
 }
 
+const NOT_A_TIMESTAMP = "must be an ISO 8601 timestamp, e.g. 2024-01-15T10:30:45Z";
+
 /** Any instant, as in a query's `from`/`to`. */
 export const instant = z.string().transform((value, ctx) => {
   const date = parseTimestamp(value);
-  if (!date || date.getUTCFullYear() < 1970) {
-    ctx.addIssue({ code: "custom", message: "must be an ISO 8601 timestamp, e.g. 2024-01-15T10:30:45Z" });
-    return z.NEVER;
-  }
-  return date;
+  if (date && date.getUTCFullYear() >= 1970) return date;
+  ctx.addIssue({ code: "custom", message: NOT_A_TIMESTAMP });
+  return z.NEVER;
 });
 
-/** A record's own time: when the scan, transfer or attempt happened. */
-export const timestamp = instant.refine((date) => date.getTime() <= Date.now() + LIMITS.futureSkewMs, {
-  message: "must not be more than 24 hours in the future",
+/** A record's own time: when the scan, transfer or attempt happened. One step, as every record has one. */
+export const timestamp = z.string().transform((value, ctx) => {
+  const date = parseTimestamp(value);
+  if (!date || date.getUTCFullYear() < 1970) ctx.addIssue({ code: "custom", message: NOT_A_TIMESTAMP });
+  else if (date.getTime() > Date.now() + LIMITS.futureSkewMs) {
+    ctx.addIssue({ code: "custom", message: "must not be more than 24 hours in the future" });
+  } else return date;
+  return z.NEVER;
 });
 
-export const uuid = z.uuid("must be a UUID").transform((s) => s.toLowerCase());
+// A check that rewrites (overwrite) costs less than a transform, which zod runs as a pipe.
+export const uuid = z.uuid("must be a UUID").overwrite((s) => s.toLowerCase());
 
 const common = {
   uuid: uuid.optional(),

@@ -29,6 +29,22 @@ describe("parseTimestamp", () => {
     expect(iso("2024-02-29")).toBe("2024-02-29T00:00:00.000Z");
   });
 
+  it("refuses them in the canonical form too (the fast path devices use)", () => {
+    for (const bad of [
+      "2024-02-30T10:00:00.000Z",
+      "2023-02-29T00:00:00.000Z",
+      "2024-13-01T00:00:00.000Z",
+      "2024-00-10T00:00:00.000Z",
+      "2024-01-15T24:00:00.000Z",
+      "2024-01-15T23:60:00.000Z",
+      "2024-01-15T23:59:60.000Z",
+    ]) {
+      expect(iso(bad)).toBeNull();
+    }
+    expect(iso("2024-02-29T23:59:59.999Z")).toBe("2024-02-29T23:59:59.999Z");
+    expect(iso("1970-01-01T00:00:00.000Z")).toBe("1970-01-01T00:00:00.000Z");
+  });
+
   it("refuses what is not ISO 8601", () => {
     for (const bad of ["", "yesterday", "1705314645", "15/01/2024", "2024-01-15T10:30:45+25:00"]) {
       expect(iso(bad)).toBeNull();
