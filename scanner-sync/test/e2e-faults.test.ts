@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../test/support/server.js";
 import { ScanBuffer, Uploader } from "../src/index.js";
-import { countRows, fill, smuggle, type TempDir, tempDir } from "./support/buffers.js";
+import { countItems, fill, smuggle, type TempDir, tempDir } from "./support/buffers.js";
 import { runCli } from "./support/cli.js";
 import { type Front, faultyFront, type TcpProxy, tcpProxy } from "./support/fronts.js";
 import { AUTH_ENV, eventCounts, scannerToken } from "./support/tokens.js";
@@ -129,7 +129,7 @@ describe("faults between the gate and the server", () => {
       ),
     );
     expect(buffer.status()).toMatchObject({ pending: 0, dead_letters: 2 });
-    expect(countRows(dir.path("gate.db"), "uploaded")).toBe(160);
+    expect(countItems(dir.path("gate.db"), "uploaded")).toBe(160);
     expect(await eventCounts(server.url, event)).toMatchObject(expected);
     expect(await eventCounts(server.url, event)).toEqual(await server.rawCounts(event));
   });

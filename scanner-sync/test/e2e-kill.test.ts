@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../test/support/server.js";
 import { countsQuery, numbers } from "../../test/support/stores.js";
 import { ScanBuffer, Uploader } from "../src/index.js";
-import { countRows, fill, type TempDir, tempDir } from "./support/buffers.js";
+import { countItems, fill, type TempDir, tempDir } from "./support/buffers.js";
 import { finished, runCli, spawnCli } from "./support/cli.js";
 import { freePort, type ServerProcess, startServerProcess } from "./support/server-process.js";
 import { AUTH_ENV, eventCounts, scannerToken } from "./support/tokens.js";
@@ -42,7 +42,7 @@ describe("killed at any instant", () => {
       const env = { SCANNER_DB: db, SYNC_URL: server.url, SYNC_TOKEN: await scannerToken("gate-k-01") };
 
       let kills = 0;
-      for (let round = 0; round < 4 && countRows(db, "outbox") > 0; round++) {
+      for (let round = 0; round < 4 && countItems(db, "pending") > 0; round++) {
         const child = spawnCli(["sync", "--batch-size", "150"], env);
         const done = finished(child);
         // Kill after a random number of confirmed batches, a random moment into the next one.
@@ -59,14 +59,14 @@ describe("killed at any instant", () => {
         else expect(r.code).toBe(0);
       }
       expect(kills).toBeGreaterThanOrEqual(2);
-      expect(countRows(db, "outbox")).toBeGreaterThan(0);
+      expect(countItems(db, "pending")).toBeGreaterThan(0);
 
       const last = await runCli(["sync"], env);
       expect(last.code).toBe(0);
       expect(last.stdout).toMatch(/outbox empty/);
-      expect(countRows(db, "outbox")).toBe(0);
-      expect(countRows(db, "uploaded")).toBe(4200);
-      expect(countRows(db, "dead_letters")).toBe(0);
+      expect(countItems(db, "pending")).toBe(0);
+      expect(countItems(db, "uploaded")).toBe(4200);
+      expect(countItems(db, "dead_letters")).toBe(0);
       expect(await eventCounts(server.url, event)).toMatchObject(expected);
       expect(await eventCounts(server.url, event)).toEqual(await server.rawCounts(event));
     });

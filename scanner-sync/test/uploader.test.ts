@@ -1,7 +1,7 @@
 // The uploader against a scripted HTTP server: how it treats each kind of answer.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ScanBuffer, SyncFatal, SyncUnavailable, Uploader, type UploaderOptions } from "../src/index.js";
-import { countRows, fill, type TempDir, tempDir } from "./support/buffers.js";
+import { countItems, fill, type TempDir, tempDir } from "./support/buffers.js";
 import {
   type Answer,
   acceptAll,
@@ -256,7 +256,7 @@ describe("Uploader", () => {
       expect(sent.map((r) => r.body.device.pending)).toEqual([2500, 2000, 1500, 1000, 500, 0]);
       expect(settled.flat()).toEqual(recorded.map((i) => i.seq));
       expect(pending).toEqual([2500, 2000, 1500, 1000, 500, 0]);
-      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(3000);
+      expect(countItems(dir.path("scanner.db"), "uploaded")).toBe(3000);
 
       await s.close();
       fill(buffer, "e1", { scans: 1500 });
@@ -290,7 +290,7 @@ describe("Uploader", () => {
       // pending once the first was settled, so strictly in order, each item once.
       expect(pending).toEqual([1000, 500, 0]);
       expect(settled.flat()).toEqual(recorded.map((i) => i.seq));
-      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(1500);
+      expect(countItems(dir.path("scanner.db"), "uploaded")).toBe(1500);
       expect(buffer.status()).toMatchObject({ pending: 0, last_error: null });
     });
 
@@ -305,12 +305,12 @@ describe("Uploader", () => {
       await expect(uploader(s.url, { maxRetries: 0 }).drain()).rejects.toThrow(/1500 records kept/);
       expect(s.seen).toHaveLength(2);
       expect(buffer.status().pending).toBe(1500);
-      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(0);
+      expect(countItems(dir.path("scanner.db"), "uploaded")).toBe(0);
       // The next run sends both again (the server counts the second as duplicates).
       await s.close();
       const again = await serve(acceptAll);
       expect(await uploader(again.url).drain()).toMatchObject({ sent: 1500, batches: 3, pending: 0 });
-      expect(countRows(dir.path("scanner.db"), "uploaded")).toBe(1500);
+      expect(countItems(dir.path("scanner.db"), "uploaded")).toBe(1500);
     });
 
     it("a 413 of the first drops the second and reads on after the half that fits", async () => {

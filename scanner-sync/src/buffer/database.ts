@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { BufferUnavailable } from "./errors.js";
+import { migrateFromV1 } from "./migrate-v1.js";
 import { SCHEMA, SCHEMA_VERSION } from "./schema.js";
 
 export type SqliteDatabase = Database.Database;
@@ -25,6 +26,19 @@ function reason(err: unknown): string {
   return REASONS[code] ?? (err as Error).message ?? String(err);
 }
 
+/** A new file gets the current schema; an older one is migrated, all at once or not at all. */
+function upgrade(db: SqliteDatabase): void {
+  db.transaction(() => {
+    // Read inside the write lock: another process may have upgraded the file meanwhile.
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version === SCHEMA_VERSION) return;
+    if (version === 1) migrateFromV1(db);
+    else if (version === 0) db.exec(SCHEMA);
+    else throw new Error(`no migration from schema ${version}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
 export function openDatabase(path: string, opts: { create: boolean }): SqliteDatabase {
   const memory = path === ":memory:";
   if (!memory && !opts.create && !existsSync(path)) {
@@ -42,18 +56,16 @@ export function openDatabase(path: string, opts: { create: boolean }): SqliteDat
       if (mode !== "wal") throw new Error(`could not switch to WAL (journal_mode is ${String(mode)})`);
     }
     db.pragma("synchronous = FULL");
+    // A dead letter's item is never deleted from under it (retention skips them; requeue
+    // deletes the dead letter first).
+    db.pragma("foreign_keys = ON");
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new Error(
         `it was written by a newer veritix-scanner (schema ${version}; this one knows ${SCHEMA_VERSION})`,
       );
     }
-    if (version < SCHEMA_VERSION) {
-      db.transaction(() => {
-        db?.exec(SCHEMA);
-        db?.pragma(`user_version = ${SCHEMA_VERSION}`);
-      }).immediate();
-    }
+    if (version < SCHEMA_VERSION) upgrade(db);
     return db;
   } catch (err) {
     db?.close();

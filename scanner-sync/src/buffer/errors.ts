@@ -31,3 +31,11 @@ export class BufferUnavailable extends Error {
     this.name = "BufferUnavailable";
   }
 }
+
+/** A settle that would confirm items that were not in the batch: nothing is changed. */
+export class SettleRefused extends Error {
+  constructor(detail: string) {
+    super(`refusing to mark items done that were not sent: ${detail}`);
+    this.name = "SettleRefused";
+  }
+}

@@ -1,12 +1,15 @@
-// The uploader's side of the buffer. An item leaves the outbox only in the transaction
-// that records the server's 200 for it: to `uploaded` when stored (or already stored),
-// to `dead_letters` with the server's reasons when refused. A crash before that commit
-// leaves it pending, and sending it again is harmless (the server dedupes by uuid).
+// The uploader's side of the buffer: the items above the watermark are pending. An item
+// counts as done only in the transaction that records the server's 200 for it, which moves
+// the watermark over it (and keeps the server's reasons for the ones it refused). A crash
+// before that commit leaves it pending, and sending it again is harmless (the server
+// dedupes by uuid).
 import type { Issue } from "../wire.js";
 import type { SqliteDatabase } from "./database.js";
+import { DeadLetters } from "./dead-letters.js";
+import { SettleRefused } from "./errors.js";
+import { preparePurge } from "./retention.js";
 import type { DeadLetter, PendingItem, Retention, SyncStatus } from "./types.js";
-
-const COLUMNS = "seq, uuid, kind, event_id, ticket_id, happened_at, item, recorded_at";
+import { Watermark } from "./watermark.js";
 
 export interface Rejected {
   seq: number;
@@ -17,67 +20,69 @@ export interface Rejected {
 function statements(db: SqliteDatabase) {
   return {
     pending: db.prepare(
-      "SELECT seq, uuid, kind, item AS json, recorded_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+      `SELECT seq, uuid, kind, item AS json, recorded_at FROM items
+       WHERE seq > max(@after, (SELECT uploaded_through FROM sync_state)) ORDER BY seq LIMIT @limit`,
     ),
-    // count(*) of the whole table is a quick count of the smallest index's entries, and the
-    // rows up to `seq` (those of batches in flight) are few, found from the primary key's
-    // small end; `WHERE seq > ?` would read every pending row.
+    // count(*) of the whole table reads page headers only; the rows counted one by one are
+    // those of batches in flight, between the watermark and `after`.
     backlog: db.prepare(
-      `SELECT (SELECT count(*) FROM outbox) - (SELECT count(*) FROM outbox WHERE seq <= @seq) AS pending,
-              (SELECT recorded_at FROM outbox WHERE seq > @seq ORDER BY seq LIMIT 1) AS oldest_pending_at`,
+      `SELECT (SELECT count(*) FROM items) - s.answered_rows
+                - (SELECT count(*) FROM items WHERE seq > s.uploaded_through AND seq <= @after) AS pending,
+              (SELECT recorded_at FROM items WHERE seq > max(@after, s.uploaded_through)
+               ORDER BY seq LIMIT 1) AS oldest_pending_at
+       FROM sync_state s`,
     ),
-    seqsBetween: db.prepare("SELECT seq FROM outbox WHERE seq BETWEEN ? AND ?").pluck(),
+    countBetween: db.prepare("SELECT count(*) FROM items WHERE seq > ? AND seq <= ?").pluck(),
+    upload: db.prepare("INSERT INTO uploads (through_seq, uploaded_at) VALUES (?, ?)"),
+    // Reasons of an earlier answer for items answered again now (left by a v1 file, whose
+    // dead letters above the watermark are pending): this answer's rejections replace them.
+    forgetReasons: db.prepare("DELETE FROM dead_letters WHERE seq > ? AND seq <= ?"),
     toDead: db.prepare(
-      `INSERT OR REPLACE INTO dead_letters (${COLUMNS}, issues, request_id, rejected_at)
-       SELECT ${COLUMNS}, @issues, @request_id, @at FROM outbox WHERE seq = @seq`,
+      `INSERT INTO dead_letters (seq, issues, request_id, rejected_at)
+       SELECT seq, @issues, @request_id, @at FROM items WHERE seq = @seq
+       ON CONFLICT (seq) DO NOTHING`,
     ),
-    deleteOne: db.prepare("DELETE FROM outbox WHERE seq = ?"),
-    uploadRange: db.prepare(
-      `INSERT OR REPLACE INTO uploaded (${COLUMNS}, uploaded_at)
-       SELECT ${COLUMNS}, @at FROM outbox WHERE seq BETWEEN @lo AND @hi`,
-    ),
-    deleteRange: db.prepare("DELETE FROM outbox WHERE seq BETWEEN ? AND ?"),
-    uploadListed: db.prepare(
-      `INSERT OR REPLACE INTO uploaded (${COLUMNS}, uploaded_at)
-       SELECT ${COLUMNS}, @at FROM outbox WHERE seq IN (SELECT value FROM json_each(@seqs))`,
-    ),
-    deleteListed: db.prepare("DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))"),
     synced: db.prepare("UPDATE sync_state SET last_sync_at = ?, last_error = NULL, last_error_at = NULL"),
     noteError: db.prepare("UPDATE sync_state SET last_error = ?, last_error_at = ?"),
-    purgeOld: db.prepare("DELETE FROM uploaded WHERE uploaded_at < ?"),
-    purgeBeyond: db.prepare(
-      "DELETE FROM uploaded WHERE seq <= (SELECT seq FROM uploaded ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-    ),
     state: db.prepare("SELECT last_sync_at, last_error, last_error_at FROM sync_state"),
-    deadCount: db.prepare("SELECT count(*) AS n FROM dead_letters"),
-    deadLetters: db.prepare(
-      `SELECT uuid, kind, item, issues, request_id, recorded_at, rejected_at
-       FROM dead_letters ORDER BY rejected_at, seq LIMIT ?`,
-    ),
   };
 }
 
 export class Outbox {
   private readonly s: ReturnType<typeof statements>;
+  private readonly mark: Watermark;
+  private readonly dead: DeadLetters;
+  private readonly purgeUploaded: (retention: Retention) => number;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date,
   ) {
     this.s = statements(db);
+    this.mark = new Watermark(db);
+    this.dead = new DeadLetters(db, this.mark);
+    this.purgeUploaded = preparePurge(db, this.mark, now);
   }
 
   /** The oldest pending items after `afterSeq` (a batch in flight), in the order they were recorded. */
   pending(limit: number, afterSeq = 0): PendingItem[] {
-    return this.s.pending.all(afterSeq, limit) as PendingItem[];
+    return this.s.pending.all({ after: afterSeq, limit }) as PendingItem[];
   }
 
   /** What waits, or what will still wait after the items up to `afterSeq` (batches in flight). */
   backlog(afterSeq = 0): { pending: number; oldest_pending_at: string | null } {
-    return this.s.backlog.get({ seq: afterSeq }) as { pending: number; oldest_pending_at: string | null };
+    const row = this.s.backlog.get({ after: afterSeq }) as
+      | { pending: number; oldest_pending_at: string | null }
+      | undefined;
+    return row ?? { pending: 0, oldest_pending_at: null };
   }
 
-  /** The server answered 200 for `sent`: confirm them all, dead-letter the rejected ones. */
+  /**
+   * The server answered 200 for `sent` (a run of consecutive pending items): the watermark
+   * moves over them and the rejected ones keep the server's reasons, in one transaction.
+   * A batch another uploader on this file has settled already changes nothing but its
+   * dead letters (already there) and the time of the last sync.
+   */
   settle(
     sent: PendingItem[],
     rejected: Rejected[],
@@ -85,39 +90,38 @@ export class Outbox {
   ): { uploaded: number; deadLettered: number } {
     const at = this.now().toISOString();
     const seqs = new Set(sent.map((i) => i.seq));
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const seq of seqs) {
-      lo = Math.min(lo, seq);
-      hi = Math.max(hi, seq);
-    }
+    let hi = 0;
+    for (const seq of seqs) hi = Math.max(hi, seq);
+    const refused = new Set(rejected.map((r) => r.seq).filter((seq) => seqs.has(seq)));
     return this.db
       .transaction(() => {
+        const { through } = this.mark.read();
+        let uploaded = 0;
+        if (hi > through) {
+          // Never confirm what was not sent: every item between the watermark and the
+          // batch's end must be in the batch. Items above the watermark are never deleted,
+          // so equal counts mean the same items.
+          const waiting = this.s.countBetween.get(through, hi) as number;
+          const above = [...seqs].filter((seq) => seq > through).length;
+          if (waiting !== above) {
+            throw new SettleRefused(
+              `${waiting} items wait between seq ${through} and ${hi}, ${above} of them were sent`,
+            );
+          }
+          this.s.forgetReasons.run(through, hi);
+          this.mark.advance(hi, waiting);
+          this.s.upload.run(hi, at);
+          uploaded = waiting - [...refused].filter((seq) => seq > through).length;
+        }
         let deadLettered = 0;
         for (const r of rejected) {
-          if (!seqs.has(r.seq)) continue;
+          if (!refused.has(r.seq)) continue;
           deadLettered += this.s.toDead.run({
             seq: r.seq,
             issues: JSON.stringify(r.issues),
             request_id: requestId,
             at,
           }).changes;
-          this.s.deleteOne.run(r.seq);
-        }
-        let uploaded = 0;
-        if (seqs.size > 0) {
-          // A batch is a run of consecutive outbox rows, and a row never appears inside a
-          // range later (seq only grows), so the range is the batch: moved with two range
-          // statements. Checked here, as no item is ever confirmed that was not sent.
-          const inRange = this.s.seqsBetween.all(lo, hi) as number[];
-          if (inRange.every((seq) => seqs.has(seq))) {
-            uploaded = this.s.uploadRange.run({ at, lo, hi }).changes;
-            this.s.deleteRange.run(lo, hi);
-          } else {
-            const listed = JSON.stringify([...seqs]);
-            uploaded = this.s.uploadListed.run({ seqs: listed, at }).changes;
-            this.s.deleteListed.run(listed);
-          }
         }
         this.s.synced.run(at);
         return { uploaded, deadLettered };
@@ -131,17 +135,13 @@ export class Outbox {
 
   /** Uploaded items are kept only for "already scanned here?"; bounded by age and count. */
   purge(retention: Retention): number {
-    const cutoff = new Date(this.now().getTime() - retention.days * 86_400_000).toISOString();
-    return this.db
-      .transaction(() => this.s.purgeOld.run(cutoff).changes + this.s.purgeBeyond.run(retention.rows).changes)
-      .immediate();
+    return this.purgeUploaded(retention);
   }
 
   status(): SyncStatus {
     const state = this.s.state.get() as
       | { last_sync_at: string | null; last_error: string | null; last_error_at: string | null }
       | undefined;
-    const { n } = this.s.deadCount.get() as { n: number };
     return {
       ...this.backlog(),
       last_sync_at: state?.last_sync_at ?? null,
@@ -149,15 +149,16 @@ export class Outbox {
         state?.last_error && state.last_error_at
           ? { at: state.last_error_at, message: state.last_error }
           : null,
-      dead_letters: n,
+      dead_letters: this.dead.count(),
     };
   }
 
   deadLetters(limit: number): DeadLetter[] {
-    const rows = this.s.deadLetters.all(limit) as (Omit<DeadLetter, "item" | "issues"> & {
-      item: string;
-      issues: string;
-    })[];
-    return rows.map((r) => ({ ...r, item: JSON.parse(r.item), issues: JSON.parse(r.issues) }));
+    return this.dead.list(limit);
+  }
+
+  /** Dead letters (all, or those of `uuids`) back in the queue, sent again by the next sync. */
+  requeue(uuids?: string[]): number {
+    return this.dead.requeue(uuids);
   }
 }

@@ -1,5 +1,5 @@
 // The device's buffer: every scan is stored locally first, in one transaction that never
-// waits on the network, and waits in the outbox until the server has confirmed it.
+// waits on the network, and is pending until the server has answered it.
 import type { InvalidAttemptItem, InvalidAttemptRecordInput, ScanItem, ScanRecordInput } from "../wire.js";
 import { idString } from "../wire.js";
 import { openDatabase, type SqliteDatabase } from "./database.js";
@@ -19,33 +19,29 @@ export interface ScanBufferOptions {
   now?: () => Date;
 }
 
-const ITEM_TABLES = ["outbox", "uploaded", "dead_letters"] as const;
-
 /** The statements of recording and looking up, prepared once when the buffer is opened. */
 function statements(db: SqliteDatabase) {
-  const lastScan = (validOnly: boolean) => {
-    const valid = validOnly ? "AND json_extract(item, '$.is_valid') = 1" : "";
-    const union = ITEM_TABLES.map(
-      (t) =>
-        `SELECT item, happened_at, seq, '${t}' AS source FROM ${t} WHERE kind = 'scan' AND event_id = @e AND ticket_id = @t ${valid}`,
-    ).join(" UNION ALL ");
-    return db.prepare(`SELECT item, source FROM (${union}) ORDER BY happened_at DESC, seq DESC LIMIT 1`);
-  };
+  // pending above the watermark, else rejected with the server's reasons, else uploaded.
+  const lastScan = (validOnly: boolean) =>
+    db.prepare(
+      `SELECT i.item,
+              CASE WHEN i.seq > (SELECT uploaded_through FROM sync_state) THEN 'pending'
+                   WHEN d.seq IS NOT NULL THEN 'rejected' ELSE 'uploaded' END AS state
+       FROM items i LEFT JOIN dead_letters d ON d.seq = i.seq
+       WHERE i.kind = 'scan' AND i.event_id = @e AND i.ticket_id = @t
+         ${validOnly ? "AND json_extract(i.item, '$.is_valid') = 1" : ""}
+       ORDER BY i.happened_at DESC, i.seq DESC LIMIT 1`,
+    );
   return {
-    // One statement, so one implicit transaction: a uuid this device already holds, in any
-    // table, stores nothing (0 changes), whoever else writes to the file meanwhile.
+    // One statement, so one implicit transaction: a uuid this device already holds (sent,
+    // pending or refused: every item stays in items) stores nothing (0 changes), whoever
+    // else writes to the file meanwhile.
     insert: db.prepare(
-      `INSERT INTO outbox (uuid, kind, event_id, ticket_id, happened_at, item, recorded_at)
-       SELECT @uuid, @kind, @event_id, @ticket_id, @happened_at, @item, @recorded_at
-       WHERE NOT EXISTS (SELECT 1 FROM uploaded WHERE uuid = @uuid)
-         AND NOT EXISTS (SELECT 1 FROM dead_letters WHERE uuid = @uuid)
+      `INSERT INTO items (uuid, kind, event_id, ticket_id, happened_at, item, recorded_at)
+       VALUES (@uuid, @kind, @event_id, @ticket_id, @happened_at, @item, @recorded_at)
        ON CONFLICT (uuid) DO NOTHING`,
     ),
-    find: db
-      .prepare(
-        `${ITEM_TABLES.map((t) => `SELECT item FROM ${t} WHERE uuid = @uuid`).join(" UNION ALL ")} LIMIT 1`,
-      )
-      .pluck(),
+    find: db.prepare("SELECT item FROM items WHERE uuid = @uuid").pluck(),
     lastScan: lastScan(false),
     lastValidScan: lastScan(true),
   };
@@ -112,11 +108,10 @@ export class ScanBuffer {
   lastScanOf(ticketId: string, eventId: string, opts: { validOnly?: boolean } = {}): LastScan | null {
     const statement = opts.validOnly ? this.s.lastValidScan : this.s.lastScan;
     const row = statement.get({ e: eventId, t: ticketId }) as
-      | { item: string; source: (typeof ITEM_TABLES)[number] }
+      | { item: string; state: LastScan["state"] }
       | undefined;
     if (!row) return null;
     const s = JSON.parse(row.item) as ScanItem;
-    const state = row.source === "outbox" ? "pending" : row.source === "uploaded" ? "uploaded" : "rejected";
     return {
       uuid: s.uuid,
       ticket_id: s.ticket_id,
@@ -125,7 +120,7 @@ export class ScanBuffer {
       is_valid: s.is_valid,
       location: s.location ?? null,
       scanner_id: s.scanner_id,
-      state,
+      state: row.state,
     };
   }
 
@@ -135,6 +130,15 @@ export class ScanBuffer {
 
   deadLetters(limit = 1000): DeadLetter[] {
     return this.outbox.deadLetters(limit);
+  }
+
+  /**
+   * Sends dead letters again once what the server refused is fixed (a device clock that was
+   * more than 24 h fast): all of them, or those with these uuids. Each goes back in the queue
+   * as it was recorded (same uuid and item), behind what is pending. Returns how many.
+   */
+  requeueDeadLetters(uuids?: string[]): number {
+    return this.outbox.requeue(uuids);
   }
 
   close(): void {
@@ -149,7 +153,7 @@ export class ScanBuffer {
     return fresh ? b.built.item : (this.find(b.built.uuid) ?? b.built.item);
   }
 
-  /** One item into the outbox, unless this device already holds its uuid anywhere. */
+  /** One item into the queue, unless this device already holds its uuid. */
   private insert(b: BuiltItem, now: Date): boolean {
     const { uuid, kind, event_id, ticket_id, happened_at, json } = b;
     return (

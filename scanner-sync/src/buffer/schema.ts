@@ -1,18 +1,10 @@
-// The device's tables. `outbox` holds what the server has not confirmed yet, oldest first
-// by `seq`; confirmed items move to `uploaded`, kept a while for "already scanned here?";
-// items the server refused move to `dead_letters` with its reasons. `item` is the wire
-// JSON exactly as it will be sent, so what was validated is what travels.
-export const SCHEMA_VERSION = 1;
-
-const itemColumns = `
-  seq INTEGER PRIMARY KEY,
-  uuid TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL CHECK (kind IN ('scan', 'invalid_attempt')),
-  event_id TEXT,
-  ticket_id TEXT,
-  happened_at TEXT NOT NULL,
-  item TEXT NOT NULL,
-  recorded_at TEXT NOT NULL`;
+// The device's tables. Every item recorded is appended to `items` once and stays where it
+// is: the uploader sends oldest first and settles batches strictly in seq order, so what
+// the server has answered is always a prefix of seq order, described by one watermark
+// (`sync_state.uploaded_through`). Settling a batch moves the watermark instead of rows,
+// whatever the batch's size. `item` is the wire JSON exactly as it will be sent, so what
+// was validated is what travels.
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sync_state (
@@ -21,21 +13,39 @@ CREATE TABLE IF NOT EXISTS sync_state (
   created_at TEXT NOT NULL,
   last_sync_at TEXT,
   last_error TEXT,
-  last_error_at TEXT
+  last_error_at TEXT,
+  -- Every item with seq <= this was answered by the server (stored, duplicate or rejected).
+  uploaded_through INTEGER NOT NULL DEFAULT 0,
+  -- How many rows of items have seq <= uploaded_through. Counting a rowid range steps
+  -- through every row (~28 ms per 100k); count(*) of the whole table only reads page
+  -- headers, so the pending count is count(*) minus this, kept by whatever moves the
+  -- watermark or deletes answered rows.
+  answered_rows INTEGER NOT NULL DEFAULT 0
 );
--- AUTOINCREMENT: a seq is never reused, so "oldest first" holds even after purges.
-CREATE TABLE IF NOT EXISTS outbox (${itemColumns.replace("seq INTEGER PRIMARY KEY", "seq INTEGER PRIMARY KEY AUTOINCREMENT")}
+-- AUTOINCREMENT: a seq is never reused, so a new item always lands above the watermark
+-- and above every batch in flight.
+CREATE TABLE IF NOT EXISTS items (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  uuid TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('scan', 'invalid_attempt')),
+  event_id TEXT,
+  ticket_id TEXT,
+  happened_at TEXT NOT NULL,
+  item TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS uploaded (${itemColumns},
-  uploaded_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS dead_letters (${itemColumns},
+-- The server's reasons for the items it refused; the items themselves stay in items.
+CREATE TABLE IF NOT EXISTS dead_letters (
+  seq INTEGER PRIMARY KEY REFERENCES items (seq),
   issues TEXT NOT NULL,
   request_id TEXT,
   rejected_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS outbox_ticket ON outbox (event_id, ticket_id, happened_at) WHERE kind = 'scan';
-CREATE INDEX IF NOT EXISTS uploaded_ticket ON uploaded (event_id, ticket_id, happened_at) WHERE kind = 'scan';
-CREATE INDEX IF NOT EXISTS uploaded_at ON uploaded (uploaded_at);
-CREATE INDEX IF NOT EXISTS dead_letters_ticket ON dead_letters (event_id, ticket_id) WHERE kind = 'scan';
+-- One row per settled batch: the items in (previous through_seq, through_seq] were
+-- uploaded at uploaded_at. Age-based retention needs no timestamp per item.
+CREATE TABLE IF NOT EXISTS uploads (
+  through_seq INTEGER PRIMARY KEY,
+  uploaded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_ticket ON items (event_id, ticket_id, happened_at) WHERE kind = 'scan';
 `;

@@ -1,5 +1,6 @@
-// Scanner buffers in a temp directory, filled fast, and a back door into the outbox for
-// records that local validation would never let in (what a server may still refuse).
+// Scanner buffers in a temp directory, filled fast, a back door into the queue for records
+// that local validation would never let in (what a server may still refuse), and counts
+// read from the raw tables.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,7 +51,7 @@ export function fill(buffer: ScanBuffer, eventId: string, mix: Mix) {
   };
 }
 
-/** Puts a raw item straight into the outbox, past local validation. */
+/** Puts a raw item straight into the queue, past local validation. */
 export function smuggle(
   dbPath: string,
   kind: "scan" | "invalid_attempt",
@@ -60,7 +61,7 @@ export function smuggle(
   const db = new Database(dbPath);
   try {
     db.prepare(
-      `INSERT INTO outbox (uuid, kind, event_id, ticket_id, happened_at, item, recorded_at)
+      `INSERT INTO items (uuid, kind, event_id, ticket_id, happened_at, item, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       uuid,
@@ -77,10 +78,32 @@ export function smuggle(
   return uuid;
 }
 
-export function countRows(dbPath: string, table: "outbox" | "uploaded" | "dead_letters"): number {
+export type ItemState = "pending" | "uploaded" | "dead_letters";
+
+/**
+ * Items in each state, counted row by row from the tables (not with the buffer's own
+ * counter, which this checks too): pending above the watermark, uploaded at or below it
+ * and not dead-lettered.
+ */
+export function countItems(dbPath: string, state: ItemState): number {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const row = db
+      .prepare(
+        `SELECT
+           (SELECT count(*) FROM items WHERE seq > s.uploaded_through) AS pending,
+           (SELECT count(*) FROM items i WHERE seq <= s.uploaded_through
+              AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.seq = i.seq)) AS uploaded,
+           (SELECT count(*) FROM dead_letters) AS dead_letters,
+           (SELECT count(*) FROM items WHERE seq <= s.uploaded_through) AS answered,
+           s.answered_rows
+         FROM sync_state s`,
+      )
+      .get() as Record<ItemState | "answered" | "answered_rows", number>;
+    if (row.answered !== row.answered_rows) {
+      throw new Error(`answered_rows is ${row.answered_rows}, but ${row.answered} rows are answered`);
+    }
+    return row[state];
   } finally {
     db.close();
   }
