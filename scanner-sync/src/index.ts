@@ -1,5 +1,11 @@
 // @veritix/scanner-sync: the gate device's offline buffer and its uploader to POST /sync.
-export { BufferUnavailable, ImportRefused, type LineIssue, RecordRefused } from "./buffer/errors.js";
+export {
+  BufferUnavailable,
+  ImportRefused,
+  type LineIssue,
+  RecordRefused,
+  SettleRefused,
+} from "./buffer/errors.js";
 export type { Rejected } from "./buffer/outbox.js";
 export { ScanBuffer, type ScanBufferOptions } from "./buffer/scan-buffer.js";
 export {

@@ -177,18 +177,6 @@ describe("ScanBuffer", () => {
     expect(buffer.outbox.pending(10).map((i) => JSON.parse(i.json).ticket_id)).toEqual(["t3", "t4"]);
   });
 
-  it("keeps uploaded items for a while and a number of rows, and never purges pending ones", () => {
-    for (let i = 0; i < 10; i++) buffer.record({ event_id: "e1", ticket_id: `t${i}` });
-    buffer.outbox.settle(buffer.outbox.pending(4), [], null);
-    now = new Date("2026-03-05T18:00:00.000Z");
-    buffer.outbox.settle(buffer.outbox.pending(4), [], null);
-    expect(buffer.outbox.purge({ days: 3, rows: 100 })).toBe(4);
-    expect(buffer.outbox.purge({ days: 3, rows: 1 })).toBe(3);
-    expect(buffer.lastScanOf("t7", "e1")?.state).toBe("uploaded");
-    expect(buffer.lastScanOf("t6", "e1")).toBeNull();
-    expect(buffer.status().pending).toBe(2);
-  });
-
   it("belongs to one scanner: another id, or none for a new file, is refused", () => {
     buffer.close();
     expect(() => open("gate-b-02")).toThrow(/belongs to scanner gate-a-01, not gate-b-02/);

@@ -93,4 +93,44 @@ describe("veritix-scanner", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no scanner database at .*nope\.db/);
   });
+
+  it("puts dead letters back in the queue with --requeue, naming uuids that are not dead letters", async () => {
+    const db = dir.path("requeue.db");
+    const buffer = ScanBuffer.open({ path: db, scannerId: "gate-c-02" });
+    buffer.transaction(() => {
+      for (const t of ["r1", "r2", "r3"]) buffer.record({ event_id: "e3", ticket_id: t });
+    });
+    const batch = buffer.outbox.pending(3);
+    const issues = [{ path: "scan_timestamp", message: "must not be more than 24 hours in the future" }];
+    buffer.outbox.settle(
+      batch,
+      batch.slice(0, 2).map((i) => ({ seq: i.seq, issues })),
+      "req-1",
+    );
+    buffer.close();
+    const env = { SCANNER_DB: db };
+    const status = async () => JSON.parse((await runCli(["status", "--json"], env)).stdout);
+
+    const help = await runCli(["dead-letters", "--help"], env);
+    expect(help.stdout).toMatch(/--requeue/);
+    expect(help.stdout).toMatch(/more than 24 h fast/);
+    const alone = await runCli(["dead-letters", "--uuid", batch[0]?.uuid as string], env);
+    expect([alone.code, alone.stderr]).toEqual([1, "veritix-scanner: --uuid only goes with --requeue\n"]);
+
+    const bogus = "0190a000-0000-7000-8000-0000000000ff";
+    const some = await runCli(
+      ["dead-letters", "--requeue", "--uuid", String(batch[1]?.uuid).toUpperCase(), "--uuid", bogus],
+      env,
+    );
+    expect(some.code).toBe(1);
+    expect(some.stdout).toBe("requeued 1 dead letter: the next sync sends it again\n");
+    expect(some.stderr).toBe(`veritix-scanner: not a dead letter on this device: ${bogus}\n`);
+    expect(await status()).toMatchObject({ pending: 1, dead_letters: 1 });
+
+    const rest = await runCli(["dead-letters", "--requeue"], env);
+    expect([rest.code, rest.stdout]).toEqual([0, "requeued 1 dead letter: the next sync sends it again\n"]);
+    expect(await status()).toMatchObject({ pending: 2, dead_letters: 0 });
+    expect((await runCli(["dead-letters", "--requeue"], env)).stdout).toBe("no dead letters requeued\n");
+    expect((await runCli(["dead-letters"], env)).stdout).toBe("no dead letters\n");
+  });
 });

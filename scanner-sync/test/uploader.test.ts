@@ -329,6 +329,38 @@ describe("Uploader", () => {
     });
   });
 
+  it("two uploaders on one file (a cron sync overlapping a watcher): everything settled once, nothing refused", async () => {
+    fill(buffer, "e1", { scans: 2000 });
+    const recorded = buffer.outbox.pending(5000).map((i) => i.uuid);
+    const poison = recorded[1234] as string;
+    const issues = [{ path: "scan_timestamp", message: "must not be more than 24 hours in the future" }];
+    const s = await serve((req, n) => {
+      const index = req.body.scans.findIndex((i) => i.uuid === poison);
+      const rejected = index < 0 ? [] : [{ kind: "scan", index, uuid: poison, issues }];
+      const items = req.body.scans.length + req.body.invalid_attempts.length;
+      return {
+        status: 200,
+        delayMs: 5 + (n % 4) * 15,
+        body: { accepted: items - rejected.length, duplicates: 0, rejected },
+      };
+    });
+    const twin = ScanBuffer.open({ path: dir.path("scanner.db") });
+    try {
+      const runs = await Promise.all([
+        uploader(s.url, { batchSize: 300 }).drain(),
+        new Uploader({ buffer: twin, url: s.url, batchSize: 500 }).drain(),
+      ]);
+      expect(runs.map((r) => r.pending)).toEqual([0, 0]);
+      expect(runs[0].sent + runs[1].sent).toBeGreaterThan(2000);
+      expect(new Set(s.seen.flatMap(uuidsOf))).toEqual(new Set(recorded));
+      expect(twin.status()).toMatchObject({ pending: 0, dead_letters: 1, last_error: null });
+    } finally {
+      twin.close();
+    }
+    expect(buffer.deadLetters().map((d) => [d.uuid, d.issues])).toEqual([[poison, issues]]);
+    expect(countItems(dir.path("scanner.db"), "uploaded")).toBe(1999);
+  });
+
   it("watches: records arriving later are sent too, until aborted", async () => {
     const s = await serve(acceptAll);
     const controller = new AbortController();
