@@ -6,7 +6,7 @@ import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
 import { batchStatement, idsOf } from "./pg-sql.js";
-import { builderQueries, type QueryDb } from "./queries.js";
+import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb } from "./queries.js";
 import type { BatchOutcome, RecordBatch, Store } from "./types.js";
 
 /** A Drizzle pg database on the project's tables, whichever driver is under it. */
@@ -97,6 +97,13 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
     },
 
     ...builderQueries(db, schema),
+
+    async recordDeviceSync(sync) {
+      // One statement, so one round trip and one commit: the device's row as a CTE of the
+      // events' upsert (Postgres runs a data-modifying CTE whether or not it is read).
+      const device = db.$with("device").as(deviceUpsert(db, schema, sync));
+      await (deviceEventsUpsert(db.with(device), schema, sync) ?? db.with(device).select().from(device));
+    },
 
     async purgeBefore(cutoff, chunk) {
       const result = (await db.execute(purgeStatement(cutoff, chunk))) as unknown as {

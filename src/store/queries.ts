@@ -7,21 +7,72 @@ import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "dri
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "../db/pg.js";
 import { STAT_COUNTERS } from "./kinds.js";
-import type { EventStats, ListFilter, Store } from "./types.js";
+import type { DeviceSync, EventStats, ListFilter, Store } from "./types.js";
 
 export type Tables = typeof schema;
 export type QueryDb = PgDatabase<PgQueryResultHKT, Tables>;
 
 type BuilderQueries = Pick<
   Store,
-  | "eventStats"
-  | "allStats"
-  | "listScans"
-  | "listTransfers"
-  | "listInvalidAttempts"
-  | "recordDeviceSync"
-  | "deviceHealth"
+  "eventStats" | "allStats" | "listScans" | "listTransfers" | "listInvalidAttempts" | "deviceHealth"
 >;
+
+type Inserter = Pick<QueryDb, "insert">;
+
+/*
+ * Device health is two upserts: the scanner's row, and its per-event rows. They are built
+ * here, not run: each store runs them as one unit its own way (one statement with a
+ * data-modifying CTE on Postgres, one transaction or D1 batch on SQLite).
+ */
+
+/** The scanner's row: the latest sync, and the running total of what it got accepted. */
+export function deviceUpsert(db: Inserter, t: Tables, sync: DeviceSync) {
+  const d = t.scannerDevices;
+  const row = {
+    scanner_id: sync.scanner_id,
+    last_sync_at: sync.received_at,
+    last_sent_at: sync.sent_at,
+    clock_offset_ms: sync.received_at.getTime() - sync.sent_at.getTime(),
+    last_items: sync.items,
+    last_accepted: sync.accepted,
+    last_duplicates: sync.duplicates,
+    last_rejected: sync.rejected,
+    total_accepted: sync.accepted,
+    pending: sync.pending,
+    oldest_pending_at: sync.oldest_pending_at,
+    app_version: sync.app_version,
+  };
+  const { scanner_id, total_accepted, ...latest } = row;
+  return db
+    .insert(d)
+    .values(row)
+    .onConflictDoUpdate({
+      target: d.scanner_id,
+      set: { ...latest, total_accepted: sql`${d.total_accepted} + ${sync.accepted}` },
+    })
+    .returning({ scanner_id: d.scanner_id });
+}
+
+/** The scanner's rows per event of the batch; null when the batch named no event. */
+export function deviceEventsUpsert(db: Inserter, t: Tables, sync: DeviceSync) {
+  if (sync.events.length === 0) return null;
+  const e = t.scannerEvents;
+  return db
+    .insert(e)
+    .values(
+      sync.events.map((ev) => ({
+        scanner_id: sync.scanner_id,
+        event_id: ev.event_id,
+        last_sync_at: sync.received_at,
+        records: ev.records,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [e.scanner_id, e.event_id],
+      set: { last_sync_at: sync.received_at, records: sql`${e.records} + excluded.records` },
+    })
+    .returning({ scanner_id: e.scanner_id });
+}
 
 function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, time: PgColumn, f: ListFilter) {
   return and(
@@ -77,47 +128,6 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
     listScans: (f) => listing(t.ticketScans, t.ticketScans.scan_timestamp, f),
     listTransfers: (f) => listing(t.ticketTransfers, t.ticketTransfers.transfer_timestamp, f),
     listInvalidAttempts: (f) => listing(t.invalidAttempts, t.invalidAttempts.attempt_timestamp, f),
-
-    async recordDeviceSync(sync) {
-      const d = t.scannerDevices;
-      const row = {
-        scanner_id: sync.scanner_id,
-        last_sync_at: sync.received_at,
-        last_sent_at: sync.sent_at,
-        clock_offset_ms: sync.received_at.getTime() - sync.sent_at.getTime(),
-        last_items: sync.items,
-        last_accepted: sync.accepted,
-        last_duplicates: sync.duplicates,
-        last_rejected: sync.rejected,
-        total_accepted: sync.accepted,
-        pending: sync.pending,
-        oldest_pending_at: sync.oldest_pending_at,
-        app_version: sync.app_version,
-      };
-      const { scanner_id, total_accepted, ...latest } = row;
-      await db
-        .insert(d)
-        .values(row)
-        .onConflictDoUpdate({
-          target: d.scanner_id,
-          set: { ...latest, total_accepted: sql`${d.total_accepted} + ${sync.accepted}` },
-        });
-      if (sync.events.length === 0) return;
-      const e = t.scannerEvents;
-      const rows = sync.events.map((ev) => ({
-        scanner_id,
-        event_id: ev.event_id,
-        last_sync_at: sync.received_at,
-        records: ev.records,
-      }));
-      await db
-        .insert(e)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: [e.scanner_id, e.event_id],
-          set: { last_sync_at: sync.received_at, records: sql`${e.records} + excluded.records` },
-        });
-    },
 
     async deviceHealth(eventId) {
       const d = t.scannerDevices;

@@ -7,7 +7,7 @@ import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
-import { builderQueries, type QueryDb, type Tables } from "./queries.js";
+import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "./queries.js";
 import { type EncodedRow, encodeRow, jsonBatchStatements } from "./sqlite-sql.js";
 import type { BatchOutcome, RecordBatch, Store } from "./types.js";
 
@@ -72,6 +72,14 @@ export function sqliteStore(driver: SqliteDriver): Store {
     },
 
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
+
+    async recordDeviceSync(sync) {
+      // Both upserts in one transaction (one commit, one D1 round trip).
+      const q = db as unknown as QueryDb;
+      const t = schema as unknown as Tables;
+      const events = deviceEventsUpsert(q, t, sync);
+      await driver.atomic([deviceUpsert(q, t, sync).getSQL(), ...(events ? [events.getSQL()] : [])]);
+    },
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction

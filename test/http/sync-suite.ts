@@ -226,6 +226,24 @@ export function syncSuite(db: DbKind) {
         await s.call("GET", "/stats/devices?event_id=nobody", undefined, bearer(TOKENS.reader))
       ).json();
       expect(none).toEqual({ event_id: "nobody", devices: [], count: 0 });
+
+      // A later batch naming no event still updates the device, and totals add up.
+      const { event_id: _, ...eventless } = attemptItem(e);
+      await s.call(
+        "POST",
+        "/sync",
+        { scanner_id: "gate-b-02", sent_at: new Date().toISOString(), invalid_attempts: [eventless] },
+        bearer(tokens["gate-b-02"] as string),
+      );
+      const later = await (
+        await s.call("GET", `/stats/devices?event_id=${e}`, undefined, bearer(TOKENS.reader))
+      ).json();
+      expect(later.devices[0]).toMatchObject({
+        scanner_id: "gate-b-02",
+        total_accepted: device.total_accepted + 1,
+        pending: null,
+        last_batch: { items: 1, accepted: 1, duplicates: 0, rejected: 0 },
+      });
     });
 
     it("keeps stats exact with 16 devices syncing one event at once, retries included", async () => {

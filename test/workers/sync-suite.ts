@@ -75,10 +75,22 @@ export function workerSyncSuite(backend: Backend) {
       const { event_id, last_updated, ...counts } = stats;
       expect(counts).toEqual(await raw.rawCounts(e));
       expect(counts).toMatchObject({ scan_count: 2, valid_scan_count: 1, invalid_attempt_count: 1 });
-      const devices = await (await w.call("GET", `/stats/devices?event_id=${e}`)).json<{
-        devices: unknown[];
-      }>();
+      type Devices = { devices: { total_accepted: number }[] };
+      const devices = await (await w.call("GET", `/stats/devices?event_id=${e}`)).json<Devices>();
       expect(devices.devices).toMatchObject([{ scanner_id: "gate-a-01", pending: 7, app_version: "1.0.0" }]);
+
+      // A batch naming no event still updates the device (one upsert, not two).
+      const { event_id: _, ...eventless } = attempt(e);
+      expect((await sync({ invalid_attempts: [eventless] })).status).toBe(200);
+      const later = await (await w.call("GET", `/stats/devices?event_id=${e}`)).json<Devices>();
+      expect(later.devices).toMatchObject([
+        {
+          scanner_id: "gate-a-01",
+          pending: null,
+          total_accepted: (devices.devices[0]?.total_accepted ?? Number.NaN) + 1,
+          last_batch: { items: 1, accepted: 1 },
+        },
+      ]);
     });
 
     it("stores 1000 items in one request and refuses 1001 with 413", async () => {
