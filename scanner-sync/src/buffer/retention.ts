@@ -10,8 +10,11 @@ const NOT_DEAD = "NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.seq = items.s
 function statements(db: SqliteDatabase) {
   return {
     // Batches are settled in seq order, so a range uploaded before the cutoff means every
-    // range below it was too, whatever the clock said at the time.
-    oldThrough: db.prepare("SELECT max(through_seq) FROM uploads WHERE uploaded_at < ?").pluck(),
+    // range below it was too, whatever the clock said at the time. Left to itself, SQLite
+    // walks down from the newest batch to the first old one: through every batch it keeps.
+    oldThrough: db
+      .prepare("SELECT max(through_seq) FROM uploads INDEXED BY uploads_at WHERE uploaded_at < ?")
+      .pluck(),
     deleteThrough: db.prepare(`DELETE FROM items WHERE seq <= ? AND ${NOT_DEAD}`),
     deadThrough: db.prepare("SELECT count(*) FROM dead_letters WHERE seq <= ?").pluck(),
     // Walks from the oldest: the rows it passes are the ones about to be deleted (and dead letters).
@@ -38,6 +41,7 @@ export function preparePurge(db: SqliteDatabase, mark: Watermark, now: () => Dat
           const cut = s.nthKept.get({ through, n: kept - retention.rows - 1 }) as number | undefined;
           if (cut !== undefined) deleted += s.deleteThrough.run(cut).changes;
         }
+        if (deleted === 0) return 0;
         // An uploads row covers the items above the previous one: those wholly below the
         // oldest uploaded item kept cover nothing any more.
         const oldest = s.nthKept.get({ through, n: 0 }) as number | undefined;

@@ -16,10 +16,10 @@ CREATE TABLE IF NOT EXISTS sync_state (
   last_error_at TEXT,
   -- Every item with seq <= this was answered by the server (stored, duplicate or rejected).
   uploaded_through INTEGER NOT NULL DEFAULT 0,
-  -- How many rows of items have seq <= uploaded_through. Counting a rowid range steps
-  -- through every row (~28 ms per 100k); count(*) of the whole table only reads page
-  -- headers, so the pending count is count(*) minus this, kept by whatever moves the
-  -- watermark or deletes answered rows.
+  -- How many rows of items have seq <= uploaded_through. Counting a range of seqs steps
+  -- through every entry (~2 ms per 100k on items_seq, ~28 ms on the rows), while
+  -- count(*) of a whole index only reads page headers: the pending count is count(*)
+  -- minus this, kept by whatever moves the watermark or deletes answered rows.
   answered_rows INTEGER NOT NULL DEFAULT 0
 );
 -- AUTOINCREMENT: a seq is never reused, so a new item always lands above the watermark
@@ -47,5 +47,10 @@ CREATE TABLE IF NOT EXISTS uploads (
   through_seq INTEGER PRIMARY KEY,
   uploaded_at TEXT NOT NULL
 );
+-- The smallest index (a few bytes per item) is what count(*) reads: the pending count is
+-- read twice per batch, with up to the retained 100k rows in the table.
+CREATE INDEX IF NOT EXISTS items_seq ON items (seq);
 CREATE INDEX IF NOT EXISTS items_ticket ON items (event_id, ticket_id, happened_at) WHERE kind = 'scan';
+-- Retention finds the batches older than its cutoff without reading the others.
+CREATE INDEX IF NOT EXISTS uploads_at ON uploads (uploaded_at);
 `;
