@@ -27,8 +27,8 @@ function statements(db: SqliteDatabase) {
          WHERE seq > max(@after, (SELECT uploaded_through FROM sync_state)) ORDER BY seq LIMIT @limit`,
       )
       .raw(),
-    // count(*) of the whole table reads page headers only; the rows counted one by one are
-    // those of batches in flight, between the watermark and `after`.
+    // count(*) of a whole index (items_seq) reads page headers only; the entries counted
+    // one by one are those of batches in flight, between the watermark and `after`.
     backlog: db.prepare(
       `SELECT (SELECT count(*) FROM items) - s.answered_rows
                 - (SELECT count(*) FROM items WHERE seq > s.uploaded_through AND seq <= @after) AS pending,

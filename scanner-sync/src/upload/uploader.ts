@@ -1,6 +1,6 @@
 // Drains the outbox to POST /sync, oldest first. While one batch is on its way the next
 // is read and sent too (two requests in flight by default), and batches are confirmed
-// strictly in order. Items leave the outbox only with the server's 200 for them
+// strictly in order. Items stop being pending only with the server's 200 for them
 // (Outbox.settle), so a kill at any instant loses nothing and re-sends only what the
 // server will recognise as duplicates.
 import type { ScanBuffer } from "../buffer/scan-buffer.js";
@@ -232,7 +232,7 @@ export class Uploader {
     return batch;
   }
 
-  /** The server's 200 for `sent`: confirmed and dead-lettered items leave the outbox, in one transaction. */
+  /** The server's 200 for `sent`: confirmed and dead-lettered items stop being pending, in one transaction. */
   private settle(sent: PendingItem[], out: Extract<PostOutcome, { type: "ok" }>) {
     const { rejected, problem } = matchRejections(sent, out.response);
     if (problem)
