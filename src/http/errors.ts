@@ -36,6 +36,7 @@ const TRANSIENT_CODES = new Set([
   "ETIMEDOUT",
   "EPIPE",
   "SQLITE_BUSY",
+  "SQLITE_WRITER_DOWN", // src/store/writer-thread.ts
   "3D000",
   "53300",
 ]);

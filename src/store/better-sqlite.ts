@@ -7,16 +7,21 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
-import type { Kind } from "./kinds.js";
 import { migrationsFolder } from "./migrations.js";
-import { type KindRows, type SqliteDb, type StoredRows, sqliteStore } from "./sqlite.js";
-import { countStored, type EncodedRow, idOfUuidSql, insertRowSql, statsUpsertSql } from "./sqlite-sql.js";
+import { type SqliteDb, sqliteStore } from "./sqlite.js";
+import { type Query, type SqliteWriter, sqliteWriter } from "./sqlite-writer.js";
 import type { Store } from "./types.js";
+import { startWriterThread } from "./writer-thread.js";
 
 export interface BetterSqliteOptions {
   /** File path, or ":memory:". */
   path: string;
   migrate?: boolean;
+  /**
+   * "thread" (the default for a file): writes run on a thread of their own, beside the
+   * main thread's parsing and validating of the next requests. "inline": on this thread.
+   */
+  writer?: "thread" | "inline";
 }
 
 /**
@@ -47,65 +52,27 @@ export function betterSqliteStore(opts: BetterSqliteOptions): Store {
   const sqlite = openBetterSqlite(opts.path);
   const db = drizzle({ client: sqlite, schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder("sqlite") });
-  // The batch statements are a handful of fixed texts with one JSON parameter: prepared
-  // once each, instead of on every call as db.all() would (a tenth of a busy server's CPU).
-  const prepared = new Map<string, Database.Statement>();
-  const all = (statement: SQL) => {
-    const q = dialect.sqlToQuery(statement);
-    let st = prepared.get(q.sql);
-    if (!st) {
-      st = sqlite.prepare(q.sql);
-      if (prepared.size < 64) prepared.set(q.sql, st);
-    }
-    return st.all(...(q.params as unknown[])) as never[];
+  // Writes on a thread of their own unless asked otherwise; an in-memory database exists
+  // only on this connection, so it is written here.
+  const inline = opts.writer === "inline" || opts.path === ":memory:";
+  const writer = inline ? sqliteWriter(sqlite) : null;
+  const thread = inline ? null : startWriterThread(opts.path);
+  const toQuery = (s: SQL): Query => {
+    const q = dialect.sqlToQuery(s);
+    return { sql: q.sql, params: q.params as unknown[] };
   };
-  const transaction = sqlite.transaction((statements: SQL[]) => statements.map(all));
-
-  // In process, a statement per row costs less than taking one JSON parameter apart.
-  // run() rather than RETURNING: SQLite's RETURNING costs more per row than the insert.
-  const perKind = (kind: Kind) => ({
-    insert: sqlite.prepare(insertRowSql(kind)),
-    idOf: sqlite.prepare(idOfUuidSql(kind)).pluck(),
-    stats: sqlite.prepare(statsUpsertSql(kind)),
-  });
-  // Prepared on first use: a store opened without migrating may not have the tables yet.
-  const rowStatements = new Map<Kind, ReturnType<typeof perKind>>();
-  const statementsOf = (kind: Kind) => {
-    const s = rowStatements.get(kind) ?? perKind(kind);
-    rowStatements.set(kind, s);
-    return s;
-  };
-  const storeRows = sqlite.transaction((kinds: KindRows[]): StoredRows[] =>
-    kinds.map(({ kind, rows }) => {
-      const { insert, idOf, stats } = statementsOf(kind);
-      const stored: StoredRows = { inserted: [], existing: [] };
-      const fresh: EncodedRow[] = [];
-      for (const row of rows) {
-        const uuid = row[0] as string;
-        const done = insert.run(...row);
-        if (done.changes === 1) {
-          stored.inserted.push({ id: Number(done.lastInsertRowid), uuid });
-          fresh.push(row);
-        } else stored.existing.push({ id: idOf.get(uuid) as number, uuid });
-      }
-      // Only what this transaction stored counts; it commits with the rows or not at all.
-      for (const group of countStored(kind, fresh)) stats.run(...group);
-      return stored;
-    }),
-  );
-
   return sqliteStore({
     dialect: "sqlite",
     db: db as unknown as SqliteDb,
     async storeRows(kinds) {
-      return storeRows.immediate(kinds);
+      return thread ? thread.storeRows(kinds) : (writer as SqliteWriter).storeRows(kinds);
     },
     async atomic(statements) {
-      // IMMEDIATE takes the write lock up front, so two processes on one file queue on
-      // busy_timeout instead of failing to upgrade a read lock.
-      return transaction.immediate(statements);
+      const queries = statements.map(toQuery);
+      return thread ? thread.atomic(queries) : (writer as SqliteWriter).atomic(queries);
     },
     async close() {
+      await thread?.close();
       sqlite.close();
     },
   });

@@ -1,4 +1,6 @@
 import { sqliteTestStore } from "../support/stores.js";
 import { storeContract } from "./store-contract.js";
 
-storeContract("better-sqlite3", sqliteTestStore);
+// The server writes on a thread of its own; the same writer also runs inline.
+storeContract("better-sqlite3 (writer thread)", () => sqliteTestStore("thread"));
+storeContract("better-sqlite3 (inline writer)", () => sqliteTestStore("inline"));

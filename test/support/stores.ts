@@ -12,10 +12,11 @@ import { countsQuery, numbers, type TestStore } from "./test-store.js";
 
 export { countsQuery, numbers, type RawCounts, type TestStore } from "./test-store.js";
 
-export async function sqliteTestStore(): Promise<TestStore> {
+/** A fresh SQLite file; writes on the store's writer thread unless `writer` says "inline". */
+export async function sqliteTestStore(writer: "thread" | "inline" = "thread"): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), "veritix-test-"));
   const path = join(dir, "test.db");
-  const store = betterSqliteStore({ path });
+  const store = betterSqliteStore({ path, writer });
   const reader = new Database(path, { readonly: true });
   const counts = reader.prepare(countsQuery("@e"));
   return {

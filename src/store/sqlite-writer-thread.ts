@@ -1,0 +1,39 @@
+// The SQLite writer thread: its own connection to the file, running the store's writes
+// one message at a time while the main thread parses and validates the next requests.
+// A message is { id, op, arg }; the answer { id, result } or { id, error }.
+import { parentPort, workerData } from "node:worker_threads";
+import { openBetterSqlite } from "./better-sqlite.js";
+import { sqliteWriter } from "./sqlite-writer.js";
+
+export interface WriterRequest {
+  id: number;
+  op: "storeRows" | "atomic";
+  arg: never;
+}
+
+/** What survives of an error across the thread boundary: enough to classify it (code). */
+export interface WriterError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+const port = parentPort;
+if (!port) throw new Error("sqlite-writer-thread runs as a worker thread");
+const sqlite = openBetterSqlite((workerData as { path: string }).path);
+const writer = sqliteWriter(sqlite);
+
+port.on("message", (msg: WriterRequest | "close") => {
+  if (msg === "close") {
+    sqlite.close();
+    port.close();
+    return;
+  }
+  try {
+    port.postMessage({ id: msg.id, result: writer[msg.op](msg.arg) });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const error: WriterError = { name: e.name, message: e.message, ...(e.code ? { code: e.code } : {}) };
+    port.postMessage({ id: msg.id, error });
+  }
+});

@@ -1,0 +1,108 @@
+// The main thread's side of the SQLite writer thread: the writer's calls as promises.
+// Writes then run beside the main thread's parsing and validation instead of between
+// them; reads stay on the main thread's connection (WAL lets them run beside the writer).
+// If the thread dies, its open transaction rolls back and every call waiting on it fails,
+// so a client hears an error for anything not committed.
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { KindRows, StoredRows } from "./sqlite.js";
+import type { IdRows, Query } from "./sqlite-writer.js";
+import type { WriterError, WriterRequest } from "./sqlite-writer-thread.js";
+
+export interface WriterThread {
+  storeRows(kinds: KindRows[]): Promise<StoredRows[]>;
+  atomic(queries: Query[]): Promise<IdRows[]>;
+  close(): Promise<void>;
+}
+
+class WriterFailed extends Error {
+  readonly code: string | undefined;
+  constructor(e: WriterError) {
+    super(e.message);
+    this.name = e.name;
+    this.code = e.code;
+  }
+}
+
+// The entry file as this one is written: .ts under tsx (from source), .js once compiled.
+const ENTRY = new URL(`./sqlite-writer-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/**
+ * Run from TypeScript sources (tsx, test runners), the thread registers tsx's loader
+ * itself before importing its entry: loader flags and hooks of the main thread do not
+ * reach worker threads on every Node version.
+ */
+function spawn(path: string): Worker {
+  const workerData = { path };
+  if (!ENTRY.pathname.endsWith(".ts")) return new Worker(ENTRY, { workerData });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ENTRY.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** The thread died under a call: its transaction rolled back, so a retry is safe (503). */
+export const WRITER_DOWN = "SQLITE_WRITER_DOWN";
+
+type Waiting = Map<number, { resolve: (v: never) => void; reject: (e: unknown) => void }>;
+
+export function startWriterThread(path: string): WriterThread {
+  let next = 0;
+  let closing = false;
+  let current: { worker: Worker; waiting: Waiting } | null = null;
+
+  // A thread that dies (it should not) fails the calls it held and is replaced on the
+  // next call, rather than leaving a server that can no longer write.
+  const start = () => {
+    const worker = spawn(path);
+    const waiting: Waiting = new Map();
+    const me = { worker, waiting };
+    const fail = (err: Error) => {
+      if (current === me) current = null;
+      const down = Object.assign(new Error(`the SQLite writer thread stopped: ${err.message}`), {
+        code: WRITER_DOWN,
+        cause: err,
+      });
+      for (const w of waiting.values()) w.reject(down);
+      waiting.clear();
+    };
+    worker.on("message", (msg: { id: number; result?: unknown; error?: WriterError }) => {
+      const w = waiting.get(msg.id);
+      waiting.delete(msg.id);
+      // The thread keeps the process alive only while a call waits on it (a CLI awaiting
+      // a write must not exit under it; an idle store must not hold the process open).
+      if (waiting.size === 0) worker.unref();
+      if (msg.error) w?.reject(new WriterFailed(msg.error));
+      else w?.resolve(msg.result as never);
+    });
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`exited with code ${code}`)));
+    worker.unref();
+    return me;
+  };
+
+  const call = <T>(op: WriterRequest["op"], arg: unknown) =>
+    new Promise<T>((resolve, reject) => {
+      if (closing) return reject(new Error("the store is closed"));
+      current ??= start();
+      const id = next++;
+      current.waiting.set(id, { resolve: resolve as (v: never) => void, reject });
+      current.worker.ref();
+      current.worker.postMessage({ id, op, arg });
+    });
+
+  current = start();
+  return {
+    storeRows: (kinds) => call("storeRows", kinds),
+    atomic: (queries) => call("atomic", queries),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        const worker = current?.worker;
+        if (!worker) return resolve();
+        worker.once("exit", () => resolve());
+        worker.ref();
+        worker.postMessage("close");
+      }),
+  };
+}
