@@ -1,7 +1,7 @@
 // Batch SQL for Postgres (node-postgres and Neon). One statement per kind: the batch is
-// one JSON parameter expanded by json_to_recordset; the insert's RETURNING feeds the stats
-// upsert in the same statement, so only rows actually inserted are counted, exactly,
-// whatever runs concurrently.
+// one jsonb parameter, an array of rows, each an array of values in KINDS column order;
+// the insert's RETURNING feeds the stats upsert in the same statement, so only rows
+// actually inserted are counted, exactly, whatever runs concurrently.
 import { type SQL, sql } from "drizzle-orm";
 import {
   type ColumnType,
@@ -12,22 +12,27 @@ import {
   type KindSpec,
 } from "./kinds.js";
 
+// Rows as positional arrays in jsonb, read by index: measured 2x cheaper for Postgres
+// than json_to_recordset (which looks every field up by name in every row), and smaller.
 // Times travel as epoch milliseconds: Postgres turns a number into a timestamptz several
 // times faster than it parses ISO text, and JSON.stringify writes a number faster than a Date.
-const recordsetType = (type: ColumnType) => (type === "timestamptz" ? "float8" : type);
-const fromRecordset = (col: string, type: ColumnType) =>
-  type === "timestamptz" ? `to_timestamp(${col} / 1000) AS ${col}` : col;
+function valueAt(i: number, col: string, type: ColumnType): string {
+  if (type === "timestamptz") return `to_timestamp((e->>${i})::float8 / 1000) AS ${col}`;
+  if (type === "boolean") return `(e->>${i})::boolean AS ${col}`;
+  // A missing object is JSON null in the array, SQL NULL in the table.
+  if (type === "jsonb") return `nullif(e->${i}, 'null'::jsonb) AS ${col}`;
+  return `e->>${i} AS ${col}`;
+}
 
 function build(spec: KindSpec): string {
   const names = Object.keys(spec.columns);
   const cols = names.join(", ");
-  const recordset = names.map((c) => `${c} ${recordsetType(spec.columns[c] as ColumnType)}`).join(", ");
-  const input = names.map((c) => fromRecordset(c, spec.columns[c] as ColumnType)).join(", ");
+  const input = names.map((c, i) => valueAt(i, c, spec.columns[c] as ColumnType)).join(", ");
   const flags = names.filter((c) => spec.columns[c] === "boolean");
   const returning = ["id", "uuid", "event_id", spec.time, ...flags].join(", ");
   const counters = Object.keys(spec.counters).join(", ");
   return (
-    `WITH input AS (SELECT ${input} FROM json_to_recordset($1::json) AS x(${recordset})), ` +
+    `WITH input AS (SELECT ${input} FROM jsonb_array_elements($1::jsonb) AS e), ` +
     // Sorted keys: concurrent batches lock uuids and stats rows in one global order, so
     // they queue behind each other instead of deadlocking.
     `ins AS (INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM input ORDER BY uuid ` +
@@ -49,15 +54,16 @@ const SQL_OF = Object.fromEntries(Object.entries(KINDS).map(([k, spec]) => [k, b
   string
 >;
 
-/** The rows as the batch statement reads them: times as epoch ms. */
+/** The rows as the batch statement reads them: arrays in column order, times as epoch ms. */
 function encodeRows(kind: Kind, rows: readonly object[]): string {
-  const times = Object.keys(KINDS[kind].columns).filter((c) => KINDS[kind].columns[c] === "timestamptz");
+  const columns = Object.entries(KINDS[kind].columns);
   return JSON.stringify(
-    rows.map((row) => {
-      const out: Record<string, unknown> = { ...row };
-      for (const t of times) out[t] = (out[t] as Date | null)?.getTime() ?? null;
-      return out;
-    }),
+    rows.map((row) =>
+      columns.map(([col, type]) => {
+        const v = (row as Record<string, unknown>)[col] ?? null;
+        return type === "timestamptz" && v !== null ? (v as Date).getTime() : v;
+      }),
+    ),
   );
 }
 
