@@ -36,7 +36,7 @@ export interface RecordOptions {
   warmup: number;
 }
 
-/** The device's outbox table, as scanner-sync creates it (uuid unique, JSON item). */
+/** A table of the device's item rows (uuid unique, JSON item), without the buffer's lookup indexes. */
 const BARE_TABLE = `CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   uuid TEXT NOT NULL UNIQUE,

@@ -13,33 +13,34 @@ export const LIMITS = {
 } as const;
 
 /**
- * NUL and lone UTF-16 surrogates: Postgres refuses both (text and jsonb), so they are
- * refused here for every driver. One check for both: it runs on every string of every
- * record, and isWellFormed is native.
+ * The rules of every text field in one check: it runs on every string of every record,
+ * so one pass (isWellFormed is native) instead of a zod step per rule. NUL and lone UTF-16
+ * surrogates: Postgres refuses both (text and jsonb), so they are refused for every driver.
  */
-function checkText(ctx: { value: string; issues: z.core.$ZodRawIssue[] }): void {
-  const s = ctx.value;
-  if (s.includes("\u0000")) {
-    ctx.issues.push({ code: "custom", message: "must not contain NUL characters", input: s });
-  }
-  if (!s.isWellFormed()) {
-    ctx.issues.push({ code: "custom", message: "must be valid Unicode (no lone surrogates)", input: s });
-  }
+type Ctx<T> = { value: T; issues: z.core.$ZodRawIssue[] };
+const fail = (ctx: Ctx<unknown>, message: string) => {
+  ctx.issues.push({ code: "custom", message, input: ctx.value });
+};
+
+function textRules(opts: { max: number; nonEmpty: boolean }) {
+  const tooLong = `must be at most ${opts.max} characters`;
+  return (ctx: Ctx<string>): void => {
+    const s = ctx.value;
+    if (opts.nonEmpty && s.length === 0) fail(ctx, "must not be empty");
+    if (s.length > opts.max) fail(ctx, tooLong);
+    if (s.includes("\u0000")) fail(ctx, "must not contain NUL characters");
+    if (!s.isWellFormed()) fail(ctx, "must be valid Unicode (no lone surrogates)");
+  };
 }
 
 /** Identifiers: ticket, event, user, scanner ids and the like. */
 export const idString = z
   .string()
   .trim()
-  .min(1, "must not be empty")
-  .max(LIMITS.id, `must be at most ${LIMITS.id} characters`)
-  .check(checkText);
+  .check(textRules({ max: LIMITS.id, nonEmpty: true }));
 
 /** Free text: locations, reasons, user agents. */
-export const textString = z
-  .string()
-  .max(LIMITS.text, `must be at most ${LIMITS.text} characters`)
-  .check(checkText);
+export const textString = z.string().check(textRules({ max: LIMITS.text, nonEmpty: false }));
 
 const depth = (v: unknown): number => {
   if (v === null || typeof v !== "object") return 0;
