@@ -1,5 +1,5 @@
 // The three record kinds as the batch SQL of both dialects sees them: which table, which
-// columns (with their Postgres types for json_to_recordset), and which stats counters a
+// columns in which order (with the type each is read as), and which stats counters a
 // stored record adds to. Both ./pg-sql.ts and ./sqlite-sql.ts are generated from this.
 import type { RecordBatch } from "./types.js";
 
