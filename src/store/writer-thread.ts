@@ -46,7 +46,12 @@ export const WRITER_DOWN = "SQLITE_WRITER_DOWN";
 
 type Waiting = Map<number, { resolve: (v: never) => void; reject: (e: unknown) => void }>;
 
-export function startWriterThread(path: string): WriterThread {
+export interface WriterThreadOptions {
+  /** Called with each thread started (the first, and any replacement): for tests and diagnostics. */
+  onStart?: (worker: Worker) => void;
+}
+
+export function startWriterThread(path: string, opts: WriterThreadOptions = {}): WriterThread {
   let next = 0;
   let closing = false;
   let current: { worker: Worker; waiting: Waiting } | null = null;
@@ -55,6 +60,7 @@ export function startWriterThread(path: string): WriterThread {
   // next call, rather than leaving a server that can no longer write.
   const start = () => {
     const worker = spawn(path);
+    opts.onStart?.(worker);
     const waiting: Waiting = new Map();
     const me = { worker, waiting };
     const fail = (err: Error) => {

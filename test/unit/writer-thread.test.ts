@@ -1,0 +1,60 @@
+// The SQLite writer thread dying under a call: the call fails as transient (503), nothing
+// half-done stays in the file, and the next call runs on a new thread.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { betterSqliteStore } from "../../src/store/better-sqlite.js";
+import { encodeRow } from "../../src/store/sqlite-sql.js";
+import { startWriterThread, WRITER_DOWN } from "../../src/store/writer-thread.js";
+import { scanRow } from "../support/records.js";
+
+const dir = mkdtempSync(join(tmpdir(), "veritix-writer-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const scans = (eventId: string, n: number) => [
+  {
+    kind: "scans" as const,
+    rows: Array.from({ length: n }, () => encodeRow("scans", scanRow({ event_id: eventId }))),
+  },
+];
+
+describe("SQLite writer thread", () => {
+  it("fails the calls of a thread that dies, keeps the file consistent and starts a new thread", async () => {
+    const path = join(dir, "writer.db");
+    await betterSqliteStore({ path, writer: "inline" }).close(); // migrated
+    const started: Worker[] = [];
+    const thread = startWriterThread(path, { onStart: (w) => started.push(w) });
+    const reader = new Database(path, { readonly: true });
+    const counts = () =>
+      reader
+        .prepare(
+          `SELECT (SELECT count(*) FROM ticket_scans) AS rows,
+                  (SELECT coalesce(sum(scan_count), 0) FROM analytics_stats) AS counted`,
+        )
+        .get() as { rows: number; counted: number };
+    try {
+      const [first] = await thread.storeRows(scans("e1", 10));
+      expect(first?.inserted).toHaveLength(10);
+
+      // Killed while a large batch is on its way: its transaction commits whole or not at all.
+      const big = scans("e2", 5000);
+      const pending = thread.storeRows(big);
+      await started[0]?.terminate();
+      await expect(pending).rejects.toMatchObject({ code: WRITER_DOWN });
+      expect(counts().rows).toBe(counts().counted);
+      expect([10, 5010]).toContain(counts().rows);
+
+      // The next call gets a new thread; sending the batch again is harmless.
+      const [again] = await thread.storeRows(big);
+      expect(started).toHaveLength(2);
+      expect((again?.inserted.length ?? 0) + (again?.existing.length ?? 0)).toBe(5000);
+      expect(counts()).toEqual({ rows: 5010, counted: 5010 });
+    } finally {
+      reader.close();
+      await thread.close();
+    }
+  });
+});
