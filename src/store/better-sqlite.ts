@@ -1,7 +1,4 @@
 // better-sqlite3 (Node): the embedded SQLite file of `npm start` and of the tests.
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
@@ -9,9 +6,12 @@ import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { migrationsFolder } from "./migrations.js";
 import { type SqliteDb, sqliteStore } from "./sqlite.js";
+import { openBetterSqlite } from "./sqlite-connection.js";
 import { type Query, type SqliteWriter, sqliteWriter } from "./sqlite-writer.js";
 import type { Store } from "./types.js";
 import { startWriterThread } from "./writer-thread.js";
+
+export { openBetterSqlite };
 
 export interface BetterSqliteOptions {
   /** File path, or ":memory:". */
@@ -22,28 +22,6 @@ export interface BetterSqliteOptions {
    * main thread's parsing and validating of the next requests. "inline": on this thread.
    */
   writer?: "thread" | "inline";
-}
-
-/**
- * Creates the missing directories one level at a time: Node's recursive mkdir spins
- * forever under some paths (e.g. below /proc) instead of failing.
- */
-function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
-  for (const d of missing) mkdirSync(d);
-}
-
-export function openBetterSqlite(path: string): Database.Database {
-  if (path !== ":memory:") ensureDir(dirname(path));
-  const sqlite = new Database(path);
-  // WAL lets readers run beside the writer; FULL makes every commit survive power loss,
-  // which is what a 201 promises.
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
-  sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("foreign_keys = ON");
-  return sqlite;
 }
 
 const dialect = new SQLiteSyncDialect();

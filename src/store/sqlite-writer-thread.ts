@@ -2,7 +2,7 @@
 // one message at a time while the main thread parses and validates the next requests.
 // A message is { id, op, arg }; the answer { id, result } or { id, error }.
 import { parentPort, workerData } from "node:worker_threads";
-import { openBetterSqlite } from "./better-sqlite.js";
+import { openBetterSqlite } from "./sqlite-connection.js";
 import { sqliteWriter } from "./sqlite-writer.js";
 
 export interface WriterRequest {
