@@ -211,7 +211,7 @@ async function copyOnce(data: DrainData, label: string, startup?: { ms: number }
 async function bareSqliteOnce(data: DrainData, rows: unknown[][]): Promise<number> {
   const file = tempSqliteFile("drain-bare");
   try {
-    await betterSqliteStore({ path: file.path }).close();
+    await (await betterSqliteStore({ path: file.path })).close();
     // The server's own pragmas (WAL, synchronous = FULL, busy_timeout, foreign_keys).
     const db = openBetterSqlite(file.path);
     try {

@@ -31,7 +31,7 @@ export function sqliteSeedStatements(plan: SeedPlan): string[] {
 }
 
 export async function seedSqlite(path: string, plan: SeedPlan): Promise<void> {
-  await betterSqliteStore({ path }).close();
+  await (await betterSqliteStore({ path })).close();
   const db = new Database(path);
   try {
     // Seeding only: a crash here just means re-running the bench.

@@ -26,7 +26,8 @@ export interface BetterSqliteOptions {
 
 const dialect = new SQLiteSyncDialect();
 
-export function betterSqliteStore(opts: BetterSqliteOptions): Store {
+/** Resolves once the store can write: migrated, and its writer thread (if any) has opened the file. */
+export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Store> {
   const sqlite = openBetterSqlite(opts.path);
   const db = drizzle({ client: sqlite, schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder("sqlite") });
@@ -35,6 +36,12 @@ export function betterSqliteStore(opts: BetterSqliteOptions): Store {
   const inline = opts.writer === "inline" || opts.path === ":memory:";
   const writer = inline ? sqliteWriter(sqlite) : null;
   const thread = inline ? null : startWriterThread(opts.path);
+  try {
+    await thread?.ready;
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
   const toQuery = (s: SQL): Query => {
     const q = dialect.sqlToQuery(s);
     return { sql: q.sql, params: q.params as unknown[] };

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openBetterSqlite } from "./sqlite-connection.js";
 import { sqliteWriter } from "./sqlite-writer.js";
+import { WRITER_READY } from "./writer-thread.js";
 
 export interface WriterRequest {
   id: number;
@@ -22,6 +23,7 @@ const port = parentPort;
 if (!port) throw new Error("sqlite-writer-thread runs as a worker thread");
 const sqlite = openBetterSqlite((workerData as { path: string }).path);
 const writer = sqliteWriter(sqlite);
+port.postMessage(WRITER_READY);
 
 // Checkpoints (copying the WAL into the database file) run after a write has been
 // answered, while the main thread works on the next request, instead of inside whichever

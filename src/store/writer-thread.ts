@@ -11,6 +11,8 @@ import type { IdRows, Query } from "./sqlite-writer.js";
 import type { WriterError, WriterRequest } from "./sqlite-writer-thread.js";
 
 export interface WriterThread {
+  /** Settles once the first thread has opened the file: a server listens only after it. */
+  ready: Promise<void>;
   storeRows(kinds: KindRows[]): Promise<StoredRows[]>;
   atomic(queries: Query[]): Promise<IdRows[]>;
   close(): Promise<void>;
@@ -46,6 +48,9 @@ export const WRITER_DOWN = "SQLITE_WRITER_DOWN";
 
 type Waiting = Map<number, { resolve: (v: never) => void; reject: (e: unknown) => void }>;
 
+/** The thread's first message, once its connection is open. */
+export const WRITER_READY = "ready";
+
 export interface WriterThreadOptions {
   /** Called with each thread started (the first, and any replacement): for tests and diagnostics. */
   onStart?: (worker: Worker) => void;
@@ -54,7 +59,7 @@ export interface WriterThreadOptions {
 export function startWriterThread(path: string, opts: WriterThreadOptions = {}): WriterThread {
   let next = 0;
   let closing = false;
-  let current: { worker: Worker; waiting: Waiting } | null = null;
+  let current: { worker: Worker; waiting: Waiting; ready: Promise<void> } | null = null;
 
   // A thread that dies (it should not) fails the calls it held and is replaced on the
   // next call, rather than leaving a server that can no longer write.
@@ -62,8 +67,17 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
     const worker = spawn(path);
     opts.onStart?.(worker);
     const waiting: Waiting = new Map();
-    const me = { worker, waiting };
+    let opened: () => void = () => {};
+    let failed: (err: Error) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      opened = resolve;
+      failed = reject;
+    });
+    // A replacement thread's readiness is never awaited: calls queue behind its start.
+    ready.catch(() => {});
+    const me = { worker, waiting, ready };
     const fail = (err: Error) => {
+      failed(err);
       if (current === me) current = null;
       const down = Object.assign(new Error(`the SQLite writer thread stopped: ${err.message}`), {
         code: WRITER_DOWN,
@@ -72,7 +86,11 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
       for (const w of waiting.values()) w.reject(down);
       waiting.clear();
     };
-    worker.on("message", (msg: { id: number; result?: unknown; error?: WriterError }) => {
+    worker.on("message", (msg: typeof WRITER_READY | { id: number; result?: unknown; error?: WriterError }) => {
+      if (msg === WRITER_READY) {
+        if (waiting.size === 0) worker.unref();
+        return opened();
+      }
       const w = waiting.get(msg.id);
       waiting.delete(msg.id);
       // The thread keeps the process alive only while a call waits on it (a CLI awaiting
@@ -83,7 +101,7 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
     });
     worker.on("error", fail);
     worker.on("exit", (code) => fail(new Error(`exited with code ${code}`)));
-    worker.unref();
+    // Held until it is ready: whoever awaits that must not see the process exit under it.
     return me;
   };
 
@@ -99,6 +117,7 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
 
   current = start();
   return {
+    ready: current.ready,
     storeRows: (kinds) => call("storeRows", kinds),
     atomic: (queries) => call("atomic", queries),
     close: () =>

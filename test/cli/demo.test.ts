@@ -117,7 +117,7 @@ describe("loading the demo into better-sqlite3", () => {
   };
 
   it("stores every record once, with stats equal to the records, and a rerun changes nothing", async () => {
-    const store = betterSqliteStore({ path });
+    const store = await betterSqliteStore({ path });
     try {
       const first = await loadDemo(store, OPTIONS);
       const { data } = first;

@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeExpired, retentionCutoff } from "../../src/retention.js";
 import { betterSqliteStore } from "../../src/store/better-sqlite.js";
+import type { Store } from "../../src/store/types.js";
 import { batch, scanRow, transferRow } from "../support/records.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");
@@ -15,7 +16,10 @@ const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 describe("retention", () => {
   const dir = mkdtempSync(join(tmpdir(), "veritix-retention-"));
   const path = join(dir, "test.db");
-  const store = betterSqliteStore({ path });
+  let store: Store;
+  beforeAll(async () => {
+    store = await betterSqliteStore({ path });
+  });
   const stored = async (event_id: string) => ({
     scans: (await store.listScans({ event_id, limit: 100 })).length,
     transfers: (await store.listTransfers({ event_id, limit: 100 })).length,

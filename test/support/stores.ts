@@ -16,7 +16,7 @@ export { countsQuery, numbers, type RawCounts, type TestStore } from "./test-sto
 export async function sqliteTestStore(writer: "thread" | "inline" = "thread"): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), "veritix-test-"));
   const path = join(dir, "test.db");
-  const store = betterSqliteStore({ path, writer });
+  const store = await betterSqliteStore({ path, writer });
   const reader = new Database(path, { readonly: true });
   const counts = reader.prepare(countsQuery("@e"));
   return {

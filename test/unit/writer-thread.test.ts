@@ -22,9 +22,23 @@ const scans = (eventId: string, n: number) => [
 ];
 
 describe("SQLite writer thread", () => {
+  it("is ready once it has opened the file, and says so when it cannot", async () => {
+    const path = join(dir, "ready.db");
+    const thread = startWriterThread(path);
+    try {
+      await thread.ready;
+    } finally {
+      await thread.close();
+    }
+    // A directory that can never be created: the thread fails before it is ready.
+    const broken = startWriterThread("/proc/veritix-no-such-dir/x.db");
+    await expect(broken.ready).rejects.toThrow();
+    await broken.close();
+  });
+
   it("fails the calls of a thread that dies, keeps the file consistent and starts a new thread", async () => {
     const path = join(dir, "writer.db");
-    await betterSqliteStore({ path, writer: "inline" }).close(); // migrated
+    await (await betterSqliteStore({ path, writer: "inline" })).close(); // migrated
     const started: Worker[] = [];
     const thread = startWriterThread(path, { onStart: (w) => started.push(w) });
     const reader = new Database(path, { readonly: true });
