@@ -51,6 +51,8 @@ type Waiting = Map<number, { resolve: (v: never) => void; reject: (e: unknown) =
 /** The thread's first message, once its connection is open. */
 export const WRITER_READY = "ready";
 
+type FromThread = typeof WRITER_READY | { id: number; result?: unknown; error?: WriterError };
+
 export interface WriterThreadOptions {
   /** Called with each thread started (the first, and any replacement): for tests and diagnostics. */
   onStart?: (worker: Worker) => void;
@@ -86,7 +88,7 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
       for (const w of waiting.values()) w.reject(down);
       waiting.clear();
     };
-    worker.on("message", (msg: typeof WRITER_READY | { id: number; result?: unknown; error?: WriterError }) => {
+    worker.on("message", (msg: FromThread) => {
       if (msg === WRITER_READY) {
         if (waiting.size === 0) worker.unref();
         return opened();
