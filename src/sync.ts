@@ -66,29 +66,21 @@ export async function syncBatch(
       });
   });
 
-  const out = await store.insert({ scans, transfers: [], invalidAttempts });
+  // The records and what the device reported about itself, stored together.
+  const out = await store.sync(
+    { scans, transfers: [], invalidAttempts },
+    {
+      scanner_id: req.scanner_id,
+      received_at: now,
+      sent_at: req.sent_at,
+      items,
+      rejected: rejected.length,
+      pending: req.device?.pending ?? null,
+      oldest_pending_at: req.device?.oldest_pending_at ?? null,
+      app_version: req.device?.app_version ?? null,
+    },
+  );
   const outcomes: InsertOutcome[] = [...out.scans, ...out.invalidAttempts];
   const accepted = outcomes.filter((o) => !o.duplicate).length;
-
-  const perEvent = new Map<string, number>();
-  const count = (eventId: string | null, o: InsertOutcome | undefined) => {
-    if (eventId !== null) perEvent.set(eventId, (perEvent.get(eventId) ?? 0) + (o && !o.duplicate ? 1 : 0));
-  };
-  for (const [i, s] of scans.entries()) count(s.event_id, out.scans[i]);
-  for (const [i, a] of invalidAttempts.entries()) count(a.event_id, out.invalidAttempts[i]);
-
-  await store.recordDeviceSync({
-    scanner_id: req.scanner_id,
-    received_at: now,
-    sent_at: req.sent_at,
-    items,
-    accepted,
-    duplicates: outcomes.length - accepted,
-    rejected: rejected.length,
-    pending: req.device?.pending ?? null,
-    oldest_pending_at: req.device?.oldest_pending_at ?? null,
-    app_version: req.device?.app_version ?? null,
-    events: [...perEvent].map(([event_id, records]) => ({ event_id, records })),
-  });
   return { accepted, duplicates: outcomes.length - accepted, rejected };
 }

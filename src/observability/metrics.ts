@@ -1,6 +1,6 @@
 // What the service measures; each runtime supplies a sink (prom-client on Node, Workers
 // Analytics Engine on Workers). The app and the store wrapper only see this interface.
-import type { InsertOutcome, Store } from "../store/types.js";
+import type { BatchOutcome, InsertOutcome, Store } from "../store/types.js";
 
 export type IngestOutcome = "stored" | "duplicate" | "rejected";
 
@@ -35,24 +35,25 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
         throw err;
       }
     };
+  const ingested = (out: BatchOutcome) => {
+    for (const [kind, outcomes] of Object.entries(out) as [string, InsertOutcome[]][]) {
+      const dup = outcomes.filter((o) => o.duplicate).length;
+      if (outcomes.length - dup) metrics.recordsIngested(kind, "stored", outcomes.length - dup);
+      if (dup) metrics.recordsIngested(kind, "duplicate", dup);
+    }
+    return out;
+  };
   const insert = timed("insert", store.insert);
+  const sync = timed("sync", store.sync);
   return {
     dialect: store.dialect,
-    async insert(batch) {
-      const out = await insert(batch);
-      for (const [kind, outcomes] of Object.entries(out) as [string, InsertOutcome[]][]) {
-        const dup = outcomes.filter((o) => o.duplicate).length;
-        if (outcomes.length - dup) metrics.recordsIngested(kind, "stored", outcomes.length - dup);
-        if (dup) metrics.recordsIngested(kind, "duplicate", dup);
-      }
-      return out;
-    },
+    insert: async (batch) => ingested(await insert(batch)),
+    sync: async (batch, device) => ingested(await sync(batch, device)),
     eventStats: timed("event_stats", store.eventStats),
     allStats: timed("all_stats", store.allStats),
     listScans: timed("list_scans", store.listScans),
     listTransfers: timed("list_transfers", store.listTransfers),
     listInvalidAttempts: timed("list_invalid_attempts", store.listInvalidAttempts),
-    recordDeviceSync: timed("record_device_sync", store.recordDeviceSync),
     deviceHealth: timed("device_health", store.deviceHealth),
     purgeBefore: timed("purge_before", store.purgeBefore),
     ping: timed("ping", store.ping),

@@ -3,10 +3,16 @@
 import type { InsertOutcome } from "./types.js";
 
 /** Keeps the first record of each uuid; later ones in the same batch are duplicates. */
-export function firstOfEachUuid<T extends { uuid: string }>(rows: T[]): T[] {
+export function firstOfEachUuid<T>(
+  rows: T[],
+  uuidOf: (row: T) => string = (r) => (r as { uuid: string }).uuid,
+): T[] {
   if (rows.length < 2) return rows;
   const seen = new Set<string>();
-  return rows.filter((r) => !seen.has(r.uuid) && seen.add(r.uuid));
+  return rows.filter((r) => {
+    const uuid = uuidOf(r);
+    return !seen.has(uuid) && seen.add(uuid);
+  });
 }
 
 /**

@@ -1,13 +1,11 @@
 // better-sqlite3 (Node): the embedded SQLite file of `npm start` and of the tests.
-import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { migrationsFolder } from "./migrations.js";
 import { type SqliteDb, sqliteStore } from "./sqlite.js";
 import { openBetterSqlite } from "./sqlite-connection.js";
-import { type Query, type SqliteWriter, sqliteWriter } from "./sqlite-writer.js";
+import { type SqliteWriter, sqliteWriter, toQuery } from "./sqlite-writer.js";
 import type { Store } from "./types.js";
 import { startWriterThread } from "./writer-thread.js";
 
@@ -23,8 +21,6 @@ export interface BetterSqliteOptions {
    */
   writer?: "thread" | "inline";
 }
-
-const dialect = new SQLiteSyncDialect();
 
 /** Resolves once the store can write: migrated, and its writer thread (if any) has opened the file. */
 export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Store> {
@@ -42,15 +38,11 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
     sqlite.close();
     throw err;
   }
-  const toQuery = (s: SQL): Query => {
-    const q = dialect.sqlToQuery(s);
-    return { sql: q.sql, params: q.params as unknown[] };
-  };
   return sqliteStore({
     dialect: "sqlite",
     db: db as unknown as SqliteDb,
-    async storeRows(kinds) {
-      return thread ? thread.storeRows(kinds) : (writer as SqliteWriter).storeRows(kinds);
+    async storeRows(kinds, device) {
+      return thread ? thread.storeRows(kinds, device) : (writer as SqliteWriter).storeRows(kinds, device);
     },
     async atomic(statements) {
       const queries = statements.map(toQuery);

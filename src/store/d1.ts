@@ -3,7 +3,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
-import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsAsJson } from "./sqlite.js";
+import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsThenDevice } from "./sqlite.js";
 import type { Store } from "./types.js";
 
 const dialect = new SQLiteAsyncDialect();
@@ -21,11 +21,12 @@ export function d1Store(binding: D1Database): Store {
     const results = await binding.batch<{ id: number; uuid: string }>(prepared);
     return results.map((r) => r.results);
   };
+  const sqliteDb = db as unknown as SqliteDb;
   return sqliteStore({
     dialect: "d1",
-    db: db as unknown as SqliteDb,
+    db: sqliteDb,
     // A D1 batch is fixed before it runs, so rows go as JSON: three statements per kind.
-    storeRows: (kinds) => storeRowsAsJson(atomic, kinds),
+    storeRows: (kinds, device) => storeRowsThenDevice({ atomic, db: sqliteDb }, kinds, device),
     atomic,
     async close() {},
   });

@@ -4,6 +4,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
+import { deviceSync, fatesOf } from "./device-sync.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
 import { batchStatement, idsOf } from "./pg-sql.js";
 import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb } from "./queries.js";
@@ -69,7 +70,7 @@ function purgeStatement(cutoff: Date, chunk: number): SQL {
 }
 
 export function pgStore(db: PgDb, close: () => Promise<void>): Store {
-  return {
+  const store: Store = {
     dialect: "postgres",
 
     async insert(batch: RecordBatch): Promise<BatchOutcome> {
@@ -98,11 +99,14 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
 
     ...builderQueries(db, schema),
 
-    async recordDeviceSync(sync) {
+    async sync(batch, report) {
+      const out = await store.insert(batch);
       // One statement, so one round trip and one commit: the device's row as a CTE of the
       // events' upsert (Postgres runs a data-modifying CTE whether or not it is read).
+      const sync = deviceSync(report, fatesOf(batch, out));
       const device = db.$with("device").as(deviceUpsert(db, schema, sync));
       await (deviceEventsUpsert(db.with(device), schema, sync) ?? db.with(device).select().from(device));
+      return out;
     },
 
     async purgeBefore(cutoff, chunk) {
@@ -118,4 +122,5 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
 
     close,
   };
+  return store;
 }

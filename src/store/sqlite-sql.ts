@@ -46,6 +46,15 @@ export function encodeRow(kind: Kind, row: { uuid: string }): EncodedRow {
   return out;
 }
 
+const EVENT_AT = Object.fromEntries(KIND_NAMES.map((k) => [k, columnsOf(k).indexOf("event_id")])) as Record<
+  Kind,
+  number
+>;
+
+/** The event an encoded row belongs to (an invalid attempt may name none). */
+export const eventOf = (kind: Kind, row: EncodedRow): string | null =>
+  (row[EVENT_AT[kind]] as string | null) ?? null;
+
 // --- better-sqlite3: a statement per row -----------------------------------------------
 
 /** One row, its values bound in column order; a stored uuid changes nothing (0 changes). */

@@ -9,7 +9,7 @@ import { WRITER_READY } from "./writer-thread.js";
 export interface WriterRequest {
   id: number;
   op: "storeRows" | "atomic";
-  arg: never;
+  args: unknown[];
 }
 
 /** What survives of an error across the thread boundary: enough to classify it (code). */
@@ -45,7 +45,7 @@ port.on("message", (msg: WriterRequest | "close") => {
     return;
   }
   try {
-    port.postMessage({ id: msg.id, result: writer[msg.op](msg.arg) });
+    port.postMessage({ id: msg.id, result: (writer[msg.op] as (...a: unknown[]) => unknown)(...msg.args) });
     checkpointSoon();
   } catch (err) {
     const e = err as Error & { code?: string };

@@ -2,9 +2,15 @@
 // a batch's rows with their stats, and running statements in one transaction. The store
 // runs it in process, or on a thread of its own (./sqlite-writer-thread.ts).
 import type Database from "better-sqlite3";
+import type { SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import * as schema from "../db/sqlite.js";
+import { deviceSync } from "./device-sync.js";
 import type { Kind } from "./kinds.js";
-import type { KindRows, StoredRows } from "./sqlite.js";
+import { deviceStatements, fatesOfStored, type KindRows, type SqliteDb, type StoredRows } from "./sqlite.js";
 import { countStored, type EncodedRow, idOfUuidSql, insertRowSql, statsUpsertSql } from "./sqlite-sql.js";
+import type { DeviceReport } from "./types.js";
 
 /** A statement as text and bound values (what a Drizzle SQL renders to). */
 export interface Query {
@@ -14,13 +20,24 @@ export interface Query {
 
 export type IdRows = { id: number; uuid: string }[];
 
+const dialect = new SQLiteSyncDialect();
+
+/** A Drizzle statement as better-sqlite3 runs it. */
+export function toQuery(s: SQL): Query {
+  const q = dialect.sqlToQuery(s);
+  return { sql: q.sql, params: q.params as unknown[] };
+}
+
 export interface SqliteWriter {
-  storeRows(kinds: KindRows[]): StoredRows[];
+  /** Stores the rows with their stats, and with `device` the scanner's health, in one transaction. */
+  storeRows(kinds: KindRows[], device?: DeviceReport): StoredRows[];
   /** Runs the statements in one transaction and returns each one's rows. */
   atomic(queries: Query[]): IdRows[];
 }
 
 export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
+  // Drizzle only builds the device-health statements here; they run on this connection.
+  const db = drizzle({ client: sqlite, schema }) as unknown as SqliteDb;
   // The statements are a handful of fixed texts: prepared once each, instead of on every
   // call (a tenth of a busy server's CPU when they were not).
   const prepared = new Map<string, Database.Statement>();
@@ -55,12 +72,22 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
 
   // IMMEDIATE takes the write lock up front, so two processes on one file queue on
   // busy_timeout instead of failing to upgrade a read lock.
-  const storeRows = sqlite.transaction((kinds: KindRows[]) => kinds.map((k) => storeKind(k.kind, k.rows)));
+  // The scanner's health goes in the rows' transaction: one commit (one fsync) per sync.
+  const storeRows = sqlite.transaction((kinds: KindRows[], device?: DeviceReport) => {
+    const stored = kinds.map((k) => storeKind(k.kind, k.rows));
+    if (device) {
+      for (const s of deviceStatements(db, deviceSync(device, fatesOfStored(kinds, stored)))) {
+        const q = toQuery(s);
+        statement(q.sql).all(...q.params);
+      }
+    }
+    return stored;
+  });
   const atomic = sqlite.transaction((queries: Query[]) =>
     queries.map((q) => statement(q.sql).all(...q.params) as IdRows),
   );
   return {
-    storeRows: (kinds) => storeRows.immediate(kinds),
+    storeRows: (kinds, device) => storeRows.immediate(kinds, device),
     atomic: (queries) => atomic.immediate(queries),
   };
 }

@@ -6,15 +6,16 @@ import { type SQL, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
+import { deviceSync, type RecordFate } from "./device-sync.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
 import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "./queries.js";
-import { type EncodedRow, encodeRow, jsonBatchStatements } from "./sqlite-sql.js";
-import type { BatchOutcome, RecordBatch, Store } from "./types.js";
+import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./sqlite-sql.js";
+import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "./types.js";
 
 export type SqliteDb = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
 type IdRow = { id: number; uuid: string };
 
-/** Rows of one kind to store: distinct uuids, encoded (uuid first). */
+/** Rows of one kind to store, encoded (uuid first); a uuid may repeat (a duplicate). */
 export interface KindRows {
   kind: Kind;
   rows: EncodedRow[];
@@ -29,8 +30,12 @@ export interface StoredRows {
 export interface SqliteDriver {
   readonly dialect: "sqlite" | "d1";
   readonly db: SqliteDb;
-  /** Stores every kind's rows and their stats in one transaction; a uuid already stored is left as it is, uncounted. */
-  storeRows(kinds: KindRows[]): Promise<StoredRows[]>;
+  /**
+   * Stores every kind's rows and their stats in one transaction; a uuid already stored
+   * (or earlier in the call) is left as it is, uncounted. With `device`, also records
+   * the scanner's health, counted from what was stored.
+   */
+  storeRows(kinds: KindRows[], device?: DeviceReport): Promise<StoredRows[]>;
   /** Runs the statements in one transaction and returns each one's rows. */
   atomic(statements: SQL[]): Promise<IdRow[][]>;
   close(): Promise<void>;
@@ -43,43 +48,72 @@ export async function storeRowsAsJson(
 ): Promise<StoredRows[]> {
   if (kinds.length === 0) return [];
   const statements = kinds.flatMap(({ kind, rows }) => {
-    const q = jsonBatchStatements(kind, rows);
+    // The JSON statements see the rows as a set: each uuid once.
+    const q = jsonBatchStatements(
+      kind,
+      firstOfEachUuid(rows, (r) => r[0] as string),
+    );
     return [q.existing, q.stats, q.insert];
   });
   const results = await atomic(statements);
   return kinds.map((_, i) => ({ existing: results[i * 3] ?? [], inserted: results[i * 3 + 2] ?? [] }));
 }
 
+/** Each row's event and whether this call stored it (a uuid repeated in the call, once). */
+export function* fatesOfStored(kinds: KindRows[], stored: StoredRows[]): Generator<RecordFate> {
+  for (const [i, { kind, rows }] of kinds.entries()) {
+    const fresh = new Set(stored[i]?.inserted.map((r) => r.uuid));
+    for (const row of rows) {
+      const uuid = row[0] as string;
+      yield { event_id: eventOf(kind, row), fresh: fresh.delete(uuid) };
+    }
+  }
+}
+
+/** The scanner's device-health upserts, to run in one transaction (or D1 batch). */
+export function deviceStatements(db: SqliteDb, sync: DeviceSync): SQL[] {
+  const q = db as unknown as QueryDb;
+  const t = schema as unknown as Tables;
+  const events = deviceEventsUpsert(q, t, sync);
+  return [deviceUpsert(q, t, sync).getSQL(), ...(events ? [events.getSQL()] : [])];
+}
+
+const encode = (batch: RecordBatch): KindRows[] =>
+  KIND_NAMES.filter((k) => batch[k].length > 0).map((kind) => ({
+    kind,
+    rows: batch[kind].map((row) => encodeRow(kind, row)),
+  }));
+
+/** D1's storeRows: the rows in one batch, then the scanner's health in another (no interactive transactions). */
+export async function storeRowsThenDevice(
+  driver: Pick<SqliteDriver, "atomic" | "db">,
+  kinds: KindRows[],
+  device?: DeviceReport,
+): Promise<StoredRows[]> {
+  const stored = await storeRowsAsJson(driver.atomic, kinds);
+  if (device)
+    await driver.atomic(deviceStatements(driver.db, deviceSync(device, fatesOfStored(kinds, stored))));
+  return stored;
+}
+
 export function sqliteStore(driver: SqliteDriver): Store {
   const { db } = driver;
+  const store = async (batch: RecordBatch, device?: DeviceReport): Promise<BatchOutcome> => {
+    const kinds = encode(batch);
+    const stored = await driver.storeRows(kinds, device);
+    const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
+    kinds.forEach(({ kind }, i) => {
+      const { inserted, existing } = stored[i] ?? { inserted: [], existing: [] };
+      out[kind] = outcomes(batch[kind], idMap(inserted), idMap(existing));
+    });
+    return out;
+  };
   return {
     dialect: driver.dialect,
-
-    async insert(batch: RecordBatch): Promise<BatchOutcome> {
-      const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
-      const stored = await driver.storeRows(
-        kinds.map((kind) => ({
-          kind,
-          rows: firstOfEachUuid<{ uuid: string }>(batch[kind]).map((row) => encodeRow(kind, row)),
-        })),
-      );
-      const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
-      kinds.forEach((kind, i) => {
-        const { inserted, existing } = stored[i] ?? { inserted: [], existing: [] };
-        out[kind] = outcomes(batch[kind], idMap(inserted), idMap(existing));
-      });
-      return out;
-    },
+    insert: (batch) => store(batch),
+    sync: (batch, device) => store(batch, device),
 
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
-
-    async recordDeviceSync(sync) {
-      // Both upserts in one transaction (one commit, one D1 round trip).
-      const q = db as unknown as QueryDb;
-      const t = schema as unknown as Tables;
-      const events = deviceEventsUpsert(q, t, sync);
-      await driver.atomic([deviceUpsert(q, t, sync).getSQL(), ...(events ? [events.getSQL()] : [])]);
-    },
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction

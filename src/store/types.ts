@@ -53,18 +53,23 @@ export interface ListFilter {
   to?: Date | undefined;
 }
 
-/** What one POST /sync told about its scanner, as device health keeps it. */
-export interface DeviceSync {
+/** What one POST /sync tells about its scanner, before its records are stored. */
+export interface DeviceReport {
   scanner_id: string;
   received_at: Date;
   sent_at: Date;
+  /** Items in the batch, rejected ones included. */
   items: number;
-  accepted: number;
-  duplicates: number;
   rejected: number;
   pending: number | null;
   oldest_pending_at: Date | null;
   app_version: string | null;
+}
+
+/** One POST /sync as device health keeps it: the report, and what the batch stored. */
+export interface DeviceSync extends DeviceReport {
+  accepted: number;
+  duplicates: number;
   /** The events the batch's records belong to, with how many of them were new. */
   events: { event_id: string; records: number }[];
 }
@@ -84,7 +89,12 @@ export interface Store {
   listScans(filter: ListFilter): Promise<StoredScan[]>;
   listTransfers(filter: ListFilter): Promise<StoredTransfer[]>;
   listInvalidAttempts(filter: ListFilter): Promise<StoredInvalidAttempt[]>;
-  recordDeviceSync(sync: DeviceSync): Promise<void>;
+  /**
+   * A scanner's batch (POST /sync): stored as insert() stores it, and the scanner's
+   * health recorded with the counts of what it stored, in the same transaction where
+   * the driver allows (better-sqlite3), else right after it (Postgres, D1).
+   */
+  sync(batch: RecordBatch, device: DeviceReport): Promise<BatchOutcome>;
   /** Every scanner, or those that uploaded records of one event; most recently synced first. */
   deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
   /**

@@ -9,11 +9,12 @@ import { Worker } from "node:worker_threads";
 import type { KindRows, StoredRows } from "./sqlite.js";
 import type { IdRows, Query } from "./sqlite-writer.js";
 import type { WriterError, WriterRequest } from "./sqlite-writer-thread.js";
+import type { DeviceReport } from "./types.js";
 
 export interface WriterThread {
   /** Settles once the first thread has opened the file: a server listens only after it. */
   ready: Promise<void>;
-  storeRows(kinds: KindRows[]): Promise<StoredRows[]>;
+  storeRows(kinds: KindRows[], device?: DeviceReport): Promise<StoredRows[]>;
   atomic(queries: Query[]): Promise<IdRows[]>;
   close(): Promise<void>;
 }
@@ -107,20 +108,20 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
     return me;
   };
 
-  const call = <T>(op: WriterRequest["op"], arg: unknown) =>
+  const call = <T>(op: WriterRequest["op"], ...args: unknown[]) =>
     new Promise<T>((resolve, reject) => {
       if (closing) return reject(new Error("the store is closed"));
       current ??= start();
       const id = next++;
       current.waiting.set(id, { resolve: resolve as (v: never) => void, reject });
       current.worker.ref();
-      current.worker.postMessage({ id, op, arg });
+      current.worker.postMessage({ id, op, args } satisfies WriterRequest);
     });
 
   current = start();
   return {
     ready: current.ready,
-    storeRows: (kinds) => call("storeRows", kinds),
+    storeRows: (kinds, device) => call("storeRows", kinds, device),
     atomic: (queries) => call("atomic", queries),
     close: () =>
       new Promise<void>((resolve) => {

@@ -241,6 +241,64 @@ export function storeContract(name: string, open: () => Promise<TestStore>) {
       expect(before).toMatchObject({ scan_count: 4, transfer_count: 2, invalid_attempt_count: 2 });
     });
 
+    it("stores a scanner's sync and records its health from what it stored: repeats and old uuids are duplicates", async () => {
+      const e1 = freshEvent();
+      const e2 = freshEvent();
+      const scanner = `gate-${e1}`;
+      const old = scanRow({ event_id: e1 });
+      await store.insert(batch({ scans: [old] }));
+      const fresh = scanRow({ event_id: e1 });
+      const sync = batch({
+        // New, repeated in the batch, stored before, and an event whose only record is old news.
+        scans: [fresh, { ...fresh }, old, scanRow({ event_id: e2 })],
+        invalidAttempts: [attemptRow({ event_id: null })],
+      });
+      const report = {
+        scanner_id: scanner,
+        received_at: at("2026-05-01T10:00:05.000Z"),
+        sent_at: at("2026-05-01T10:00:00.000Z"),
+        items: 6,
+        rejected: 1,
+        pending: 12,
+        oldest_pending_at: at("2026-05-01T09:00:00.000Z"),
+        app_version: "3.0.0",
+      };
+      const out = await store.sync(sync, report);
+      expect(out.scans.map((o) => o.duplicate)).toEqual([false, true, true, false]);
+      expect(out.invalidAttempts.map((o) => o.duplicate)).toEqual([false]);
+      expect(await expectExact(e1)).toMatchObject({ scan_count: 2 });
+      expect(await expectExact(e2)).toMatchObject({ scan_count: 1 });
+      const [device] = await store.deviceHealth(e1);
+      expect(device).toMatchObject({
+        scanner_id: scanner,
+        last_sync_at: report.received_at,
+        last_sent_at: report.sent_at,
+        clock_offset_ms: 5000,
+        last_items: 6,
+        last_accepted: 3,
+        last_duplicates: 2,
+        last_rejected: 1,
+        total_accepted: 3,
+        pending: 12,
+        oldest_pending_at: report.oldest_pending_at,
+        app_version: "3.0.0",
+      });
+      expect((await store.deviceHealth(e2)).map((d) => d.scanner_id)).toEqual([scanner]);
+
+      // The same sync again: all duplicates, nothing counted, the running total unchanged.
+      const later = { ...report, received_at: at("2026-05-01T10:01:00.000Z"), pending: 0 };
+      const again = await store.sync(sync, later);
+      expect([...again.scans, ...again.invalidAttempts].every((o) => o.duplicate)).toBe(true);
+      expect(await expectExact(e1)).toMatchObject({ scan_count: 2 });
+      expect((await store.deviceHealth()).find((d) => d.scanner_id === scanner)).toMatchObject({
+        last_sync_at: later.received_at,
+        last_accepted: 0,
+        last_duplicates: 5,
+        total_accepted: 3,
+        pending: 0,
+      });
+    });
+
     it("answers ping", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

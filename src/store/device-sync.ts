@@ -1,0 +1,39 @@
+// A scanner's device health from its report and the fate of the batch's records: written
+// once, for the stores that count it after the batch (Postgres, D1) and for the SQLite
+// writer, which counts it inside the batch's own transaction.
+import { KIND_NAMES } from "./kinds.js";
+import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch } from "./types.js";
+
+/** One valid record of the batch: its event, and whether this batch stored it (not a duplicate). */
+export interface RecordFate {
+  event_id: string | null;
+  fresh: boolean;
+}
+
+export function deviceSync(report: DeviceReport, records: Iterable<RecordFate>): DeviceSync {
+  let accepted = 0;
+  let total = 0;
+  const events = new Map<string, number>();
+  for (const r of records) {
+    total++;
+    if (r.fresh) accepted++;
+    // An event counts even if all its records were duplicates: the scanner did sync it.
+    if (r.event_id !== null) events.set(r.event_id, (events.get(r.event_id) ?? 0) + (r.fresh ? 1 : 0));
+  }
+  return {
+    ...report,
+    accepted,
+    duplicates: total - accepted,
+    events: [...events].map(([event_id, records]) => ({ event_id, records })),
+  };
+}
+
+/** The batch's records with their outcomes (input order on both sides). */
+export function* fatesOf(batch: RecordBatch, out: BatchOutcome): Generator<RecordFate> {
+  for (const kind of KIND_NAMES) {
+    const rows = batch[kind] as { event_id: string | null }[];
+    for (const [i, row] of rows.entries()) {
+      yield { event_id: row.event_id, fresh: out[kind][i]?.duplicate === false };
+    }
+  }
+}
