@@ -1,6 +1,13 @@
 // The uploader against a scripted HTTP server: how it treats each kind of answer.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ScanBuffer, SyncFatal, SyncUnavailable, Uploader, type UploaderOptions } from "../src/index.js";
+import {
+  DEFAULT_MAX_IN_FLIGHT,
+  ScanBuffer,
+  SyncFatal,
+  SyncUnavailable,
+  Uploader,
+  type UploaderOptions,
+} from "../src/index.js";
 import { countItems, fill, type TempDir, tempDir } from "./support/buffers.js";
 import {
   type Answer,
@@ -41,6 +48,8 @@ describe("Uploader", () => {
         delays.push(ms);
       },
       random: () => 0.5,
+      // The pipelining tests below follow two requests in flight.
+      maxInFlight: 2,
       ...over,
     });
   const uuidsOf = (r: SeenRequest) => [...r.body.scans, ...r.body.invalid_attempts].map((i) => i.uuid);
@@ -263,6 +272,13 @@ describe("Uploader", () => {
       const one = await serve((req) => ({ ...acceptAll(req), delayMs: 40 }));
       expect(await uploader(one.url, { maxInFlight: 1 }).drain()).toMatchObject({ sent: 1500, pending: 0 });
       expect(one.maxOpen).toBe(1);
+
+      await one.close();
+      fill(buffer, "e1", { scans: 3000 });
+      const deep = await serve((req) => ({ ...acceptAll(req), delayMs: 40 }));
+      const byDefault = uploader(deep.url, { maxInFlight: undefined });
+      expect(await byDefault.drain()).toMatchObject({ sent: 3000, pending: 0 });
+      expect(deep.maxOpen).toBe(DEFAULT_MAX_IN_FLIGHT);
     });
 
     it("a failure of the first: the second's 200 waits for it, nothing is lost or settled twice", async () => {

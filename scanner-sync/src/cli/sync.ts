@@ -42,7 +42,7 @@ export function syncCommand(program: Command): void {
     .option("--batch-size <n>", "records per request (at most 1000)", positiveInt("--batch-size"))
     .option(
       "--in-flight <n>",
-      "requests on their way at once (the next batch is sent while one is answered)",
+      "requests on their way at once (the next batches are sent while one is answered)",
       positiveInt("--in-flight"),
       DEFAULT_MAX_IN_FLIGHT,
     )
