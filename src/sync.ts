@@ -4,6 +4,7 @@
 import { parseOrThrow, toInvalidAttemptRow, toScanRow } from "./analytics.js";
 import type { Principal } from "./auth/roles.js";
 import { AppError, toIssues } from "./errors.js";
+import { withFastPath } from "./quick-parse.js";
 import {
   SYNC_LIMITS,
   type SyncRejection,
@@ -13,6 +14,9 @@ import {
   syncScan,
 } from "./records.js";
 import type { InsertOutcome, InvalidAttemptRow, ScanRow, Store } from "./store/types.js";
+
+const readScan = withFastPath(syncScan);
+const readInvalidAttempt = withFastPath(syncInvalidAttempt);
 
 const uuidOf = (item: unknown): string | null => {
   const uuid = (item as { uuid?: unknown } | null)?.uuid;
@@ -43,7 +47,7 @@ export async function syncBatch(
   const rejected: SyncRejection[] = [];
   const scans: ScanRow[] = [];
   req.scans.forEach((item, index) => {
-    const parsed = syncScan.safeParse(item);
+    const parsed = readScan(item);
     if (!parsed.success) {
       rejected.push({ kind: "scan", index, uuid: uuidOf(item), issues: toIssues(parsed.error.issues) });
     } else if (parsed.data.scanner_id !== undefined && parsed.data.scanner_id !== req.scanner_id) {
@@ -55,7 +59,7 @@ export async function syncBatch(
   });
   const invalidAttempts: InvalidAttemptRow[] = [];
   req.invalid_attempts.forEach((item, index) => {
-    const parsed = syncInvalidAttempt.safeParse(item);
+    const parsed = readInvalidAttempt(item);
     if (parsed.success) invalidAttempts.push(toInvalidAttemptRow(parsed.data, now));
     else
       rejected.push({
