@@ -33,6 +33,11 @@ export interface SqliteWriter {
   storeRows(kinds: KindRows[], device?: DeviceReport): StoredRows[];
   /** Runs the statements in one transaction and returns each one's rows. */
   atomic(queries: Query[]): IdRows[];
+  /**
+   * Runs several calls in one transaction, each in a savepoint of its own: one commit for
+   * all, and a call that fails leaves the others in. Throws only if the commit fails.
+   */
+  together(calls: (() => unknown)[]): ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
 }
 
 export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
@@ -86,7 +91,20 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
   const atomic = sqlite.transaction((queries: Query[]) =>
     queries.map((q) => statement(q.sql).all(...q.params) as IdRows),
   );
+  // Nested in a transaction, a transaction function is a savepoint: a call that throws
+  // takes back exactly what it wrote.
+  const inSavepoint = sqlite.transaction((call: () => unknown) => call());
+  const together = sqlite.transaction((calls: (() => unknown)[]) =>
+    calls.map((call) => {
+      try {
+        return { ok: true as const, value: inSavepoint(call) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
   return {
+    together: (calls) => together.immediate(calls),
     storeRows: (kinds, device) => storeRows.immediate(kinds, device),
     atomic: (queries) => atomic.immediate(queries),
   };

@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { betterSqliteStore } from "../../src/store/better-sqlite.js";
 import { encodeRow } from "../../src/store/sqlite-sql.js";
+import { sqliteWriter } from "../../src/store/sqlite-writer.js";
 import { startWriterThread, WRITER_DOWN } from "../../src/store/writer-thread.js";
 import { scanRow } from "../support/records.js";
 
@@ -69,6 +70,61 @@ describe("SQLite writer thread", () => {
     } finally {
       reader.close();
       await thread.close();
+    }
+  });
+
+  it("commits calls together, each in a savepoint: one that fails leaves the others stored", async () => {
+    const path = join(dir, "together.db");
+    await (await betterSqliteStore({ path, writer: "inline" })).close(); // migrated
+    const db = new Database(path);
+    const writer = sqliteWriter(db);
+    const count = (e: string) =>
+      db.prepare("SELECT count(*) AS n FROM ticket_scans WHERE event_id = ?").get(e) as { n: number };
+    const counted = (e: string) =>
+      db
+        .prepare("SELECT coalesce(sum(scan_count), 0) AS n FROM analytics_stats WHERE event_id = ?")
+        .get(e) as {
+        n: number;
+      };
+    try {
+      const results = writer.together([
+        () => writer.storeRows(scans("t1", 3)),
+        () => {
+          writer.storeRows(scans("t2", 4));
+          throw new Error("refused half-way");
+        },
+        () => writer.storeRows(scans("t3", 5)),
+      ]);
+      expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+      expect([count("t1"), count("t2"), count("t3")]).toEqual([{ n: 3 }, { n: 0 }, { n: 5 }]);
+      expect([counted("t1"), counted("t2"), counted("t3")]).toEqual([{ n: 3 }, { n: 0 }, { n: 5 }]);
+      expect(db.inTransaction).toBe(false);
+    } finally {
+      db.close();
+    }
+
+    // Through the thread, calls sent at once answer each for itself.
+    const thread = startWriterThread(path);
+    try {
+      const [a, bad, b] = await Promise.allSettled([
+        thread.storeRows(scans("t4", 6)),
+        thread.atomic([{ sql: "INSERT INTO no_such_table VALUES (1)", params: [] }]),
+        thread.storeRows(scans("t5", 7)),
+      ]);
+      expect(a.status === "fulfilled" && a.value[0]?.inserted).toHaveLength(6);
+      expect(bad.status).toBe("rejected");
+      expect(b.status === "fulfilled" && b.value[0]?.inserted).toHaveLength(7);
+    } finally {
+      await thread.close();
+    }
+    const reader = new Database(path, { readonly: true });
+    try {
+      const n = (e: string) =>
+        (reader.prepare("SELECT count(*) AS n FROM ticket_scans WHERE event_id = ?").get(e) as { n: number })
+          .n;
+      expect([n("t4"), n("t5")]).toEqual([6, 7]);
+    } finally {
+      reader.close();
     }
   });
 });
