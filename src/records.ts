@@ -47,11 +47,17 @@ const textRules = (max: number, nonEmpty: boolean): TextRules => ({
  * refuses both (text and jsonb), so they are refused for every driver.
  */
 function textProblems(s: string, r: TextRules): string[] | null {
-  let problems: string[] | null = null;
-  if (r.nonEmpty && s.length === 0) (problems ??= []).push("must not be empty");
-  if (s.length > r.max) (problems ??= []).push(r.tooLong);
-  if (s.includes("\u0000")) (problems ??= []).push("must not contain NUL characters");
-  if (!s.isWellFormed()) (problems ??= []).push("must be valid Unicode (no lone surrogates)");
+  const empty = r.nonEmpty && s.length === 0;
+  const long = s.length > r.max;
+  const nul = s.includes("\u0000");
+  const broken = !s.isWellFormed();
+  // Nearly every text passes: that case allocates nothing.
+  if (!empty && !long && !nul && !broken) return null;
+  const problems: string[] = [];
+  if (empty) problems.push("must not be empty");
+  if (long) problems.push(r.tooLong);
+  if (nul) problems.push("must not contain NUL characters");
+  if (broken) problems.push("must be valid Unicode (no lone surrogates)");
   return problems;
 }
 
