@@ -24,14 +24,20 @@ function valueAt(i: number, col: string, type: ColumnType): string {
   return `e->>${i} AS ${col}`;
 }
 
-function build(spec: KindSpec): string {
+/** A kind's batch statement: its CTEs (the rows are $1), then the SELECT of the outcomes. */
+interface BatchSql {
+  ctes: string;
+  select: string;
+}
+
+function build(spec: KindSpec): BatchSql {
   const names = Object.keys(spec.columns);
   const cols = names.join(", ");
   const input = names.map((c, i) => valueAt(i, c, spec.columns[c] as ColumnType)).join(", ");
   const flags = names.filter((c) => spec.columns[c] === "boolean");
   const returning = ["id", "uuid", "event_id", spec.time, ...flags].join(", ");
   const counters = Object.keys(spec.counters).join(", ");
-  return (
+  const ctes =
     `WITH input AS (SELECT ${input} FROM jsonb_array_elements($1::jsonb) AS e), ` +
     // Sorted keys: concurrent batches lock uuids and stats rows in one global order, so
     // they queue behind each other instead of deadlocking.
@@ -40,18 +46,19 @@ function build(spec: KindSpec): string {
     `st AS (INSERT INTO analytics_stats (event_id, stat_date, ${counters}, updated_at) ` +
     `SELECT event_id, (${spec.time} AT TIME ZONE 'UTC')::date, ${counterExpressions(spec).join(", ")}, now() ` +
     "FROM ins WHERE event_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2 " +
-    `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at) ` +
-    "SELECT id, uuid, false AS duplicate FROM ins " +
+    `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at)`;
+  const select =
+    " SELECT id, uuid, false AS duplicate FROM ins " +
     // The statement's snapshot does not see the rows `ins` wrote: these are older ones.
     // Looked up only when something was not inserted (a one-time filter in the plan).
     `UNION ALL SELECT t.id, t.uuid, true FROM ${spec.table} t JOIN input USING (uuid) ` +
-    "WHERE (SELECT count(*) FROM ins) < (SELECT count(*) FROM input)"
-  );
+    "WHERE (SELECT count(*) FROM ins) < (SELECT count(*) FROM input)";
+  return { ctes, select };
 }
 
 const SQL_OF = Object.fromEntries(Object.entries(KINDS).map(([k, spec]) => [k, build(spec)])) as Record<
   Kind,
-  string
+  BatchSql
 >;
 
 /** The rows as the batch statement reads them: arrays in column order, times as epoch ms. */
@@ -67,11 +74,22 @@ function encodeRows(kind: Kind, rows: readonly object[]): string {
   );
 }
 
-/** The batch statement of one kind; rows are (id, uuid, duplicate). */
-export function batchStatement(kind: Kind, rows: readonly object[]): SQL {
-  const [head, tail] = SQL_OF[kind].split("$1") as [string, string];
-  return sql`${sql.raw(head)}${encodeRows(kind, rows)}${sql.raw(tail)}`;
+/**
+ * The batch statement of one kind; rows are (id, uuid, duplicate). `also`: more
+ * data-modifying CTEs, run by the same statement (they may read `ins`, the rows stored).
+ */
+export function batchStatement(kind: Kind, rows: readonly object[], also: SQL[] = []): SQL {
+  const { ctes, select } = SQL_OF[kind];
+  const [head, tail] = ctes.split("$1") as [string, string];
+  const more = also.map((cte, i) => sql`, ${sql.identifier(`also_${i}`)} AS (${cte})`);
+  return sql`${sql.raw(head)}${encodeRows(kind, rows)}${sql.raw(tail)}${sql.join(more)}${sql.raw(select)}`;
 }
+
+/** In a batch statement: how many rows it stored (of one event), as an int. */
+export const storedCount = (eventId?: string): SQL =>
+  eventId === undefined
+    ? sql`(SELECT count(*)::int FROM ins)`
+    : sql`(SELECT count(*)::int FROM ins WHERE event_id = ${eventId})`;
 
 /** Ids of rows stored under these uuids (those a concurrent writer committed meanwhile). */
 export function idsOf(kind: Kind, uuids: string[]): SQL {

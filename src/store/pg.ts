@@ -6,8 +6,14 @@ import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
 import { deviceSync, fatesOf } from "./device-sync.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
-import { batchStatement, idsOf } from "./pg-sql.js";
-import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb } from "./queries.js";
+import { batchStatement, idsOf, storedCount } from "./pg-sql.js";
+import {
+  builderQueries,
+  type CountedSync,
+  deviceEventsUpsert,
+  deviceUpsert,
+  type QueryDb,
+} from "./queries.js";
 import type { BatchOutcome, RecordBatch, Store } from "./types.js";
 
 /** A Drizzle pg database on the project's tables, whichever driver is under it. */
@@ -31,22 +37,34 @@ interface PreparingSession {
   ): { execute(): Promise<unknown> };
 }
 
+// A name per statement text: a connection prepares each name once, and a name must
+// always stand for the same text. The texts are few (a kind's batch, alone or with the
+// device upserts of one or a few events); past the bound a statement runs unnamed.
+const names = new Map<string, string>();
+const nameOf = (text: string): string | undefined => {
+  const known = names.get(text);
+  if (known || names.size >= 64) return known;
+  const name = `veritix_batch_${names.size}`;
+  names.set(text, name);
+  return name;
+};
+
 /**
  * Runs the batch statement as a named prepared statement: Postgres plans it once per
  * connection instead of on every call, which was half of its cost. Drizzle exposes named
  * statements only on its query builders, so this goes through its session directly (both
  * node-postgres and neon-serverless sessions take a name).
  */
-async function runBatch(db: Executor, kind: Kind, rows: readonly object[]): Promise<IdRow[]> {
+async function runBatch(db: Executor, kind: Kind, rows: readonly object[], also: SQL[]): Promise<IdRow[]> {
   const { session } = (db as unknown as { _: { session: PreparingSession } })._;
-  const query = dialect.sqlToQuery(batchStatement(kind, rows));
-  const prepared = session.prepareQuery(query, undefined, `veritix_batch_${kind}`, false);
+  const query = dialect.sqlToQuery(batchStatement(kind, rows, also));
+  const prepared = session.prepareQuery(query, undefined, nameOf(query.sql) as string, false);
   return ((await prepared.execute()) as { rows: IdRow[] }).rows;
 }
 
-async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
+async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind], also: SQL[] = []) {
   const unique = firstOfEachUuid<{ uuid: string }>(rows);
-  const result = await runBatch(db, kind, unique);
+  const result = await runBatch(db, kind, unique, also);
   const inserted = idMap(result.filter((r) => !r.duplicate));
   const existing = idMap(result.filter((r) => r.duplicate));
   const unseen = unique.filter((r) => !inserted.has(r.uuid) && !existing.has(r.uuid)).map((r) => r.uuid);
@@ -100,6 +118,25 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
     ...builderQueries(db, schema),
 
     async sync(batch, report) {
+      const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
+      if (kinds.length === 1) {
+        // One kind (nearly every sync): the device upserts are CTEs of the batch statement,
+        // counting what its insert stored. One round trip, one commit.
+        const kind = kinds[0] as Kind;
+        const rows = batch[kind] as { event_id: string | null }[];
+        const events = [...new Set(rows.map((r) => r.event_id))].filter((e) => e !== null);
+        const counted: CountedSync = {
+          ...report,
+          accepted: storedCount(),
+          duplicates: sql`${rows.length}::int - ${storedCount()}`,
+          events: events.map((event_id) => ({ event_id, records: storedCount(event_id) })),
+        };
+        const events_ = deviceEventsUpsert(db, schema, counted);
+        const also = [deviceUpsert(db, schema, counted).getSQL(), ...(events_ ? [events_.getSQL()] : [])];
+        const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
+        out[kind] = await insertKind(db, kind, batch[kind], also);
+        return out;
+      }
       const out = await store.insert(batch);
       // One statement, so one round trip and one commit: the device's row as a CTE of the
       // events' upsert (Postgres runs a data-modifying CTE whether or not it is read).

@@ -7,7 +7,7 @@ import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "dri
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "../db/pg.js";
 import { STAT_COUNTERS } from "./kinds.js";
-import type { DeviceSync, EventStats, ListFilter, Store } from "./types.js";
+import type { DeviceReport, DeviceSync, EventStats, ListFilter, Store } from "./types.js";
 
 export type Tables = typeof schema;
 export type QueryDb = PgDatabase<PgQueryResultHKT, Tables>;
@@ -21,12 +21,20 @@ type Inserter = Pick<QueryDb, "insert">;
 
 /*
  * Device health is two upserts: the scanner's row, and its per-event rows. They are built
- * here, not run: each store runs them as one unit its own way (one statement with a
- * data-modifying CTE on Postgres, one transaction or D1 batch on SQLite).
+ * here, not run: each store runs them as one unit its own way (with the batch's rows in
+ * one statement or one transaction, or right after them).
  */
 
+/**
+ * A sync whose counts are numbers (counted after the batch was stored) or SQL (counted
+ * by the statement that stores it, on Postgres).
+ */
+export type CountedSync = DeviceReport & {
+  [K in "accepted" | "duplicates"]: DeviceSync[K] | SQL;
+} & { events: { event_id: string; records: number | SQL }[] };
+
 /** The scanner's row: the latest sync, and the running total of what it got accepted. */
-export function deviceUpsert(db: Inserter, t: Tables, sync: DeviceSync) {
+export function deviceUpsert(db: Inserter, t: Tables, sync: CountedSync) {
   const d = t.scannerDevices;
   const row = {
     scanner_id: sync.scanner_id,
@@ -54,7 +62,7 @@ export function deviceUpsert(db: Inserter, t: Tables, sync: DeviceSync) {
 }
 
 /** The scanner's rows per event of the batch; null when the batch named no event. */
-export function deviceEventsUpsert(db: Inserter, t: Tables, sync: DeviceSync) {
+export function deviceEventsUpsert(db: Inserter, t: Tables, sync: CountedSync) {
   if (sync.events.length === 0) return null;
   const e = t.scannerEvents;
   return db

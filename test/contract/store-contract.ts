@@ -1,7 +1,7 @@
 // One contract for every store driver: the same behaviour on better-sqlite3, Postgres,
 // D1 and Neon. Each driver's test file calls storeContract with its factory.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/store/types.js";
+import type { ScanRow, Store } from "../../src/store/types.js";
 import { attemptRow, batch, scanRow, transferRow, ZERO_COUNTS } from "../support/records.js";
 import type { TestStore } from "../support/test-store.js";
 
@@ -296,6 +296,50 @@ export function storeContract(name: string, open: () => Promise<TestStore>) {
         last_duplicates: 5,
         total_accepted: 3,
         pending: 0,
+      });
+    });
+
+    it("counts a sync of one kind the same way (Postgres stores it and the device in one statement)", async () => {
+      const e1 = freshEvent();
+      const e2 = freshEvent();
+      const scanner = `gate-${e1}`;
+      const old = scanRow({ event_id: e2 });
+      await store.insert(batch({ scans: [old] }));
+      const fresh = [scanRow({ event_id: e1 }), scanRow({ event_id: e1, is_valid: false })];
+      const report = {
+        scanner_id: scanner,
+        received_at: at("2026-05-02T08:00:00.000Z"),
+        sent_at: at("2026-05-02T07:59:58.500Z"),
+        items: 5,
+        rejected: 1,
+        pending: null,
+        oldest_pending_at: null,
+        app_version: null,
+      };
+      const out = await store.sync(batch({ scans: [...fresh, { ...(fresh[0] as ScanRow) }, old] }), report);
+      expect(out.scans.map((o) => o.duplicate)).toEqual([false, false, true, true]);
+      expect(await expectExact(e1)).toMatchObject({ scan_count: 2, valid_scan_count: 1 });
+      expect(await expectExact(e2)).toMatchObject({ scan_count: 1 });
+      const [device] = await store.deviceHealth(e1);
+      expect(device).toMatchObject({
+        scanner_id: scanner,
+        clock_offset_ms: 1500,
+        last_items: 5,
+        last_accepted: 2,
+        last_duplicates: 2,
+        last_rejected: 1,
+        total_accepted: 2,
+        pending: null,
+      });
+      // The event whose only record was old news still lists the scanner.
+      expect((await store.deviceHealth(e2)).map((d) => d.scanner_id)).toEqual([scanner]);
+
+      // A later sync of only duplicates adds nothing to the running total.
+      await store.sync(batch({ scans: fresh }), { ...report, received_at: at("2026-05-02T08:05:00.000Z") });
+      expect((await store.deviceHealth(e1))[0]).toMatchObject({
+        last_accepted: 0,
+        last_duplicates: 2,
+        total_accepted: 2,
       });
     });
 
