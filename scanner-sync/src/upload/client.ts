@@ -4,6 +4,7 @@
 import * as z from "zod";
 import type { SyncResponse } from "../wire.js";
 import { parseRetryAfter } from "./backoff.js";
+import { type HttpAnswer, httpPost } from "./http-post.js";
 import { describeNetworkError } from "./network-errors.js";
 
 const syncResponse = z.object({
@@ -32,7 +33,6 @@ export interface PostOptions {
   body: string;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
-  fetch: typeof fetch;
   now: () => Date;
   userAgent: string;
 }
@@ -53,36 +53,34 @@ function describeError(status: number, text: string, requestId: string | null): 
 
 export async function postSync(o: PostOptions): Promise<PostOutcome> {
   // A timer of our own, not AbortSignal.timeout(): that one does not keep the process
-  // alive, and a request whose connection the network dropped before it was written can
-  // sit in fetch's pool with no socket at all; the process then simply exited (code 13)
-  // in the middle of `sync`. This timer keeps it waiting and fails the request instead.
+  // alive, and a request whose connection the network dropped can wait with nothing else
+  // holding the process open; it then simply exited (code 13) in the middle of `sync`.
+  // This timer keeps it waiting and fails the request instead.
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new DOMException("timed out", "TimeoutError")), o.timeoutMs);
   const signal = AbortSignal.any([timeout.signal, ...(o.signal ? [o.signal] : [])]);
-  let res: Response;
-  let text: string;
+  let res: HttpAnswer;
   try {
-    res = await o.fetch(o.endpoint, {
-      method: "POST",
+    // Redirects are not followed (a redirected POST turns into a GET): the 3xx below
+    // says where the server is instead.
+    res = await httpPost({
+      url: o.endpoint,
       headers: {
         "Content-Type": "application/json",
         "User-Agent": o.userAgent,
         ...(o.token ? { Authorization: `Bearer ${o.token}` } : {}),
       },
       body: o.body,
-      // A redirected POST turns into a GET: say where the server is instead of following.
-      redirect: "manual",
       signal,
     });
-    text = await res.text();
   } catch (err) {
     if (o.signal?.aborted) return { type: "aborted" };
     return { type: "retry", reason: describeNetworkError(err, o.endpoint, o.timeoutMs), retryAfterMs: null };
   } finally {
     clearTimeout(timer);
   }
-  const requestId = res.headers.get("x-request-id");
-  const status = res.status;
+  const { text, status } = res;
+  const requestId = res.header("x-request-id");
   if (status >= 200 && status < 300) {
     let parsed: ReturnType<typeof syncResponse.safeParse> | undefined;
     try {
@@ -102,7 +100,7 @@ export async function postSync(o: PostOptions): Promise<PostOutcome> {
     return {
       type: "retry",
       reason: `server answered ${status} (${why})`,
-      retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), o.now()),
+      retryAfterMs: parseRetryAfter(res.header("retry-after"), o.now()),
     };
   }
   if (status === 413) return { type: "too_large", reason: `server answered 413 (${why})` };
@@ -126,7 +124,7 @@ export async function postSync(o: PostOptions): Promise<PostOutcome> {
     return {
       type: "fatal",
       status,
-      reason: `${o.endpoint} redirects to ${res.headers.get("location") ?? "elsewhere"} (${status}): use that as --url / SYNC_URL`,
+      reason: `${o.endpoint} redirects to ${res.header("location") ?? "elsewhere"} (${status}): use that as --url / SYNC_URL`,
     };
   }
   return { type: "fatal", status, reason: `unexpected ${status} from ${o.endpoint} (${why})` };

@@ -1,18 +1,14 @@
-// fetch() fails with "fetch failed" and the real reason in `cause`: name it for a person.
+// A failed request's reason, named for a person: the code is on the error itself, or on
+// one of an AggregateError's (a host with several addresses, each refused).
 const CODES: Record<string, string> = {
   ECONNREFUSED: "connection refused (is the server running, and is the URL right?)",
   ECONNRESET: "connection reset",
   EPIPE: "connection cut",
-  UND_ERR_SOCKET: "connection cut",
-  UND_ERR_CLOSED: "connection closed",
   ENOTFOUND: "host not found (DNS)",
   EAI_AGAIN: "host not found (DNS temporarily failing)",
   EHOSTUNREACH: "host unreachable",
   ENETUNREACH: "network unreachable",
   ETIMEDOUT: "connection timed out",
-  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
-  UND_ERR_HEADERS_TIMEOUT: "no answer in time",
-  UND_ERR_BODY_TIMEOUT: "answer stalled",
 };
 
 export function describeNetworkError(err: unknown, endpoint: string, timeoutMs: number): string {
@@ -21,7 +17,7 @@ export function describeNetworkError(err: unknown, endpoint: string, timeoutMs: 
   }
   let cause: unknown = err;
   let detail = (err as Error)?.message ?? String(err);
-  // The code sits one or two `cause`s deep (TypeError -> SocketError / AggregateError).
+  // The code sits on the error, or a `cause` or an AggregateError's first error deep.
   for (let depth = 0; depth < 4 && cause; depth++) {
     const code = (cause as { code?: string }).code;
     if (code && CODES[code]) return `cannot reach ${endpoint}: ${CODES[code]}`;

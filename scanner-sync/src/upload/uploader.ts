@@ -35,7 +35,6 @@ export interface UploaderOptions {
   retention?: Retention;
   onEvent?: (event: UploadEvent) => void;
   // Injected for tests: the real ones otherwise.
-  fetch?: typeof fetch;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => Date;
   random?: () => number;
@@ -97,7 +96,6 @@ export class Uploader {
       maxRetries: 5,
       requestTimeoutMs: 30_000,
       retention: DEFAULT_RETENTION,
-      fetch: globalThis.fetch,
       sleep: realSleep,
       now: () => new Date(),
       random: Math.random,
@@ -219,7 +217,6 @@ export class Uploader {
       body,
       timeoutMs: this.o.requestTimeoutMs,
       signal: AbortSignal.any([signal, drop.signal]),
-      fetch: this.o.fetch,
       now: this.o.now,
       userAgent: USER_AGENT,
     });
