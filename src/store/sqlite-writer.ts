@@ -60,19 +60,18 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
     const insert = statement(insertRowSql(kind));
     const idOf = statement(idOfUuidSql(kind));
     const stats = statement(statsUpsertSql(kind));
-    const stored: StoredRows = { inserted: [], existing: [] };
+    const ids: number[] = [];
     const fresh: EncodedRow[] = [];
     for (const row of rows) {
-      const uuid = row[0] as string;
-      const done = insert.run(...row);
+      const done = insert.run(row);
       if (done.changes === 1) {
-        stored.inserted.push({ id: Number(done.lastInsertRowid), uuid });
+        ids.push(Number(done.lastInsertRowid));
         fresh.push(row);
-      } else stored.existing.push({ id: (idOf.get(uuid) as { id: number }).id, uuid });
+      } else ids.push(-(idOf.get(row[0]) as { id: number }).id);
     }
     // Only what this transaction stored counts; it commits with the rows or not at all.
-    for (const group of countStored(kind, fresh)) stats.run(...group);
-    return stored;
+    for (const group of countStored(kind, fresh)) stats.run(group);
+    return { ids };
   };
 
   // IMMEDIATE takes the write lock up front, so two processes on one file queue on

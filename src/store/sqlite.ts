@@ -21,10 +21,13 @@ export interface KindRows {
   rows: EncodedRow[];
 }
 
-/** What became of a kind's rows: the ids of those stored now and of those stored before. */
+/**
+ * What became of a kind's rows, in their order: the id of a row stored now, or the id of
+ * the row stored before under its uuid, negated (a duplicate). Plain numbers: they cross
+ * the writer thread's boundary far cheaper than an object per row.
+ */
 export interface StoredRows {
-  inserted: IdRow[];
-  existing: IdRow[];
+  ids: number[];
 }
 
 export interface SqliteDriver {
@@ -56,17 +59,24 @@ export async function storeRowsAsJson(
     return [q.existing, q.stats, q.insert];
   });
   const results = await atomic(statements);
-  return kinds.map((_, i) => ({ existing: results[i * 3] ?? [], inserted: results[i * 3 + 2] ?? [] }));
+  return kinds.map(({ rows }, i) => {
+    const inserted = idMap(results[i * 3 + 2] ?? []);
+    const existing = idMap(results[i * 3] ?? []);
+    return {
+      ids: outcomes(
+        rows.map((r) => ({ uuid: r[0] as string })),
+        inserted,
+        existing,
+      ).map((o) => (o.duplicate ? -o.id : o.id)),
+    };
+  });
 }
 
-/** Each row's event and whether this call stored it (a uuid repeated in the call, once). */
+/** Each row's event and whether this call stored it. */
 export function* fatesOfStored(kinds: KindRows[], stored: StoredRows[]): Generator<RecordFate> {
   for (const [i, { kind, rows }] of kinds.entries()) {
-    const fresh = new Set(stored[i]?.inserted.map((r) => r.uuid));
-    for (const row of rows) {
-      const uuid = row[0] as string;
-      yield { event_id: eventOf(kind, row), fresh: fresh.delete(uuid) };
-    }
+    const ids = stored[i]?.ids ?? [];
+    for (const [j, row] of rows.entries()) yield { event_id: eventOf(kind, row), fresh: (ids[j] ?? 0) > 0 };
   }
 }
 
@@ -103,8 +113,12 @@ export function sqliteStore(driver: SqliteDriver): Store {
     const stored = await driver.storeRows(kinds, device);
     const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
     kinds.forEach(({ kind }, i) => {
-      const { inserted, existing } = stored[i] ?? { inserted: [], existing: [] };
-      out[kind] = outcomes(batch[kind], idMap(inserted), idMap(existing));
+      const ids = stored[i]?.ids ?? [];
+      out[kind] = batch[kind].map(({ uuid }, j) => {
+        const id = ids[j];
+        if (id === undefined) throw new Error(`store lost track of record ${uuid}`);
+        return { id: Math.abs(id), uuid, duplicate: id < 0 };
+      });
     });
     return out;
   };
