@@ -13,7 +13,7 @@ import {
   syncRequest,
   syncScan,
 } from "./records.js";
-import type { InsertOutcome, InvalidAttemptRow, ScanRow, Store } from "./store/types.js";
+import type { InvalidAttemptRow, ScanRow, Store } from "./store/types.js";
 
 const readScan = withFastPath(syncScan);
 const readInvalidAttempt = withFastPath(syncInvalidAttempt);
@@ -84,7 +84,6 @@ export async function syncBatch(
       app_version: req.device?.app_version ?? null,
     },
   );
-  const outcomes: InsertOutcome[] = [...out.scans, ...out.invalidAttempts];
-  const accepted = outcomes.filter((o) => !o.duplicate).length;
-  return { accepted, duplicates: outcomes.length - accepted, rejected };
+  const accepted = out.scans.stored + out.invalidAttempts.stored;
+  return { accepted, duplicates: out.scans.duplicates + out.invalidAttempts.duplicates, rejected };
 }

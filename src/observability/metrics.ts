@@ -1,6 +1,7 @@
 // What the service measures; each runtime supplies a sink (prom-client on Node, Workers
 // Analytics Engine on Workers). The app and the store wrapper only see this interface.
-import type { BatchOutcome, InsertOutcome, Store } from "../store/types.js";
+import { syncOutcome } from "../store/device-sync.js";
+import type { Store, SyncOutcome } from "../store/types.js";
 
 export type IngestOutcome = "stored" | "duplicate" | "rejected";
 
@@ -35,19 +36,22 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
         throw err;
       }
     };
-  const ingested = (out: BatchOutcome) => {
-    for (const [kind, outcomes] of Object.entries(out) as [string, InsertOutcome[]][]) {
-      const dup = outcomes.filter((o) => o.duplicate).length;
-      if (outcomes.length - dup) metrics.recordsIngested(kind, "stored", outcomes.length - dup);
-      if (dup) metrics.recordsIngested(kind, "duplicate", dup);
+  const ingested = <T extends SyncOutcome>(counts: T) => {
+    for (const [kind, { stored, duplicates }] of Object.entries(counts)) {
+      if (stored) metrics.recordsIngested(kind, "stored", stored);
+      if (duplicates) metrics.recordsIngested(kind, "duplicate", duplicates);
     }
-    return out;
+    return counts;
   };
   const insert = timed("insert", store.insert);
   const sync = timed("sync", store.sync);
   return {
     dialect: store.dialect,
-    insert: async (batch) => ingested(await insert(batch)),
+    async insert(batch) {
+      const out = await insert(batch);
+      ingested(syncOutcome(out));
+      return out;
+    },
     sync: async (batch, device) => ingested(await sync(batch, device)),
     eventStats: timed("event_stats", store.eventStats),
     allStats: timed("all_stats", store.allStats),

@@ -2,7 +2,7 @@
 // once, for the stores that count it after the batch (Postgres, D1) and for the SQLite
 // writer, which counts it inside the batch's own transaction.
 import { KIND_NAMES } from "./kinds.js";
-import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch } from "./types.js";
+import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, SyncOutcome } from "./types.js";
 
 /** One valid record of the batch: its event, and whether this batch stored it (not a duplicate). */
 export interface RecordFate {
@@ -36,4 +36,17 @@ export function* fatesOf(batch: RecordBatch, out: BatchOutcome): Generator<Recor
       yield { event_id: row.event_id, fresh: out[kind][i]?.duplicate === false };
     }
   }
+}
+
+/** A batch's outcomes as a sync answers them: how many of each kind were new. */
+export function syncOutcome(out: BatchOutcome): SyncOutcome {
+  const count = (outcomes: { duplicate: boolean }[]) => {
+    const duplicates = outcomes.filter((o) => o.duplicate).length;
+    return { stored: outcomes.length - duplicates, duplicates };
+  };
+  return {
+    scans: count(out.scans),
+    transfers: count(out.transfers),
+    invalidAttempts: count(out.invalidAttempts),
+  };
 }

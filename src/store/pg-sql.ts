@@ -74,15 +74,23 @@ function encodeRows(kind: Kind, rows: readonly object[]): string {
   );
 }
 
-/**
- * The batch statement of one kind; rows are (id, uuid, duplicate). `also`: more
- * data-modifying CTEs, run by the same statement (they may read `ins`, the rows stored).
- */
-export function batchStatement(kind: Kind, rows: readonly object[], also: SQL[] = []): SQL {
-  const { ctes, select } = SQL_OF[kind];
-  const [head, tail] = ctes.split("$1") as [string, string];
+function statement(kind: Kind, rows: readonly object[], also: SQL[], select: string): SQL {
+  const [head, tail] = SQL_OF[kind].ctes.split("$1") as [string, string];
   const more = also.map((cte, i) => sql`, ${sql.identifier(`also_${i}`)} AS (${cte})`);
   return sql`${sql.raw(head)}${encodeRows(kind, rows)}${sql.raw(tail)}${sql.join(more)}${sql.raw(select)}`;
+}
+
+/** The batch statement of one kind; rows are (id, uuid, duplicate). */
+export function batchStatement(kind: Kind, rows: readonly object[]): SQL {
+  return statement(kind, rows, [], SQL_OF[kind].select);
+}
+
+/**
+ * The batch statement of a sync: `also` are more data-modifying CTEs run by the same
+ * statement (they may read `ins`, the rows stored); one row, `stored`, the rows it stored.
+ */
+export function syncStatement(kind: Kind, rows: readonly object[], also: SQL[]): SQL {
+  return statement(kind, rows, also, " SELECT count(*)::int AS stored FROM ins");
 }
 
 /** In a batch statement: how many rows it stored (of one event), as an int. */

@@ -4,9 +4,9 @@ import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { deviceSync, fatesOf } from "./device-sync.js";
+import { deviceSync, fatesOf, syncOutcome } from "./device-sync.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
-import { batchStatement, idsOf, storedCount } from "./pg-sql.js";
+import { batchStatement, idsOf, storedCount, syncStatement } from "./pg-sql.js";
 import {
   builderQueries,
   type CountedSync,
@@ -55,16 +55,16 @@ const nameOf = (text: string): string | undefined => {
  * statements only on its query builders, so this goes through its session directly (both
  * node-postgres and neon-serverless sessions take a name).
  */
-async function runBatch(db: Executor, kind: Kind, rows: readonly object[], also: SQL[]): Promise<IdRow[]> {
+async function runNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
   const { session } = (db as unknown as { _: { session: PreparingSession } })._;
-  const query = dialect.sqlToQuery(batchStatement(kind, rows, also));
+  const query = dialect.sqlToQuery(statement);
   const prepared = session.prepareQuery(query, undefined, nameOf(query.sql) as string, false);
-  return ((await prepared.execute()) as { rows: IdRow[] }).rows;
+  return ((await prepared.execute()) as { rows: T[] }).rows;
 }
 
-async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind], also: SQL[] = []) {
+async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
   const unique = firstOfEachUuid<{ uuid: string }>(rows);
-  const result = await runBatch(db, kind, unique, also);
+  const result = await runNamed<IdRow>(db, batchStatement(kind, unique));
   const inserted = idMap(result.filter((r) => !r.duplicate));
   const existing = idMap(result.filter((r) => r.duplicate));
   const unseen = unique.filter((r) => !inserted.has(r.uuid) && !existing.has(r.uuid)).map((r) => r.uuid);
@@ -133,8 +133,11 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         };
         const events_ = deviceEventsUpsert(db, schema, counted);
         const also = [deviceUpsert(db, schema, counted).getSQL(), ...(events_ ? [events_.getSQL()] : [])];
-        const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
-        out[kind] = await insertKind(db, kind, batch[kind], also);
+        const unique = firstOfEachUuid<{ uuid: string }>(batch[kind]);
+        const [row] = await runNamed<{ stored: number }>(db, syncStatement(kind, unique, also));
+        const stored = row?.stored ?? 0;
+        const out = syncOutcome({ scans: [], transfers: [], invalidAttempts: [] });
+        out[kind] = { stored, duplicates: rows.length - stored };
         return out;
       }
       const out = await store.insert(batch);
@@ -143,7 +146,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
       const sync = deviceSync(report, fatesOf(batch, out));
       const device = db.$with("device").as(deviceUpsert(db, schema, sync));
       await (deviceEventsUpsert(db.with(device), schema, sync) ?? db.with(device).select().from(device));
-      return out;
+      return syncOutcome(out);
     },
 
     async purgeBefore(cutoff, chunk) {

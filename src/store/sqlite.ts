@@ -6,7 +6,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/sqlite.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { deviceSync, type RecordFate } from "./device-sync.js";
+import { deviceSync, type RecordFate, syncOutcome } from "./device-sync.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
 import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "./queries.js";
 import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./sqlite-sql.js";
@@ -125,7 +125,7 @@ export function sqliteStore(driver: SqliteDriver): Store {
   return {
     dialect: driver.dialect,
     insert: (batch) => store(batch),
-    sync: (batch, device) => store(batch, device),
+    sync: async (batch, device) => syncOutcome(await store(batch, device)),
 
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
 

@@ -33,6 +33,9 @@ export interface BatchOutcome {
   invalidAttempts: InsertOutcome[];
 }
 
+/** What a sync stored, per kind: records new now, and duplicates (stored before, or repeated in it). */
+export type SyncOutcome = Record<keyof RecordBatch, { stored: number; duplicates: number }>;
+
 export interface EventStats {
   event_id: string;
   scan_count: number;
@@ -94,7 +97,7 @@ export interface Store {
    * health recorded with the counts of what it stored, in the same transaction where
    * the driver allows (better-sqlite3), else right after it (Postgres, D1).
    */
-  sync(batch: RecordBatch, device: DeviceReport): Promise<BatchOutcome>;
+  sync(batch: RecordBatch, device: DeviceReport): Promise<SyncOutcome>;
   /** Every scanner, or those that uploaded records of one event; most recently synced first. */
   deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
   /**
