@@ -91,20 +91,31 @@ export function countStored(kind: Kind, rows: EncodedRow[]): unknown[][] {
   const flags = Object.values(spec.counters).map((f) =>
     f ? { at: cols.indexOf(f.column), is: f.is } : null,
   );
-  const groups = new Map<string, unknown[]>();
+  // event -> day -> group: no key string built per row (this runs on the writer thread).
+  const byEvent = new Map<unknown, Map<number, number[]>>();
+  const groups: unknown[][] = [];
   for (const row of rows) {
     const eventId = row[event];
     // An invalid attempt need not name an event: then it counts nowhere.
     if (eventId === null) continue;
     const dayStart = Math.floor((row[time] as number) / DAY_MS) * DAY_MS;
-    const key = `${dayStart} ${eventId}`;
-    const g = groups.get(key) ?? [eventId, dayStart, ...flags.map(() => 0)];
-    groups.set(key, g);
-    flags.forEach((flag, i) => {
-      if (flag === null || (row[flag.at] === 1) === flag.is) (g[i + 2] as number)++;
-    });
+    let days = byEvent.get(eventId);
+    if (!days) {
+      days = new Map();
+      byEvent.set(eventId, days);
+    }
+    let counts = days.get(dayStart);
+    if (!counts) {
+      counts = flags.map(() => 0);
+      days.set(dayStart, counts);
+      groups.push([eventId, dayStart, counts]);
+    }
+    for (let i = 0; i < flags.length; i++) {
+      const flag = flags[i];
+      if (!flag || (row[flag.at] === 1) === flag.is) (counts[i] as number)++;
+    }
   }
-  return [...groups.values()];
+  return groups.map(([eventId, dayStart, counts]) => [eventId, dayStart, ...(counts as number[])]);
 }
 
 // --- D1: JSON statements ----------------------------------------------------------------
