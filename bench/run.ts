@@ -127,7 +127,9 @@ ${table}
 - **drain N scans**: ${drainRecords.toLocaleString("en-US")} scans (one event, three days, metadata on each),
   buffered by ScanBuffer.importNdjson (one local transaction, untimed), then drained by
   \`new Uploader({ buffer, url, batchSize: ${drainBatch} }).drain()\` in the bench process to
-  POST /sync of the real server (child process, fresh database, no tokens). Afterwards
+  POST /sync of the real server (child process, fresh database, no tokens). Before the
+  clock starts, another device drains 3,000 scans of another event into the same server
+  (its warm-up: JIT, connections, statements). Afterwards
   GET /stats?event_id must count exactly the drained scans (valid and invalid); the
   measured cell says whether it did, and a count that is not exact fails the row. Ratio:
   reference time / drain time. Each reference loads the same rows (same columns) into

@@ -14,7 +14,14 @@ import { ScanBuffer, Uploader } from "../scanner-sync/src/index.js";
 import { betterSqliteStore, openBetterSqlite } from "../src/store/better-sqlite.js";
 import { nodePgStore } from "../src/store/node-pg.js";
 import { type Backend, withServer } from "./support/backends.js";
-import { benchScan, DRAIN_EVENT, type DrainData, fillDrainData, SCAN_COLUMNS } from "./support/drain-data.js";
+import {
+  benchScan,
+  DRAIN_EVENT,
+  type DrainData,
+  fillDrainData,
+  SCAN_COLUMNS,
+  WARMUP_RECORDS,
+} from "./support/drain-data.js";
 import { getJson, summarise } from "./support/latency.js";
 import { createBenchDatabase } from "./support/postgres.js";
 import { note } from "./support/progress.js";
@@ -144,8 +151,20 @@ interface Drained {
   stats: string;
 }
 
-/** Drains a fresh copy of the filled buffer into the server at `url`, then checks its stats. */
+/**
+ * Drains a fresh copy of the filled buffer into the server at `url`, then checks its stats.
+ * Before the clock starts, another device drains a few thousand scans of another event
+ * into the same server: a freshly started process would otherwise time its own JIT
+ * compilation and first connections (as the other benchmarks, this measures it warm).
+ */
 async function timedDrain(data: DrainData, url: string, batchSize: number, label: string): Promise<Drained> {
+  const warm = data.openWarmup(label);
+  try {
+    const w = await new Uploader({ buffer: warm, url, batchSize }).drain();
+    if (w.accepted !== WARMUP_RECORDS) throw new Error(`warm-up drain into ${label}: ${JSON.stringify(w)}`);
+  } finally {
+    warm.close();
+  }
   const buffer = data.openCopy(label);
   let ms: number;
   let batches: number;

@@ -36,6 +36,11 @@ export const benchScan = (n: number, eventId = DRAIN_EVENT): ScanRecordInput => 
   additional_metadata: { lane: n % 4, firmware: "1.2.3" },
 });
 
+/** Scans of another event and device, drained before the timed drain to warm the server up. */
+export const WARMUP_EVENT = "bench-drain-warmup";
+export const WARMUP_SCANNER = "gate-bench-warmup";
+export const WARMUP_RECORDS = 3000;
+
 export interface DrainData {
   records: number;
   items: ScanItem[];
@@ -45,6 +50,8 @@ export interface DrainData {
   fillSeconds: number;
   /** A fresh copy of the filled buffer file, opened. */
   openCopy(label: string): ScanBuffer;
+  /** A new buffer of WARMUP_RECORDS scans of WARMUP_EVENT (from WARMUP_SCANNER), opened. */
+  openWarmup(label: string): ScanBuffer;
   /** The items as CSV (columns SCAN_COLUMNS), for COPY; written once. */
   csvPath(): string;
   /** The items as ticket_scans rows of the SQLite schema (ms timestamps, 0/1, JSON text). */
@@ -92,6 +99,18 @@ export function fillDrainData(records: number): DrainData {
       const path = join(dir, `${label}-${copies++}.db`);
       copyFileSync(template, path);
       return ScanBuffer.open({ path, scannerId: DRAIN_SCANNER });
+    },
+    openWarmup(label) {
+      const warm = ScanBuffer.open({
+        path: join(dir, `${label}-warmup-${copies++}.db`),
+        scannerId: WARMUP_SCANNER,
+      });
+      warm.importNdjson(
+        Array.from({ length: WARMUP_RECORDS }, (_, n) => JSON.stringify(benchScan(n, WARMUP_EVENT))).join(
+          "\n",
+        ),
+      );
+      return warm;
     },
     csvPath() {
       if (csv) return csv;
