@@ -3,6 +3,7 @@
 // up meanwhile share one commit. A message is { id, op, args }; the answer { id, result }
 // or { id, error }.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import type { KindRows } from "./sqlite.js";
 import { openBetterSqlite } from "./sqlite-connection.js";
 import { sqliteWriter } from "./sqlite-writer.js";
 import { WRITER_READY } from "./writer-thread.js";
@@ -29,15 +30,27 @@ port.postMessage(WRITER_READY);
 // Checkpoints (copying the WAL into the database file) run after a write has been
 // answered, while the main thread works on the next request, instead of inside whichever
 // commit crosses SQLite's threshold. SQLite's own stays as a backstop for a writer that
-// is never idle, at a bound the deferred ones normally keep it under.
-const CHECKPOINT_EVERY = 8;
+// is never idle, at a bound the deferred ones normally keep it under. They follow the
+// rows written (a checkpoint costs an fsync of its own): every 8,000 rows, or 128 writes
+// of a few rows each (POST /scans under load: ~5% more requests/s than every 8 writes).
+const CHECKPOINT_ROWS = 8000;
+const CHECKPOINT_WRITES = 128;
 sqlite.pragma("wal_autocheckpoint = 10000");
 let writesSinceCheckpoint = 0;
-const checkpointSoon = () => {
-  if (++writesSinceCheckpoint < CHECKPOINT_EVERY) return;
+let rowsSinceCheckpoint = 0;
+const checkpointSoon = (rows: number) => {
+  rowsSinceCheckpoint += rows;
+  if (++writesSinceCheckpoint < CHECKPOINT_WRITES && rowsSinceCheckpoint < CHECKPOINT_ROWS) return;
   writesSinceCheckpoint = 0;
+  rowsSinceCheckpoint = 0;
   setImmediate(() => sqlite.pragma("wal_checkpoint(PASSIVE)"));
 };
+
+/** Rows a call writes: a batch's rows, or a statement each. */
+const rowsOf = (call: WriterRequest): number =>
+  call.op === "storeRows"
+    ? (call.args[0] as KindRows[]).reduce((n, k) => n + k.rows.length, 0)
+    : (call.args[0] as unknown[]).length;
 
 const asError = (err: unknown): WriterError => {
   const e = err as Error & { code?: string };
@@ -68,7 +81,7 @@ port.on("message", (first: WriterRequest | "close") => {
         const id = (calls[i] as WriterRequest).id;
         port.postMessage(r.ok ? { id, result: r.value } : { id, error: asError(r.error) });
       });
-      checkpointSoon();
+      checkpointSoon(calls.reduce((n, c) => n + rowsOf(c), 0));
     } catch (err) {
       // The commit failed: nothing of the group is stored.
       for (const c of calls) port.postMessage({ id: c.id, error: asError(err) });
