@@ -38,6 +38,12 @@ export function* fatesOf(batch: RecordBatch, out: BatchOutcome): Generator<Recor
   }
 }
 
+export const nothingStored = (): SyncOutcome => ({
+  scans: { stored: 0, duplicates: 0 },
+  transfers: { stored: 0, duplicates: 0 },
+  invalidAttempts: { stored: 0, duplicates: 0 },
+});
+
 /** A batch's outcomes as a sync answers them: how many of each kind were new. */
 export function syncOutcome(out: BatchOutcome): SyncOutcome {
   const count = (outcomes: { duplicate: boolean }[]) => {

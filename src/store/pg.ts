@@ -4,7 +4,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import * as schema from "../db/pg.js";
 import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { deviceSync, fatesOf, syncOutcome } from "./device-sync.js";
+import { deviceSync, fatesOf, nothingStored, syncOutcome } from "./device-sync.js";
 import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
 import { batchStatement, idsOf, storedCount, syncStatement } from "./pg-sql.js";
 import {
@@ -131,12 +131,12 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
           duplicates: sql`${rows.length}::int - ${storedCount()}`,
           events: events.map((event_id) => ({ event_id, records: storedCount(event_id) })),
         };
-        const events_ = deviceEventsUpsert(db, schema, counted);
-        const also = [deviceUpsert(db, schema, counted).getSQL(), ...(events_ ? [events_.getSQL()] : [])];
+        const perEvent = deviceEventsUpsert(db, schema, counted);
+        const also = [deviceUpsert(db, schema, counted).getSQL(), ...(perEvent ? [perEvent.getSQL()] : [])];
         const unique = firstOfEachUuid<{ uuid: string }>(batch[kind]);
         const [row] = await runNamed<{ stored: number }>(db, syncStatement(kind, unique, also));
         const stored = row?.stored ?? 0;
-        const out = syncOutcome({ scans: [], transfers: [], invalidAttempts: [] });
+        const out = nothingStored();
         out[kind] = { stored, duplicates: rows.length - stored };
         return out;
       }
