@@ -54,7 +54,10 @@ export async function syncBatch(
       const issues = [{ path: "scanner_id", message: `must be the batch's scanner_id (${req.scanner_id})` }];
       rejected.push({ kind: "scan", index, uuid: parsed.data.uuid, issues });
     } else {
-      scans.push(toScanRow({ ...parsed.data, scanner_id: req.scanner_id }, now));
+      // The batch's scanner (an item may omit it); set on the new row, not via a copy of the item.
+      const row = toScanRow(parsed.data, now);
+      row.scanner_id = req.scanner_id;
+      scans.push(row);
     }
   });
   const invalidAttempts: InvalidAttemptRow[] = [];
