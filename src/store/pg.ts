@@ -32,7 +32,8 @@ interface PreparingSession {
   prepareQuery(
     query: { sql: string; params: unknown[] },
     fields: undefined,
-    name: string,
+    // Undefined: an unnamed statement (parsed and planned on each call).
+    name: string | undefined,
     arrayMode: false,
   ): { execute(): Promise<unknown> };
 }
@@ -58,7 +59,7 @@ const nameOf = (text: string): string | undefined => {
 async function runNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
   const { session } = (db as unknown as { _: { session: PreparingSession } })._;
   const query = dialect.sqlToQuery(statement);
-  const prepared = session.prepareQuery(query, undefined, nameOf(query.sql) as string, false);
+  const prepared = session.prepareQuery(query, undefined, nameOf(query.sql), false);
   return ((await prepared.execute()) as { rows: T[] }).rows;
 }
 
