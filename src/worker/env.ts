@@ -1,19 +1,11 @@
-// What the Worker is given: vars and secrets (strings, validated by src/config.ts) and
-// bindings (wrangler.toml).
-export interface WorkerEnv {
-  /** D1 binding: the database when DATABASE_URL is not set. */
-  DB?: D1Database;
-  /** Secret: Neon Postgres. Takes precedence over DB. */
+// What the Worker is given. Its bindings and vars are Cloudflare.Env, generated from
+// wrangler.toml by `npm run cf-typegen` (./worker-configuration.d.ts, checked by
+// `npm test`). wrangler types a secret only when an environment requires it (API_TOKENS,
+// in production); the optional ones are named here. Values are validated by src/config.ts.
+export type WorkerEnv = Cloudflare.Env & {
+  /** Neon Postgres; takes precedence over the D1 binding DB. */
   DATABASE_URL?: string;
-  /** Workers Analytics Engine dataset for metrics; optional. */
-  METRICS?: AnalyticsEngineDataset;
+  SCANNER_SIGNING_KEY?: string;
   /** Tests only: host:port of a WebSocket-to-TCP proxy in front of a plain Postgres. */
   NEON_WS_PROXY?: string;
-  API_TOKENS?: string;
-  SCANNER_SIGNING_KEY?: string;
-  /** "true" only in the local dev config, and honoured only for loopback requests. */
-  AUTH_DISABLED?: string;
-  LOG_LEVEL?: string;
-  RETENTION_DAYS?: string;
-  STATS_CACHE_SECONDS?: string;
-}
+};

@@ -1,14 +1,8 @@
-// The bindings the "workers" project gives the tests (wrangler.toml plus vitest.config.ts),
-// and the Worker under test as the main module (typing `exports` of cloudflare:workers).
-type VeritixWorkerEnv = import("../../src/worker/env.js").WorkerEnv;
-
+// What the "workers" project gives the tests beyond the Worker's own bindings
+// (src/worker/worker-configuration.d.ts): the migrations read in vitest.config.ts.
 declare namespace Cloudflare {
-  interface Env extends VeritixWorkerEnv {
-    DB: D1Database;
+  interface Env {
     /** drizzle/sqlite, read by readD1Migrations in vitest.config.ts. */
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-  }
-  interface GlobalProps {
-    mainModule: typeof import("../../src/worker.js");
   }
 }
