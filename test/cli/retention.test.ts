@@ -66,7 +66,7 @@ describe("retention", () => {
     await store.insert(
       batch({ scans: [scanRow({ event_id: e, scan_timestamp: new Date("2001-01-01T00:00:00Z") })] }),
     );
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "src/cli/retention.ts"], {
+    const { stdout } = await promisify(execFile)("npm", ["run", "-s", "retention"], {
       env: { ...process.env, SQLITE_PATH: path, RETENTION_DAYS: "3650", DATABASE_URL: "" },
     });
     expect(JSON.parse(stdout.trim())).toMatchObject({

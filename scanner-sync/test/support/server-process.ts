@@ -1,4 +1,4 @@
-// The real server in a child process (`tsx src/server.ts`), so a test can kill -9 it in
+// The real server in a child process (`node dist/server.js`, as `npm start` runs it), so a test can kill -9 it in
 // the middle of a batch and start it again on the same port and database file.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
@@ -21,7 +21,7 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(port: number, env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["dist/server.js"], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", ...env },
     stdio: ["ignore", "ignore", "pipe"],
