@@ -4,7 +4,7 @@ import { defineConfig } from "drizzle-kit";
 // (how Neon is migrated for the Worker); generating needs no database.
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./src/db/pg.ts",
+  schema: "./src/store/pg/schema.ts",
   out: "./drizzle/pg",
   dbCredentials: { url: process.env.DATABASE_URL ?? "" },
 });

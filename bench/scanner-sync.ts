@@ -11,8 +11,8 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { uuidv7 } from "uuidv7";
 import { ScanBuffer, Uploader } from "../scanner-sync/src/index.js";
-import { betterSqliteStore, openBetterSqlite } from "../src/store/better-sqlite.js";
-import { nodePgStore } from "../src/store/node-pg.js";
+import { nodePgStore } from "../src/store/pg/node-pg.js";
+import { betterSqliteStore, openBetterSqlite } from "../src/store/sqlite/embedded/store.js";
 import { type Backend, withServer } from "./support/backends.js";
 import {
   benchScan,

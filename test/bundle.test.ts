@@ -18,8 +18,8 @@ const NODE_ONLY_PACKAGES = [
 const NODE_ONLY_SOURCES = [
   "src/index.ts",
   "src/node/",
-  "src/store/better-sqlite.ts",
-  "src/store/node-pg.ts",
+  "src/store/sqlite/embedded/",
+  "src/store/pg/node-pg.ts",
   "src/store/migrations.ts",
   "src/observability/prometheus.ts",
 ];
@@ -44,8 +44,8 @@ describe("Worker bundle", () => {
     for (const expected of [
       "src/worker.ts",
       "src/app.ts",
-      "src/store/d1.ts",
-      "src/store/neon.ts",
+      "src/store/sqlite/d1.ts",
+      "src/store/pg/neon.ts",
       "node_modules/@neondatabase/serverless/index.mjs",
     ]) {
       expect(modules).toContain(expected);

@@ -1,6 +1,6 @@
 // Seeds a Postgres database directly in SQL (generate_series per group), bypassing HTTP.
 // The migrations are applied first through the project's own store, as the server would.
-import { nodePgStore } from "../../src/store/node-pg.js";
+import { nodePgStore } from "../../src/store/pg/node-pg.js";
 import { runSql } from "./postgres.js";
 import { BASE_MS, literal, perEvent, type SeedGroup, type SeedPlan } from "./seed-plan.js";
 

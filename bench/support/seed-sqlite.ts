@@ -1,7 +1,7 @@
 // Seeds a SQLite file directly in SQL (a recursive CTE per group), bypassing HTTP. The
 // migrations are applied first through the project's own store, as the server would.
 import Database from "better-sqlite3";
-import { betterSqliteStore } from "../../src/store/better-sqlite.js";
+import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import { BASE_MS, DAY_MS, literal, perEvent, type SeedGroup, type SeedPlan } from "./seed-plan.js";
 
 function eventExpr(g: SeedGroup): string {

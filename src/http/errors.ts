@@ -36,7 +36,7 @@ const TRANSIENT_CODES = new Set([
   "ETIMEDOUT",
   "EPIPE",
   "SQLITE_BUSY",
-  "SQLITE_WRITER_DOWN", // src/store/writer-thread.ts
+  "SQLITE_WRITER_DOWN", // src/store/sqlite/embedded/thread.ts
   "3D000",
   "53300",
 ]);

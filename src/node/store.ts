@@ -2,9 +2,9 @@
 // file; measured, and with concurrent single-record writes committed together.
 import type { Config } from "../config.js";
 import { instrumentStore, type Metrics } from "../observability/metrics.js";
-import { betterSqliteStore } from "../store/better-sqlite.js";
 import { withGroupCommit } from "../store/group-commit.js";
-import { nodePgStore } from "../store/node-pg.js";
+import { nodePgStore } from "../store/pg/node-pg.js";
+import { betterSqliteStore } from "../store/sqlite/embedded/store.js";
 import type { Store } from "../store/types.js";
 
 export async function openStore(config: Pick<Config, "DATABASE_URL" | "SQLITE_PATH">): Promise<Store> {

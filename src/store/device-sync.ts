@@ -1,7 +1,7 @@
 // A scanner's device health from its report and the fate of the batch's records: written
 // once, for the stores that count it after the batch (Postgres, D1) and for the SQLite
 // writer, which counts it inside the batch's own transaction.
-import { KIND_NAMES } from "./kinds.js";
+import { KIND_NAMES } from "./columns.js";
 import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, SyncOutcome } from "./types.js";
 
 /** One valid record of the batch: its event, and whether this batch stored it (not a duplicate). */

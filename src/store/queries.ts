@@ -5,8 +5,8 @@
 // dialects really differ (batch SQL, purge) each store keeps its own small part.
 import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "drizzle-orm";
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type * as schema from "../db/pg.js";
-import { STAT_COUNTERS } from "./kinds.js";
+import { STAT_COUNTERS } from "./columns.js";
+import type * as schema from "./pg/schema.js";
 import type { DeviceReport, DeviceSync, EventStats, ListFilter, Store } from "./types.js";
 
 export type Tables = typeof schema;

@@ -1,6 +1,6 @@
 // The one narrow interface between the service and a database. Two implementations
 // (./pg.ts, ./sqlite.ts) serve every driver; test/contract runs the same suite on each.
-import type * as pg from "../db/pg.js";
+import type * as pg from "./pg/schema.js";
 
 export type Dialect = "postgres" | "sqlite" | "d1";
 

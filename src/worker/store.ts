@@ -2,8 +2,8 @@
 // set, else the D1 binding; measured like Node's. Never kept beyond the invocation.
 import type { Config } from "../config.js";
 import { instrumentStore, type Metrics } from "../observability/metrics.js";
-import { d1Store } from "../store/d1.js";
-import { neonStore } from "../store/neon.js";
+import { neonStore } from "../store/pg/neon.js";
+import { d1Store } from "../store/sqlite/d1.js";
 import type { Store } from "../store/types.js";
 import type { WorkerEnv } from "./env.js";
 

@@ -11,7 +11,7 @@ import { type DemoData, generateDemo } from "../../src/cli/demo/generate.js";
 import { BATCH_SIZE, demoBatch, loadDemo, splitBatch } from "../../src/cli/demo/load.js";
 import { demoSummary } from "../../src/cli/demo/summary.js";
 import { uuid } from "../../src/records.js";
-import { betterSqliteStore } from "../../src/store/better-sqlite.js";
+import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import type { EventStats } from "../../src/store/types.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");

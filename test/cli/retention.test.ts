@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeExpired, retentionCutoff } from "../../src/retention.js";
-import { betterSqliteStore } from "../../src/store/better-sqlite.js";
+import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import type { Store } from "../../src/store/types.js";
 import { batch, scanRow, transferRow } from "../support/records.js";
 

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { betterSqliteStore } from "../../src/store/better-sqlite.js";
-import { nodePgStore } from "../../src/store/node-pg.js";
+import { nodePgStore } from "../../src/store/pg/node-pg.js";
+import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import { createTestDatabase } from "./pg.js";
 import { countsQuery, numbers, type TestStore } from "./test-store.js";
 

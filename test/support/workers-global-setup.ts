@@ -6,7 +6,7 @@
 // the proxy.
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { nodePgStore } from "../../src/store/node-pg.js";
+import { nodePgStore } from "../../src/store/pg/node-pg.js";
 import { createTestDatabase, PG_ADMIN_URL } from "./pg.js";
 import { startWsProxy } from "./ws-proxy.js";
 

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { betterSqliteStore } from "../../src/store/better-sqlite.js";
-import { encodeRow } from "../../src/store/sqlite-sql.js";
-import { sqliteWriter } from "../../src/store/sqlite-writer.js";
-import { startWriterThread, WRITER_DOWN } from "../../src/store/writer-thread.js";
+import { encodeRow } from "../../src/store/sqlite/batch-sql.js";
+import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
+import { startWriterThread, WRITER_DOWN } from "../../src/store/sqlite/embedded/thread.js";
+import { sqliteWriter } from "../../src/store/sqlite/embedded/writer.js";
 import { scanRow } from "../support/records.js";
 
 const dir = mkdtempSync(join(tmpdir(), "veritix-writer-"));

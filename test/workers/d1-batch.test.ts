@@ -2,7 +2,7 @@
 // of any size must still go in whole, atomically, with exact stats.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { d1Store } from "../../src/store/d1.js";
+import { d1Store } from "../../src/store/sqlite/d1.js";
 import { attemptRow, batch, scanRow, transferRow } from "../support/records.js";
 import { d1TestStore } from "./support/d1.js";
 

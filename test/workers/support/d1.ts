@@ -1,6 +1,6 @@
 // D1 inside workerd: the DB binding of wrangler.toml, migrated by ../apply-migrations.ts.
 import { env } from "cloudflare:workers";
-import { d1Store } from "../../../src/store/d1.js";
+import { d1Store } from "../../../src/store/sqlite/d1.js";
 import { countsQuery, numbers, type TestStore } from "../../support/test-store.js";
 
 export async function d1TestStore(): Promise<TestStore> {

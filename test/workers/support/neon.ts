@@ -2,7 +2,7 @@
 // here through the local WebSocket proxy of test/support/workers-global-setup.ts.
 import { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, inject } from "vitest";
-import { neonStore, proxiedClient } from "../../../src/store/neon.js";
+import { neonStore, proxiedClient } from "../../../src/store/pg/neon.js";
 import { countsQuery, numbers, type TestStore } from "../../support/test-store.js";
 
 export interface NeonDatabase {

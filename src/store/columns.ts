@@ -1,6 +1,6 @@
 // The three record kinds as the batch SQL of both dialects sees them: which table, which
 // columns in which order (with the type each is read as), and which stats counters a
-// stored record adds to. Both ./pg-sql.ts and ./sqlite-sql.ts are generated from this.
+// stored record adds to. Both pg/batch-sql.ts and sqlite/batch-sql.ts are generated from this.
 import type { RecordBatch } from "./types.js";
 
 export type Kind = keyof RecordBatch;

@@ -1,4 +1,4 @@
-// Batch SQL for SQLite (better-sqlite3 and D1), generated from ./kinds.ts. SQLite
+// Batch SQL for SQLite (better-sqlite3 and D1), generated from ../columns.ts. SQLite
 // serialises writers, so "not stored yet", checked in the transaction that stores a row,
 // is exact: a uuid seen before is neither stored nor counted again.
 //
@@ -12,7 +12,6 @@
 //   statements there; counting by trigger would be slower still (a trigger costs more
 //   per statement than the insert itself).
 import { type SQL, sql } from "drizzle-orm";
-import { NOW_MS_SQL } from "../db/sqlite.js";
 import {
   counterExpressions,
   counterIncrements,
@@ -20,7 +19,8 @@ import {
   KINDS,
   type Kind,
   type KindSpec,
-} from "./kinds.js";
+} from "../columns.js";
+import { NOW_MS_SQL } from "./schema.js";
 
 /** A row as SQLite stores it, its values in the order of KINDS[kind].columns (uuid first). */
 export type EncodedRow = unknown[];

@@ -2,9 +2,9 @@
 // transactions; batch() runs its statements in one, which is all the store needs.
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import * as schema from "../db/sqlite.js";
-import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsThenDevice } from "./sqlite.js";
-import type { Store } from "./types.js";
+import type { Store } from "../types.js";
+import * as schema from "./schema.js";
+import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsThenDevice } from "./store.js";
 
 const dialect = new SQLiteAsyncDialect();
 
@@ -13,7 +13,7 @@ export function d1Store(binding: D1Database): Store {
   const atomic: SqliteDriver["atomic"] = async (statements) => {
     if (statements.length === 0) return [];
     // Straight to the binding: Drizzle's D1 batch() cannot bind parameters of raw SQL.
-    // Each statement binds one JSON value (./sqlite-sql.ts), far below D1's 100.
+    // Each statement binds one JSON value (./batch-sql.ts), far below D1's 100.
     const prepared = statements.map((s) => {
       const q = dialect.sqlToQuery(s);
       return binding.prepare(q.sql).bind(...q.params);

@@ -1,16 +1,16 @@
 // The SQLite store, shared by better-sqlite3 (Node) and D1 (Workers). Drivers differ only
 // in how they store a batch's rows with their stats in one transaction (a statement per
-// row in a local transaction, or JSON statements in one D1 batch(): ./sqlite-sql.ts) and
+// row in a local transaction, or JSON statements in one D1 batch(): ./batch-sql.ts) and
 // run statements atomically; the SqliteDriver hides both.
 import { type SQL, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import * as schema from "../db/sqlite.js";
-import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { deviceSync, type RecordFate, syncOutcome } from "./device-sync.js";
-import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
-import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "./queries.js";
-import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./sqlite-sql.js";
-import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "./types.js";
+import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
+import { deviceSync, type RecordFate, syncOutcome } from "../device-sync.js";
+import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
+import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "../queries.js";
+import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "../types.js";
+import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./batch-sql.js";
+import * as schema from "./schema.js";
 
 export type SqliteDb = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
 type IdRow = { id: number; uuid: string };

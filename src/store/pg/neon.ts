@@ -3,9 +3,9 @@
 // ended within one request (the caller ends it with ctx.waitUntil(store.close())).
 import { Client, type ClientConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import * as schema from "../db/pg.js";
-import { type PgDb, pgStore } from "./pg.js";
-import type { Store } from "./types.js";
+import type { Store } from "../types.js";
+import * as schema from "./schema.js";
+import { type PgDb, pgStore } from "./store.js";
 
 export interface NeonOptions {
   url: string;

@@ -2,19 +2,19 @@
 // reach it as a Drizzle pg database.
 import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import * as schema from "../db/pg.js";
-import { firstOfEachUuid, idMap, outcomes } from "./batch.js";
-import { deviceSync, fatesOf, nothingStored, syncOutcome } from "./device-sync.js";
-import { KIND_NAMES, KINDS, type Kind } from "./kinds.js";
-import { batchStatement, idsOf, storedCount, syncStatement } from "./pg-sql.js";
+import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
+import { deviceSync, fatesOf, nothingStored, syncOutcome } from "../device-sync.js";
+import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import {
   builderQueries,
   type CountedSync,
   deviceEventsUpsert,
   deviceUpsert,
   type QueryDb,
-} from "./queries.js";
-import type { BatchOutcome, RecordBatch, Store } from "./types.js";
+} from "../queries.js";
+import type { BatchOutcome, RecordBatch, Store } from "../types.js";
+import { batchStatement, idsOf, storedCount, syncStatement } from "./batch-sql.js";
+import * as schema from "./schema.js";
 
 /** A Drizzle pg database on the project's tables, whichever driver is under it. */
 export type PgDb = QueryDb;

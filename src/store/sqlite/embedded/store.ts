@@ -1,13 +1,13 @@
 // better-sqlite3 (Node): the embedded SQLite file of `npm start` and of the tests.
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import * as schema from "../db/sqlite.js";
-import { migrationsFolder } from "./migrations.js";
-import { type SqliteDb, sqliteStore } from "./sqlite.js";
-import { openBetterSqlite } from "./sqlite-connection.js";
-import { type SqliteWriter, sqliteWriter, toQuery } from "./sqlite-writer.js";
-import type { Store } from "./types.js";
-import { startWriterThread } from "./writer-thread.js";
+import { migrationsFolder } from "../../migrations.js";
+import type { Store } from "../../types.js";
+import * as schema from "../schema.js";
+import { type SqliteDb, sqliteStore } from "../store.js";
+import { openBetterSqlite } from "./connection.js";
+import { startWriterThread } from "./thread.js";
+import { type SqliteWriter, sqliteWriter, toQuery } from "./writer.js";
 
 export { openBetterSqlite };
 

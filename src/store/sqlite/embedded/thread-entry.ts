@@ -3,10 +3,10 @@
 // up meanwhile share one commit. A message is { id, op, args }; the answer { id, result }
 // or { id, error }.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import type { KindRows } from "./sqlite.js";
-import { openBetterSqlite } from "./sqlite-connection.js";
-import { sqliteWriter } from "./sqlite-writer.js";
-import { WRITER_READY } from "./writer-thread.js";
+import type { KindRows } from "../store.js";
+import { openBetterSqlite } from "./connection.js";
+import { WRITER_READY } from "./thread.js";
+import { sqliteWriter } from "./writer.js";
 
 export interface WriterRequest {
   id: number;
@@ -22,7 +22,7 @@ export interface WriterError {
 }
 
 const port = parentPort;
-if (!port) throw new Error("sqlite-writer-thread runs as a worker thread");
+if (!port) throw new Error("thread-entry runs as a worker thread");
 const sqlite = openBetterSqlite((workerData as { path: string }).path);
 const writer = sqliteWriter(sqlite);
 port.postMessage(WRITER_READY);

@@ -6,10 +6,10 @@
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { KindRows, StoredRows } from "./sqlite.js";
-import type { IdRows, Query } from "./sqlite-writer.js";
-import type { WriterError, WriterRequest } from "./sqlite-writer-thread.js";
-import type { DeviceReport } from "./types.js";
+import type { DeviceReport } from "../../types.js";
+import type { KindRows, StoredRows } from "../store.js";
+import type { WriterError, WriterRequest } from "./thread-entry.js";
+import type { IdRows, Query } from "./writer.js";
 
 export interface WriterThread {
   /** Settles once the first thread has opened the file: a server listens only after it. */
@@ -29,7 +29,7 @@ class WriterFailed extends Error {
 }
 
 // The entry file as this one is written: .ts under tsx (from source), .js once compiled.
-const ENTRY = new URL(`./sqlite-writer-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const ENTRY = new URL(`./thread-entry${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /**
  * Run from TypeScript sources (tsx, test runners), the thread registers tsx's loader

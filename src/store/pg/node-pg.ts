@@ -2,10 +2,10 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import * as schema from "../db/pg.js";
-import { migrationsFolder } from "./migrations.js";
-import { type PgDb, pgStore } from "./pg.js";
-import type { Store } from "./types.js";
+import { migrationsFolder } from "../migrations.js";
+import type { Store } from "../types.js";
+import * as schema from "./schema.js";
+import { type PgDb, pgStore } from "./store.js";
 
 export interface NodePgOptions {
   url: string;

@@ -1,16 +1,16 @@
 // Every write of the better-sqlite3 store, as synchronous calls on one connection: storing
 // a batch's rows with their stats, and running statements in one transaction. The store
-// runs it in process, or on a thread of its own (./sqlite-writer-thread.ts).
+// runs it in process, or on a thread of its own (./thread-entry.ts).
 import type Database from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import * as schema from "../db/sqlite.js";
-import { deviceSync } from "./device-sync.js";
-import type { Kind } from "./kinds.js";
-import { deviceStatements, fatesOfStored, type KindRows, type SqliteDb, type StoredRows } from "./sqlite.js";
-import { countStored, type EncodedRow, idOfUuidSql, insertRowSql, statsUpsertSql } from "./sqlite-sql.js";
-import type { DeviceReport } from "./types.js";
+import type { Kind } from "../../columns.js";
+import { deviceSync } from "../../device-sync.js";
+import type { DeviceReport } from "../../types.js";
+import { countStored, type EncodedRow, idOfUuidSql, insertRowSql, statsUpsertSql } from "../batch-sql.js";
+import * as schema from "../schema.js";
+import { deviceStatements, fatesOfStored, type KindRows, type SqliteDb, type StoredRows } from "../store.js";
 
 /** A statement as text and bound values (what a Drizzle SQL renders to). */
 export interface Query {

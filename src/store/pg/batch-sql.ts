@@ -10,7 +10,7 @@ import {
   KINDS,
   type Kind,
   type KindSpec,
-} from "./kinds.js";
+} from "../columns.js";
 
 // Rows as positional arrays in jsonb, read by index: measured 2x cheaper for Postgres
 // than json_to_recordset (which looks every field up by name in every row), and smaller.
