@@ -1,14 +1,19 @@
 // veritix-scanner: the gate device's command line. Records go to the local buffer at
 // once; `sync` uploads them when the network allows.
+//
+// A gate runs `record` as a whole process per scan, so start-up is most of its cost. This
+// file and commands/ only declare the commands (commander alone); each command's work, and
+// what that needs (SQLite, the wire schemas, the uploader, node:http, cli-progress), is
+// imported when the command runs: `record` never loads the uploader.
 import { Command } from "commander";
 import { APP_VERSION } from "../version.js";
-import { deadLettersCommand } from "./dead-letters.js";
-import { importCommand } from "./import.js";
-import { lastScanCommand } from "./last-scan.js";
+import { deadLettersCommand } from "./commands/dead-letters.js";
+import { importCommand } from "./commands/import.js";
+import { lastScanCommand } from "./commands/last-scan.js";
+import { recordCommand } from "./commands/record.js";
+import { statusCommand } from "./commands/status.js";
+import { syncCommand } from "./commands/sync.js";
 import { addGlobalOptions } from "./options.js";
-import { recordCommand } from "./record.js";
-import { statusCommand } from "./status.js";
-import { syncCommand } from "./sync.js";
 
 const program = addGlobalOptions(
   new Command("veritix-scanner")

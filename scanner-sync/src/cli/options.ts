@@ -1,6 +1,6 @@
-// The options every command shares (flags or env), and the buffer they point at.
+// The options every command shares (flags or env), and the parsers of option values.
+// Declaring commands loads this file, so it imports nothing but commander.
 import { type Command, Option } from "commander";
-import { ScanBuffer } from "../buffer/scan-buffer.js";
 
 export interface GlobalOptions {
   db: string;
@@ -29,26 +29,6 @@ export function addGlobalOptions(program: Command): Command {
 }
 
 export const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
-
-/** Writers create the file; readers (status, dead-letters) refuse a path with nothing behind it. */
-export function openBuffer(cmd: Command, opts: { create: boolean }): ScanBuffer {
-  const g = globals(cmd);
-  return ScanBuffer.open({ path: g.db, scannerId: g.scannerId, create: opts.create });
-}
-
-/** Runs with the buffer open, and closes it however the command ends. */
-export async function withBuffer<T>(
-  cmd: Command,
-  opts: { create: boolean },
-  fn: (buffer: ScanBuffer) => T | Promise<T>,
-): Promise<T> {
-  const buffer = openBuffer(cmd, opts);
-  try {
-    return await fn(buffer);
-  } finally {
-    buffer.close();
-  }
-}
 
 export function positiveInt(name: string) {
   return (value: string): number => {

@@ -10,8 +10,11 @@ import { SYNC_LIMITS } from "../wire.js";
 import { type BackoffPolicy, DEFAULT_BACKOFF, sleep as realSleep, retryDelay } from "./backoff.js";
 import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, fitBatch, syncBody } from "./batch.js";
 import { type PostOutcome, postSync } from "./client.js";
+import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
 import { SyncFatal, SyncUnavailable } from "./errors.js";
 import { matchRejections } from "./rejections.js";
+
+export { DEFAULT_MAX_IN_FLIGHT };
 
 export type UploadEvent =
   | { type: "start"; pending: number }
@@ -49,10 +52,6 @@ export interface DrainResult {
   /** Still in the outbox when the run ended. */
   pending: number;
 }
-
-// Four: the server then always has a batch parsed and waiting while one commits and
-// another is on the wire (a drain of 100k scans measured ~15% faster than with two).
-export const DEFAULT_MAX_IN_FLIGHT = 4;
 
 /** A batch sent and not settled yet: consecutive outbox items, and its current request. */
 interface InFlight {

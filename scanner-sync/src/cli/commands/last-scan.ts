@@ -1,7 +1,7 @@
 // `last-scan`: "was this ticket already scanned here, when, at which gate?", offline.
 import type { Command } from "commander";
-import { action } from "./errors.js";
-import { withBuffer } from "./options.js";
+import type { LastScanOptions } from "../actions/last-scan.js";
+import { action } from "../errors.js";
 
 export function lastScanCommand(program: Command): void {
   program
@@ -11,12 +11,8 @@ export function lastScanCommand(program: Command): void {
     .requiredOption("--ticket-id <id>", "the ticket")
     .option("--valid-only", "only scans that admitted the ticket")
     .action(
-      action(async (o: { eventId: string; ticketId: string; validOnly?: boolean }, cmd: Command) =>
-        withBuffer(cmd, { create: false }, (buffer) => {
-          const last = buffer.lastScanOf(o.ticketId, o.eventId, { validOnly: Boolean(o.validOnly) });
-          process.stdout.write(`${JSON.stringify(last)}\n`);
-          return 0;
-        }),
+      action(async (o: LastScanOptions, cmd: Command) =>
+        (await import("../actions/last-scan.js")).lastScan(o, cmd),
       ),
     );
 }

@@ -1,7 +1,7 @@
 // What `sync` shows while it works: a progress bar on a terminal, plain lines otherwise
 // (logs, pipes, a supervisor), so a gate's log says what happened and when.
 import cliProgress from "cli-progress";
-import type { UploadEvent } from "../upload/uploader.js";
+import type { UploadEvent } from "../../upload/uploader.js";
 
 export interface Progress {
   onEvent(event: UploadEvent): void;
