@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx veritix-scanner` works without a build.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/cli/main.ts");
+// The gate device's CLI as built by `npm run build` (dist/cli.js): plain node, no
+// TypeScript at run time.
+import "../dist/cli.js";
