@@ -1,29 +1,23 @@
 // The service of the spec: log a ticket scan, a transfer, an invalid attempt; read the
-// stats and the recent records. It knows nothing of HTTP; use it as a library too.
-import { uuidv7 } from "uuidv7";
+// stats and the recent records; take a gate scanner's batch and tell its health. It knows
+// nothing of HTTP (routes call it; use it as a library too) and reaches the database
+// only through the store.
 import type * as z from "zod";
+import type { Principal } from "./auth/roles.js";
 import { toIssues, validationError } from "./errors.js";
 import {
-  type InvalidAttemptData,
   type InvalidAttemptInput,
   invalidAttemptInput,
   type ListQuery,
-  type ScanData,
   type ScanInput,
   scanInput,
-  type TransferData,
   type TransferInput,
   transferInput,
 } from "./records.js";
-import type {
-  EventStats,
-  InsertOutcome,
-  InvalidAttemptRow,
-  RecordBatch,
-  ScanRow,
-  Store,
-  TransferRow,
-} from "./store/types.js";
+import type { Kind } from "./store/columns.js";
+import { toRow } from "./store/rows.js";
+import type { DeviceHealth, EventStats, InsertOutcome, RecordBatch, Store } from "./store/types.js";
+import { syncBatch } from "./sync.js";
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
@@ -31,75 +25,39 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   return result.data;
 }
 
-/** Server-side defaults: a uuid (UUIDv7, time-ordered) and "now" for the record's time. */
-export function toScanRow(d: ScanData, now = new Date()): ScanRow {
+/** A scanner's health as GET /stats/devices answers it. */
+function deviceView(d: DeviceHealth, now: number) {
+  const { last_items, last_accepted, last_duplicates, last_rejected, ...rest } = d;
   return {
-    uuid: d.uuid ?? uuidv7(),
-    ticket_id: d.ticket_id,
-    event_id: d.event_id,
-    scanner_id: d.scanner_id ?? null,
-    scan_timestamp: d.scan_timestamp ?? now,
-    is_valid: d.is_valid,
-    location: d.location ?? null,
-    device_info: d.device_info ?? null,
-    additional_metadata: d.additional_metadata ?? null,
+    ...rest,
+    seconds_since_sync: Math.max(0, Math.round((now - d.last_sync_at.getTime()) / 1000)),
+    last_batch: {
+      items: last_items,
+      accepted: last_accepted,
+      duplicates: last_duplicates,
+      rejected: last_rejected,
+    },
   };
 }
-
-export function toTransferRow(d: TransferData, now = new Date()): TransferRow {
-  return {
-    uuid: d.uuid ?? uuidv7(),
-    ticket_id: d.ticket_id,
-    event_id: d.event_id,
-    from_user_id: d.from_user_id,
-    to_user_id: d.to_user_id,
-    transfer_timestamp: d.transfer_timestamp ?? now,
-    transfer_reason: d.transfer_reason ?? null,
-    ip_address: d.ip_address ?? null,
-    user_agent: d.user_agent ?? null,
-    is_successful: d.is_successful,
-    additional_metadata: d.additional_metadata ?? null,
-  };
-}
-
-export function toInvalidAttemptRow(d: InvalidAttemptData, now = new Date()): InvalidAttemptRow {
-  return {
-    uuid: d.uuid ?? uuidv7(),
-    attempt_type: d.attempt_type,
-    reason: d.reason,
-    ticket_id: d.ticket_id ?? null,
-    event_id: d.event_id ?? null,
-    attempt_timestamp: d.attempt_timestamp ?? now,
-    ip_address: d.ip_address ?? null,
-    user_agent: d.user_agent ?? null,
-    additional_metadata: d.additional_metadata ?? null,
-  };
-}
-
-const EMPTY: RecordBatch = { scans: [], transfers: [], invalidAttempts: [] };
 
 export function createAnalytics(store: Store) {
+  /** Stores one record (validated); the same uuid again is a duplicate, counted once. */
+  const log = async (kind: Kind, schema: z.ZodType, input: unknown): Promise<InsertOutcome> => {
+    const batch: RecordBatch = { scans: [], transfers: [], invalidAttempts: [] };
+    (batch[kind] as unknown[]).push(toRow(kind, parseOrThrow(schema, input) as object));
+    const out = await store.insert(batch);
+    return out[kind][0] as InsertOutcome;
+  };
+
   return {
-    store,
+    /** Which database answers: "postgres", "sqlite" or "d1". */
+    database: store.dialect,
+    /** Throws when the database does not answer, or lacks the schema. */
+    ping: () => store.ping(),
 
-    /** Stores one scan (validated); the same uuid again is a duplicate, counted once. */
-    async logTicketScan(input: ScanInput): Promise<InsertOutcome> {
-      const row = toScanRow(parseOrThrow(scanInput, input));
-      const out = await store.insert({ ...EMPTY, scans: [row] });
-      return out.scans[0] as InsertOutcome;
-    },
-
-    async logTicketTransfer(input: TransferInput): Promise<InsertOutcome> {
-      const row = toTransferRow(parseOrThrow(transferInput, input));
-      const out = await store.insert({ ...EMPTY, transfers: [row] });
-      return out.transfers[0] as InsertOutcome;
-    },
-
-    async logInvalidAttempt(input: InvalidAttemptInput): Promise<InsertOutcome> {
-      const row = toInvalidAttemptRow(parseOrThrow(invalidAttemptInput, input));
-      const out = await store.insert({ ...EMPTY, invalidAttempts: [row] });
-      return out.invalidAttempts[0] as InsertOutcome;
-    },
+    logTicketScan: (input: ScanInput) => log("scans", scanInput, input),
+    logTicketTransfer: (input: TransferInput) => log("transfers", transferInput, input),
+    logInvalidAttempt: (input: InvalidAttemptInput) => log("invalidAttempts", invalidAttemptInput, input),
 
     /** An event without records has zero counts and `last_updated: null`. */
     getEventStats: (eventId: string): Promise<EventStats> => store.eventStats(eventId),
@@ -107,6 +65,14 @@ export function createAnalytics(store: Store) {
     recentScans: (q: ListQuery) => store.listScans(q),
     recentTransfers: (q: ListQuery) => store.listTransfers(q),
     recentInvalidAttempts: (q: ListQuery) => store.listInvalidAttempts(q),
+
+    /** POST /sync: a gate scanner's batch, item by item (./sync.ts). */
+    syncBatch: (principal: Principal, body: unknown, now?: Date) => syncBatch(store, principal, body, now),
+    /** Every scanner, or those that uploaded records of one event; most recently synced first. */
+    async deviceHealth(eventId?: string) {
+      const now = Date.now();
+      return (await store.deviceHealth(eventId)).map((d) => deviceView(d, now));
+    },
   };
 }
 

@@ -1,7 +1,10 @@
 // The one Hono app, built from its dependencies. It does not know which runtime hosts it:
-// src/server.ts (Node) and src/worker.ts (Workers) build the dependencies and hand them in.
-import { Hono } from "hono";
+// src/node/start.ts (Node) and src/worker/app.ts (Workers) build the dependencies and hand
+// them in, once per process or isolate; what belongs to one request (on Workers, the
+// store) reaches the routes through the context (AppDeps.services).
+import { Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
+import type { Analytics } from "./analytics.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
@@ -16,6 +19,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestId({ limitLength: 128 }));
   app.use(requestContext(deps));
+  app.use(deps.services);
   app.onError(onError);
   app.notFound(notFound);
   app.route("/", healthRoutes(deps));
@@ -23,4 +27,12 @@ export function createApp(deps: AppDeps) {
   app.route("/", statsRoutes(deps));
   app.route("/", ingestRoutes(deps));
   return app;
+}
+
+/** AppDeps.services for a process with one service for every request (Node, tests). */
+export function sharedServices(analytics: Analytics): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("analytics", analytics);
+    await next();
+  };
 }

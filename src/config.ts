@@ -6,6 +6,9 @@ import { ROLES, type Role } from "./auth/roles.js";
 const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankIsUnset, s.optional());
 
+const ms = (fallback: number) =>
+  z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(3_600_000).default(fallback));
+
 const tokenPairs = z.string().transform((value, ctx) => {
   const pairs: { role: Role; token: string }[] = [];
   for (const part of value
@@ -39,6 +42,14 @@ export const configSchema = z.object({
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(["debug", "info", "warn", "error"]).default("info")),
   RETENTION_DAYS: opt(z.coerce.number().int().positive()),
   STATS_CACHE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(3600).default(5)),
+  // Node server bounds for slow or idle clients (Node's own: 60 s for headers, 300 s for a
+  // request, no cap on connections). A JSON API's largest request is a 1 MiB sync batch.
+  HTTP_HEADERS_TIMEOUT_MS: ms(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: ms(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
+  HTTP_MAX_CONNECTIONS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).default(1024)),
+  /** How long a SIGTERM waits for requests in flight before it closes their connections. */
+  SHUTDOWN_GRACE_MS: ms(10_000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -7,7 +7,9 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "payload_too_large"
+  | "client_closed_request"
   | "unavailable"
+  | "database_not_migrated"
   | "internal";
 
 export interface Issue {
@@ -15,14 +17,17 @@ export interface Issue {
   message: string;
 }
 
-export const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 413 | 500 | 503> = {
+export const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 413 | 499 | 500 | 503> = {
   validation_failed: 400,
   malformed_json: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
+  // nginx's code for it: the client went away before its request was read; nobody hears it.
+  client_closed_request: 499,
   unavailable: 503,
+  database_not_migrated: 503,
   internal: 500,
 };
 
@@ -31,6 +36,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: Issue[],
+    /** More fields of the answer, beside the envelope's (GET /health's status and database). */
+    readonly fields?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "AppError";
@@ -46,4 +53,15 @@ export function validationError(issues: Issue[]): AppError {
   const first = issues[0];
   const where = first?.path ? `${first.path}: ` : "";
   return new AppError("validation_failed", `invalid input: ${where}${first?.message ?? "rejected"}`, issues);
+}
+
+/**
+ * An error and what caused it, nearest first: Drizzle wraps a driver's error ("Failed
+ * query: ...") with the real reason as `cause`, and drivers wrap their sockets' errors.
+ */
+export function* causeChain(err: unknown): Generator<unknown> {
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    yield e;
+    e = (e as { cause?: unknown }).cause;
+  }
 }

@@ -1,4 +1,6 @@
-// Node entry (`npm start`): env -> config -> server. Stops cleanly on SIGINT/SIGTERM.
+// Node entry (`npm start`): env -> config -> server. SIGTERM and SIGINT drain it: nothing
+// new is accepted, GET /health answers 503, requests in flight finish (within
+// SHUTDOWN_GRACE_MS), the store closes, and the process exits 0.
 import { parseConfig } from "./config.js";
 import { startServer } from "./node/start.js";
 import { createLogger, errorFields } from "./observability/logger.js";
@@ -9,8 +11,17 @@ try {
   const server = await startServer(config, createLogger(config.LOG_LEVEL));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      logger.info("shutting down", { signal });
-      server.close().then(() => process.exit(0));
+      logger.info("shutting down: draining requests in flight", { signal });
+      server.drain().then(
+        () => {
+          logger.info("stopped");
+          process.exit(0);
+        },
+        (err) => {
+          logger.error("shutdown failed", errorFields(err));
+          process.exit(1);
+        },
+      );
     });
   }
 } catch (err) {

@@ -1,7 +1,7 @@
 // POST /sync as a service: a gate scanner's batch, checked item by item. Valid items are
 // stored atomically with their stats; each invalid one comes back with its issues, so
 // one bad record never blocks a device's queue. Replaying a batch is harmless.
-import { parseOrThrow, toInvalidAttemptRow, toScanRow } from "./analytics.js";
+import { parseOrThrow } from "./analytics.js";
 import type { Principal } from "./auth/roles.js";
 import { AppError, toIssues } from "./errors.js";
 import { withFastPath } from "./quick-parse.js";
@@ -13,6 +13,7 @@ import {
   syncRequest,
   syncScan,
 } from "./records.js";
+import { toRow } from "./store/rows.js";
 import type { InvalidAttemptRow, ScanRow, Store } from "./store/types.js";
 
 const readScan = withFastPath(syncScan);
@@ -55,7 +56,7 @@ export async function syncBatch(
       rejected.push({ kind: "scan", index, uuid: parsed.data.uuid, issues });
     } else {
       // The batch's scanner (an item may omit it); set on the new row, not via a copy of the item.
-      const row = toScanRow(parsed.data, now);
+      const row = toRow("scans", parsed.data, now);
       row.scanner_id = req.scanner_id;
       scans.push(row);
     }
@@ -63,7 +64,7 @@ export async function syncBatch(
   const invalidAttempts: InvalidAttemptRow[] = [];
   req.invalid_attempts.forEach((item, index) => {
     const parsed = readInvalidAttempt(item);
-    if (parsed.success) invalidAttempts.push(toInvalidAttemptRow(parsed.data, now));
+    if (parsed.success) invalidAttempts.push(toRow("invalidAttempts", parsed.data, now));
     else
       rejected.push({
         kind: "invalid_attempt",

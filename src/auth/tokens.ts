@@ -6,8 +6,11 @@ import { verifyScannerToken } from "./scanner-token.js";
 
 export interface AuthSettings {
   tokens: { role: Role; token: string }[];
-  /** No auth at all: only for a loopback-bound Node server or local `wrangler dev`. */
-  open: boolean;
+  /**
+   * No auth at all for this request: only a loopback-bound Node server without tokens, or
+   * local `wrangler dev` (AUTH_DISABLED, loopback requests only).
+   */
+  openFor(requestUrl: string): boolean;
   /** SCANNER_SIGNING_KEY: verifies scanner tokens (./scanner-token.ts). */
   scannerKey?: string | undefined;
 }

@@ -2,6 +2,7 @@
 // and error messages fit for a terminal.
 import { resolve } from "node:path";
 import type { Config } from "../config.js";
+import { causeChain } from "../errors.js";
 
 export interface DatabaseTarget {
   database: "postgres" | "sqlite";
@@ -22,11 +23,15 @@ export function databaseTarget(config: Pick<Config, "DATABASE_URL" | "SQLITE_PAT
  * without a message of its own.
  */
 export function errorMessage(err: unknown): string {
+  // The innermost cause first (the real reason), then what wrapped it, in parentheses.
+  const [reason, ...wrappers] = [...causeChain(err)].reverse().map(ownMessage);
+  return [reason, ...wrappers.map((w) => `(${w})`)].join(" ");
+}
+
+function ownMessage(err: unknown): string {
   if (err instanceof AggregateError && !err.message && err.errors.length > 0) {
     return [...new Set(err.errors.map(errorMessage))].join("; ");
   }
   if (!(err instanceof Error)) return String(err);
-  const own = (err.message || String((err as { code?: unknown }).code ?? err.name)).split("\n")[0] as string;
-  if (err.cause === undefined) return own;
-  return `${errorMessage(err.cause)} (${own})`;
+  return (err.message || String((err as { code?: unknown }).code ?? err.name)).split("\n")[0] as string;
 }

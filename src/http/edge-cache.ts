@@ -12,8 +12,6 @@ export interface EdgeCacheOptions {
   ttlSeconds: number;
   /** The cache to use, e.g. `() => caches.default` on Workers. */
   cache: () => Cache | Promise<Cache>;
-  /** Lets the cache write finish after the answer left (ctx.waitUntil on Workers). */
-  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 const STORED_AT = "X-Veritix-Stored-At";
@@ -34,7 +32,14 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
 export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
   const ttlMs = opts.ttlSeconds * 1000;
   const now = () => Date.now();
-  const later = opts.waitUntil ?? ((work: Promise<unknown>) => void work.catch(() => {}));
+  // The cache write finishes after the answer left: the request's ctx.waitUntil on Workers.
+  const later = (c: Context<AppEnv>, work: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(work);
+    } catch {
+      void work; // no execution context (Node, tests): the write runs on by itself
+    }
+  };
 
   return async (c, next) => {
     if (c.req.method !== "GET") return next();
@@ -42,8 +47,11 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
     // auth gets the same answer for the same URL, so sharing it leaks nothing.
     const key = new Request(c.req.url, { method: "GET" });
     const cache = ttlMs > 0 ? await opts.cache() : undefined;
+    // A reader who asks for a fresh answer (Cache-Control: no-cache, as a browser's reload
+    // sends) gets one from the database; it still refreshes the cache for the others.
+    const fresh = /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");
 
-    const hit = await cache?.match(key).catch(() => undefined);
+    const hit = fresh ? undefined : await cache?.match(key).catch(() => undefined);
     const storedAt = Number(hit?.headers.get(STORED_AT));
     const age = now() - storedAt;
     if (hit && Number.isFinite(storedAt) && age >= 0 && age < ttlMs) {
@@ -69,12 +77,13 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
       });
       // A failed write only costs the next reader a database query.
       later(
+        c,
         cache
           .put(key, stored)
           .catch((err) => c.get("log")?.warn("cache write failed", { error: String(err) })),
       );
     }
-    c.res = answer(c, body, etag, ttlMs - (now() - queriedAt), cache ? "MISS" : "BYPASS");
+    c.res = answer(c, body, etag, ttlMs - (now() - queriedAt), cache && !fresh ? "MISS" : "BYPASS");
   };
 }
 

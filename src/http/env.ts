@@ -1,5 +1,5 @@
 // The Hono environment every route sees: what the app was built from, and per request
-// the request id, the caller and a logger carrying the request id.
+// the request id, the caller, a logger carrying the request id, and the service.
 import type { MiddlewareHandler } from "hono";
 import type { Analytics } from "../analytics.js";
 import type { Principal } from "../auth/roles.js";
@@ -8,7 +8,11 @@ import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 
 export interface AppDeps {
-  analytics: Analytics;
+  /**
+   * Puts the request's service in place (c.var.analytics): on Node the one store of the
+   * process, on Workers a store of the request's own, closed after it (src/worker/app.ts).
+   */
+  services: MiddlewareHandler<AppEnv>;
   auth: AuthSettings;
   logger: Logger;
   metrics: Metrics;
@@ -17,6 +21,8 @@ export interface AppDeps {
    * so a cached answer never reaches a caller who may not read it.
    */
   readCache?: MiddlewareHandler<AppEnv>;
+  /** True once the Node server is draining (SIGTERM): GET /health answers 503. */
+  draining?: () => boolean;
 }
 
 export interface AppEnv {
@@ -24,5 +30,6 @@ export interface AppEnv {
     requestId: string;
     principal: Principal;
     log: Logger;
+    analytics: Analytics;
   };
 }

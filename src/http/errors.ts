@@ -1,13 +1,42 @@
 // The one error envelope: {"error", "message", "request_id", "issues"?}. Every refusal,
-// from the service, from Hono's middleware or from a bug, leaves through here.
+// from the service, the store, Hono's middleware or a bug, leaves through errorResponse:
+// onError, notFound, the validator hook, GET /health and the Worker's misconfiguration
+// answer all build it here.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, type ErrorCode, STATUS, toIssues, validationError } from "../errors.js";
 import { errorFields } from "../observability/logger.js";
+import { StoreError, type StoreFailure } from "../store/errors.js";
 import type { AppEnv } from "./env.js";
 
-const BY_STATUS: Partial<Record<number, ErrorCode>> = {
+/** Seconds a client should wait before it retries, where retrying is the remedy. */
+const RETRY_AFTER: Partial<Record<ErrorCode, string>> = { unavailable: "2" };
+
+export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
+  const body: Record<string, unknown> = {
+    error: err.code,
+    message: err.message,
+    request_id: c.get("requestId"),
+    ...(err.issues ? { issues: err.issues } : {}),
+    ...err.fields,
+  };
+  const headers: Record<string, string> = {};
+  if (err.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="veritix-analytics"';
+  // The rest of an oversize body was never read: the connection cannot carry another request.
+  if (err.code === "payload_too_large") headers.Connection = "close";
+  const retry = RETRY_AFTER[err.code];
+  if (retry) headers["Retry-After"] = retry;
+  return c.json(body, STATUS[err.code] as ContentfulStatusCode, headers);
+}
+
+const FROM_STORE: Record<StoreFailure, ErrorCode> = {
+  unavailable: "unavailable",
+  busy: "unavailable",
+  not_migrated: "database_not_migrated",
+};
+
+const FROM_STATUS: Partial<Record<number, ErrorCode>> = {
   400: "malformed_json",
   401: "unauthorized",
   403: "forbidden",
@@ -16,54 +45,26 @@ const BY_STATUS: Partial<Record<number, ErrorCode>> = {
   503: "unavailable",
 };
 
-export function errorResponse(c: Context<AppEnv>, err: AppError) {
-  const body: Record<string, unknown> = {
-    error: err.code,
-    message: err.message,
-    request_id: c.get("requestId"),
-  };
-  if (err.issues) body.issues = err.issues;
-  const res = c.json(body, STATUS[err.code] as ContentfulStatusCode);
-  if (err.code === "unauthorized") res.headers.set("WWW-Authenticate", 'Bearer realm="veritix-analytics"');
-  // The rest of an oversize body was never read: the connection cannot carry another request.
-  if (err.code === "payload_too_large") res.headers.set("Connection", "close");
-  return res;
-}
-
-const TRANSIENT_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "SQLITE_BUSY",
-  "SQLITE_WRITER_DOWN", // src/store/sqlite/embedded/thread.ts
-  "3D000",
-  "53300",
-]);
-
-/** A database that is down, restarting or overloaded: the client should retry later. */
-function isTransient(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (TRANSIENT_CODES.has(code) || /^(08|57P)/.test(code))) return true;
-    if (e instanceof Error && /Connection terminated|connect ECONNREFUSED/.test(e.message)) return true;
+/** Any error as the refusal it stands for; what is not one is a bug (500, logged). */
+export function asAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof StoreError) return new AppError(FROM_STORE[err.failure], err.message);
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = FROM_STATUS[err.status] ?? "malformed_json";
+    return new AppError(code, err.message || code);
   }
-  return false;
+  return null;
 }
 
 export function onError(err: Error, c: Context<AppEnv>) {
-  if (err instanceof AppError) return errorResponse(c, err);
-  if (isTransient(err)) {
-    c.get("log")?.warn("database unavailable", errorFields(err));
-    const res = errorResponse(c, new AppError("unavailable", "the database is unavailable; retry shortly"));
-    res.headers.set("Retry-After", "2");
-    return res;
+  const known = asAppError(err);
+  const log = c.get("log");
+  if (known) {
+    if (err instanceof StoreError) log?.warn(`database ${err.failure}`, errorFields(err));
+    if (known.code === "client_closed_request") log?.info("client closed the request", errorFields(err));
+    return errorResponse(c, known);
   }
-  if (err instanceof HTTPException && err.status < 500) {
-    const code = BY_STATUS[err.status] ?? "malformed_json";
-    return errorResponse(c, new AppError(code, err.message || code));
-  }
-  c.get("log")?.error("request failed", errorFields(err));
+  log?.error("request failed", errorFields(err));
   return errorResponse(
     c,
     new AppError("internal", "internal error; the request id identifies it in the logs"),

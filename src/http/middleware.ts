@@ -13,6 +13,8 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set("log", log);
     const start = performance.now();
     await next();
+    // Shutting down: the client should take its next request elsewhere.
+    if (deps.draining?.()) c.header("Connection", "close");
     const ms = performance.now() - start;
     const route = c.req.routePath || c.req.path;
     deps.metrics.httpRequest(c.req.method, route, c.res.status, ms / 1000);
@@ -27,7 +29,7 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
 
 export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (deps.auth.open) {
+    if (deps.auth.openFor(c.req.url)) {
       c.set("principal", { role: "admin" });
       return next();
     }
@@ -64,7 +66,18 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
 
 /** The request body as JSON; anything else is a 400, never a 500. */
 export async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (err) {
+    if (err instanceof AppError) throw err; // a body over its limit
+    // The body stream broke (on Node: the client went away mid-body). Its doing, not a
+    // database's: nobody will read this answer, and no metric of ours should count it.
+    throw new AppError(
+      "client_closed_request",
+      "the client closed the connection before its request body arrived",
+    );
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -2,7 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createAnalytics } from "../analytics.js";
-import { createApp } from "../app.js";
+import { createApp, sharedServices } from "../app.js";
 import type { Config } from "../config.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { prometheusMetrics } from "../observability/prometheus.js";
@@ -17,10 +17,19 @@ export interface RunningServer {
   url: string;
   port: number;
   store: Store;
+  /** Stops at once: open connections are cut, the store closed. */
   close(): Promise<void>;
+  /**
+   * Stops gracefully (SIGTERM): accepts nothing new, answers GET /health with 503, lets
+   * requests in flight finish within SHUTDOWN_GRACE_MS, then closes the store.
+   */
+  drain(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)) {
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.LOG_LEVEL),
+): Promise<RunningServer> {
   const open = config.API_TOKENS.length === 0;
   if (open && !isLoopback(config.HOST)) {
     throw new Error(
@@ -28,18 +37,34 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     );
   }
   const metrics = prometheusMetrics();
-  const base = await openStore(config);
-  const store = serviceStore(base, metrics);
+  const store = serviceStore(await openStore(config), metrics);
+  let draining = false;
   const app = createApp({
-    analytics: createAnalytics(store),
-    auth: { tokens: config.API_TOKENS, open, scannerKey: config.SCANNER_SIGNING_KEY },
+    services: sharedServices(createAnalytics(store)),
+    auth: { tokens: config.API_TOKENS, openFor: () => open, scannerKey: config.SCANNER_SIGNING_KEY },
     logger,
     metrics,
+    draining: () => draining,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.PORT,
+        hostname: config.HOST,
+        serverOptions: {
+          headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+          requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+          keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+          // How often Node enforces the two timeouts above (its default: every 30 s).
+          connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
+        },
+      },
+      () => resolve(s),
+    );
     s.once("error", reject);
   });
+  server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   const { port } = server.address() as AddressInfo;
   const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
   logger.info("listening", {
@@ -47,13 +72,36 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     database: store.dialect,
     auth: open ? "open (no API_TOKENS; loopback only)" : `${config.API_TOKENS.length} tokens`,
   });
+
+  // Node's close() stops accepting and closes idle keep-alive connections at once; busy
+  // ones close after their answer, since draining makes every answer say Connection: close.
+  const stopped = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return {
     url: `http://${host}:${port}`,
     port,
     store,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await base.close();
+      const done = stopped();
+      (server as import("node:http").Server).closeAllConnections();
+      await done;
+      await store.close();
     },
-  } satisfies RunningServer;
+    async drain() {
+      draining = true;
+      const done = stopped();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), config.SHUTDOWN_GRACE_MS);
+      });
+      if ((await Promise.race([done, grace])) === "timeout") {
+        logger.warn("requests still in flight after the grace period; closing their connections", {
+          grace_ms: config.SHUTDOWN_GRACE_MS,
+        });
+        (server as import("node:http").Server).closeAllConnections();
+        await done;
+      }
+      clearTimeout(timer);
+      await store.close();
+    },
+  };
 }

@@ -1,8 +1,8 @@
 // The Node runtime's store: Postgres when DATABASE_URL is set, else the embedded SQLite
-// file; measured, and with concurrent single-record writes committed together.
+// file; measured. Both group concurrent writes into shared commits themselves.
 import type { Config } from "../config.js";
-import { instrumentStore, type Metrics } from "../observability/metrics.js";
-import { withGroupCommit } from "../store/group-commit.js";
+import type { Metrics } from "../observability/metrics.js";
+import { instrumentStore } from "../store/instrumented.js";
 import { nodePgStore } from "../store/pg/node-pg.js";
 import { betterSqliteStore } from "../store/sqlite/embedded/store.js";
 import type { Store } from "../store/types.js";
@@ -13,10 +13,4 @@ export async function openStore(config: Pick<Config, "DATABASE_URL" | "SQLITE_PA
     : betterSqliteStore({ path: config.SQLITE_PATH });
 }
 
-export function serviceStore(store: Store, metrics: Metrics): Store {
-  // SQLite has one writer. On Postgres every group of one event updates the same stats
-  // row, so groups queue on its lock anyway: two in flight (one committing, one filling)
-  // measured better than four.
-  const maxInFlight = store.dialect === "postgres" ? 2 : 1;
-  return withGroupCommit(instrumentStore(store, metrics), { maxInFlight });
-}
+export const serviceStore = (store: Store, metrics: Metrics): Store => instrumentStore(store, metrics);

@@ -1,5 +1,7 @@
 // Structured logs: one JSON object per line (time, level, msg, and the operation's
 // fields). Runs anywhere console does (Node and Workers).
+import { causeChain } from "../errors.js";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -37,9 +39,8 @@ export const silentLogger: Logger = createLogger("error", {}, () => {});
 export function errorFields(err: unknown): LogFields {
   if (!(err instanceof Error)) return { error: String(err) };
   // Drivers wrapped by Drizzle keep the real reason (e.g. ECONNREFUSED) in `cause`.
-  const causes: string[] = [];
-  for (let c = err.cause, depth = 0; c && depth < 3; c = (c as { cause?: unknown }).cause, depth++) {
-    causes.push(c instanceof Error ? c.message || c.name : String(c));
-  }
+  const causes = [...causeChain(err.cause)]
+    .slice(0, 3)
+    .map((c) => (c instanceof Error ? c.message || c.name : String(c)));
   return { error: err.message, error_name: err.name, ...(causes.length ? { cause: causes.join("; ") } : {}) };
 }

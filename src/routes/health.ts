@@ -2,31 +2,37 @@
 import { Hono } from "hono";
 import { AppError } from "../errors.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
-import { errorResponse } from "../http/errors.js";
+import { asAppError, errorResponse } from "../http/errors.js";
 import { requireRole } from "../http/middleware.js";
 
 const PING_TIMEOUT_MS = 2000;
 
 export function healthRoutes(deps: AppDeps) {
-  const { store } = deps.analytics;
   const app = new Hono<AppEnv>();
 
   app.get("/health", async (c) => {
+    const { analytics } = c.var;
+    const database = analytics.database;
+    const unhealthy = (err: AppError) =>
+      errorResponse(c, new AppError(err.code, err.message, undefined, { status: "unavailable", database }));
+    // Draining after SIGTERM: load balancers should send new requests elsewhere.
+    if (deps.draining?.()) return unhealthy(new AppError("unavailable", "the server is shutting down"));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("timed out")), PING_TIMEOUT_MS);
     });
     try {
-      await Promise.race([store.ping(), timeout]);
-      return c.json({ status: "ok", database: store.dialect });
+      await Promise.race([analytics.ping(), timeout]);
+      return c.json({ status: "ok", database });
     } catch (err) {
-      c.get("log").warn("health check failed", { error: String(err) });
-      const res = errorResponse(
-        c,
-        new AppError("unavailable", `the ${store.dialect} database does not answer`),
+      c.var.log.warn("health check failed", { error: String(err) });
+      // A database without the schema says so, and what to run; anything else is "down".
+      const known = asAppError(err);
+      return unhealthy(
+        known?.code === "database_not_migrated"
+          ? known
+          : new AppError("unavailable", `the ${database} database does not answer`),
       );
-      const envelope = (await res.json()) as Record<string, unknown>;
-      return c.json({ ...envelope, status: "unavailable", database: store.dialect }, 503);
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }

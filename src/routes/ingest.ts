@@ -16,19 +16,20 @@ function answer(c: Context<AppEnv>, out: InsertOutcome) {
 }
 
 export function ingestRoutes(deps: AppDeps) {
-  const { analytics } = deps;
   const app = new Hono<AppEnv>();
   for (const path of ["/scans", "/transfers", "/invalid-attempts"]) {
     app.use(path, requireRole(deps, "ingest"), limitBody(RECORD_BODY_LIMIT));
   }
 
   // The bodies are whatever the client sent: the service validates them (400 otherwise).
-  app.post("/scans", async (c) => answer(c, await analytics.logTicketScan((await jsonBody(c)) as ScanInput)));
+  app.post("/scans", async (c) =>
+    answer(c, await c.var.analytics.logTicketScan((await jsonBody(c)) as ScanInput)),
+  );
   app.post("/transfers", async (c) =>
-    answer(c, await analytics.logTicketTransfer((await jsonBody(c)) as TransferInput)),
+    answer(c, await c.var.analytics.logTicketTransfer((await jsonBody(c)) as TransferInput)),
   );
   app.post("/invalid-attempts", async (c) =>
-    answer(c, await analytics.logInvalidAttempt((await jsonBody(c)) as InvalidAttemptInput)),
+    answer(c, await c.var.analytics.logInvalidAttempt((await jsonBody(c)) as InvalidAttemptInput)),
   );
   return app;
 }

@@ -7,7 +7,6 @@ import { requireRole } from "../http/middleware.js";
 import { listQuery, statsQuery } from "../records.js";
 
 export function statsRoutes(deps: AppDeps) {
-  const { analytics } = deps;
   const app = new Hono<AppEnv>();
   app.use("/stats/*", requireRole(deps, "reader"));
   // "/stats/*" matches "/stats" too; registered after the role check on purpose.
@@ -15,26 +14,26 @@ export function statsRoutes(deps: AppDeps) {
 
   app.get("/stats", zValidator("query", statsQuery, validationHook), async (c) => {
     const { event_id } = c.req.valid("query");
-    if (event_id !== undefined) return c.json(await analytics.getEventStats(event_id));
-    const all = await analytics.getAllStats();
+    if (event_id !== undefined) return c.json(await c.var.analytics.getEventStats(event_id));
+    const all = await c.var.analytics.getAllStats();
     return c.json(Object.fromEntries(all.map((s) => [s.event_id, s])));
   });
 
   app.get("/stats/scans", zValidator("query", listQuery, validationHook), async (c) => {
     const q = c.req.valid("query");
-    const scans = await analytics.recentScans(q);
+    const scans = await c.var.analytics.recentScans(q);
     return c.json({ event_id: q.event_id, scans, count: scans.length });
   });
 
   app.get("/stats/transfers", zValidator("query", listQuery, validationHook), async (c) => {
     const q = c.req.valid("query");
-    const transfers = await analytics.recentTransfers(q);
+    const transfers = await c.var.analytics.recentTransfers(q);
     return c.json({ event_id: q.event_id, transfers, count: transfers.length });
   });
 
   app.get("/stats/invalid-attempts", zValidator("query", listQuery, validationHook), async (c) => {
     const q = c.req.valid("query");
-    const attempts = await analytics.recentInvalidAttempts(q);
+    const attempts = await c.var.analytics.recentInvalidAttempts(q);
     return c.json({ event_id: q.event_id, attempts, count: attempts.length });
   });
 

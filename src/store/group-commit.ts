@@ -1,30 +1,37 @@
-// Group commit: concurrent small inserts (one record per HTTP request) wait for the
-// next free slot and share one transaction, so N requests cost one commit (one fsync on
-// SQLite, one round trip on Postgres) instead of N. Each caller still gets its answer
-// only after the transaction holding its records has committed.
-import type { BatchOutcome, RecordBatch, Store } from "./types.js";
+// Group commit, the one way concurrent writes share a commit: writes that arrive while
+// others are committing wait for the next free slot and go together (one transaction:
+// one fsync on SQLite, one round trip on Postgres) instead of one commit each. Each
+// caller still gets its own answer, only once the transaction holding its work has
+// committed, and one caller's failure is its own. Used by the Node stores, whose process
+// outlives a request (./pg/node-pg.ts, ./sqlite/embedded/store.ts); a Worker's store lives
+// for one request and has nothing to group.
+import { KIND_NAMES } from "./columns.js";
+import type { BatchOutcome, RecordBatch } from "./types.js";
 
-export interface GroupCommitOptions {
-  /** Transactions in flight at once: 1 for SQLite (one writer), a few for Postgres. */
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export interface GroupCommitOptions<J, R> {
+  /** Groups committing at once: one filling while one commits keeps the writer busy. */
   maxInFlight: number;
-  /** Records per shared transaction. */
-  maxRecords?: number;
+  /** Size of a group at most (records); a job bigger than this goes alone. */
+  maxSize: number;
+  sizeOf(job: J): number;
+  /** Runs a group in one transaction and answers each job's outcome, in order. */
+  run(jobs: J[]): Promise<Settled<R>[]>;
 }
-
-interface Pending {
-  batch: RecordBatch;
-  resolve: (out: BatchOutcome) => void;
-  reject: (err: unknown) => void;
-}
-
-const size = (b: RecordBatch) => b.scans.length + b.transfers.length + b.invalidAttempts.length;
 
 // setImmediate runs after the poll phase, so every request already readable joins in.
 const defer: (fn: () => void) => void = globalThis.setImmediate ?? ((fn) => setTimeout(fn, 0));
 
-export function withGroupCommit(store: Store, opts: GroupCommitOptions): Store {
-  const maxRecords = opts.maxRecords ?? 1000;
-  let queue: Pending[] = [];
+interface Waiting<J, R> {
+  job: J;
+  resolve(value: R): void;
+  reject(err: unknown): void;
+}
+
+/** A function that runs each job as part of a group. */
+export function groupCommit<J, R>(opts: GroupCommitOptions<J, R>): (job: J) => Promise<R> {
+  let queue: Waiting<J, R>[] = [];
   let inFlight = 0;
   let scheduled = false;
 
@@ -34,36 +41,19 @@ export function withGroupCommit(store: Store, opts: GroupCommitOptions): Store {
     defer(flush);
   };
 
-  const take = (): Pending[] => {
+  const take = (): Waiting<J, R>[] => {
     let n = 0;
-    let records = 0;
-    while (n < queue.length && (n === 0 || records + size((queue[n] as Pending).batch) <= maxRecords)) {
-      records += size((queue[n] as Pending).batch);
+    let size = 0;
+    for (const w of queue) {
+      const s = opts.sizeOf(w.job);
+      if (n > 0 && size + s > opts.maxSize) break;
+      size += s;
       n++;
     }
-    const taken = queue.slice(0, n);
+    const group = queue.slice(0, n);
     queue = queue.slice(n);
-    return taken;
+    return group;
   };
-
-  async function commit(group: Pending[]) {
-    const merged: RecordBatch = { scans: [], transfers: [], invalidAttempts: [] };
-    for (const p of group) {
-      merged.scans.push(...p.batch.scans);
-      merged.transfers.push(...p.batch.transfers);
-      merged.invalidAttempts.push(...p.batch.invalidAttempts);
-    }
-    const out = await store.insert(merged);
-    const at = { scans: 0, transfers: 0, invalidAttempts: 0 };
-    for (const p of group) {
-      const part = {} as BatchOutcome;
-      for (const k of ["scans", "transfers", "invalidAttempts"] as const) {
-        part[k] = out[k].slice(at[k], at[k] + p.batch[k].length) as never;
-        at[k] += p.batch[k].length;
-      }
-      p.resolve(part);
-    }
-  }
 
   async function flush() {
     scheduled = false;
@@ -71,24 +61,62 @@ export function withGroupCommit(store: Store, opts: GroupCommitOptions): Store {
     inFlight++;
     schedule();
     try {
-      await commit(group);
+      const outcomes = await opts.run(group.map((w) => w.job));
+      group.forEach((w, i) => {
+        const o = outcomes[i];
+        if (o?.ok) w.resolve(o.value);
+        else w.reject(o ? o.error : new Error("group commit lost track of a job"));
+      });
     } catch (err) {
-      // One caller's bad batch must not fail the others: retry each on its own.
-      if (group.length === 1) group[0]?.reject(err);
-      else for (const p of group) await commit([p]).catch(p.reject);
+      // The commit itself failed: nothing of the group is stored.
+      for (const w of group) w.reject(err);
     } finally {
       inFlight--;
       schedule();
     }
   }
 
-  return {
-    ...store,
-    insert(batch) {
-      return new Promise((resolve, reject) => {
-        queue.push({ batch, resolve, reject });
-        schedule();
-      });
-    },
+  return (job) =>
+    new Promise<R>((resolve, reject) => {
+      queue.push({ job, resolve, reject });
+      schedule();
+    });
+}
+
+/**
+ * A group of batches as one insert (one statement per kind), its outcomes split back per
+ * batch. If the insert fails, each batch runs on its own, so one caller's bad batch
+ * fails only that caller.
+ */
+export function mergedInserts(insert: (batch: RecordBatch) => Promise<BatchOutcome>) {
+  const one = (batch: RecordBatch): Promise<Settled<BatchOutcome>> =>
+    insert(batch).then(
+      (value) => ({ ok: true, value }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+  return async (batches: RecordBatch[]): Promise<Settled<BatchOutcome>[]> => {
+    if (batches.length === 1) return [await one(batches[0] as RecordBatch)];
+    const merged: RecordBatch = { scans: [], transfers: [], invalidAttempts: [] };
+    for (const b of batches) for (const k of KIND_NAMES) (merged[k] as unknown[]).push(...b[k]);
+    let out: BatchOutcome;
+    try {
+      out = await insert(merged);
+    } catch {
+      const settled: Settled<BatchOutcome>[] = [];
+      for (const b of batches) settled.push(await one(b));
+      return settled;
+    }
+    const at = { scans: 0, transfers: 0, invalidAttempts: 0 };
+    return batches.map((b) => {
+      const part = {} as BatchOutcome;
+      for (const k of KIND_NAMES) {
+        part[k] = out[k].slice(at[k], at[k] + b[k].length);
+        at[k] += b[k].length;
+      }
+      return { ok: true, value: part };
+    });
   };
 }
+
+/** Records in a batch: the size group commit bounds. */
+export const batchSize = (b: RecordBatch) => b.scans.length + b.transfers.length + b.invalidAttempts.length;

@@ -3,9 +3,9 @@
 // sqlite-core; the SQLite store hands in its database and tables under the Postgres
 // types (a type-level cast only), so the two stores cannot drift apart here. Where the
 // dialects really differ (batch SQL, purge) each store keeps its own small part.
-import { and, desc, eq, getTableColumns, gte, lt, max, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, exists, getTableColumns, gte, is, lt, max, type SQL, sql, Table } from "drizzle-orm";
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { STAT_COUNTERS } from "./columns.js";
+import { COUNTER_NAMES, type StatCounter } from "./counters.js";
 import type * as schema from "./pg/schema.js";
 import type { DeviceReport, DeviceSync, EventStats, ListFilter, Store } from "./types.js";
 
@@ -14,7 +14,7 @@ export type QueryDb = PgDatabase<PgQueryResultHKT, Tables>;
 
 type BuilderQueries = Pick<
   Store,
-  "eventStats" | "allStats" | "listScans" | "listTransfers" | "listInvalidAttempts" | "deviceHealth"
+  "eventStats" | "allStats" | "listScans" | "listTransfers" | "listInvalidAttempts" | "deviceHealth" | "ping"
 >;
 
 type Inserter = Pick<QueryDb, "insert">;
@@ -100,10 +100,10 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
   // of days, never the number of records.
   const statsColumns = {
     ...Object.fromEntries(
-      STAT_COUNTERS.map((c) => [c, sql<number>`coalesce(sum(${stats[c]}), 0)`.mapWith(Number)]),
+      COUNTER_NAMES.map((c) => [c, sql<number>`coalesce(sum(${stats[c]}), 0)`.mapWith(Number)]),
     ),
     last_updated: max(stats.updated_at),
-  } as Record<(typeof STAT_COUNTERS)[number], SQL<number>> & { last_updated: SQL<Date | null> };
+  } as Record<StatCounter, SQL<number>> & { last_updated: SQL<Date | null> };
 
   /** An event's records, newest first by their own time, ties by id. */
   const listing = <T extends AnyPgTable & { id: PgColumn; event_id: PgColumn }>(
@@ -118,7 +118,20 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
       .orderBy(desc(time), desc(table.id))
       .limit(f.limit) as Promise<T["$inferSelect"][]>;
 
+  // Every table of the schema with every column named: one statement that only a database
+  // with the whole schema can even plan. Nothing is read (LIMIT 0).
+  const [first, ...rest] = (Object.values(t) as unknown[]).filter((v): v is AnyPgTable => is(v, Table));
+  const schemaProbe = db
+    .select()
+    .from(first as AnyPgTable)
+    .where(and(...rest.map((table) => exists(db.select().from(table)))))
+    .limit(0);
+
   return {
+    async ping() {
+      await schemaProbe;
+    },
+
     async eventStats(eventId) {
       const [row] = await db.select(statsColumns).from(stats).where(eq(stats.event_id, eventId));
       return { event_id: eventId, ...(row as Omit<EventStats, "event_id">) };

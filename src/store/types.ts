@@ -1,5 +1,6 @@
 // The one narrow interface between the service and a database. Two implementations
 // (./pg.ts, ./sqlite.ts) serve every driver; test/contract runs the same suite on each.
+import type { StatCounter } from "./counters.js";
 import type * as pg from "./pg/schema.js";
 
 export type Dialect = "postgres" | "sqlite" | "d1";
@@ -36,17 +37,10 @@ export interface BatchOutcome {
 /** What a sync stored, per kind: records new now, and duplicates (stored before, or repeated in it). */
 export type SyncOutcome = Record<keyof RecordBatch, { stored: number; duplicates: number }>;
 
-export interface EventStats {
-  event_id: string;
-  scan_count: number;
-  transfer_count: number;
-  invalid_attempt_count: number;
-  valid_scan_count: number;
-  invalid_scan_count: number;
-  successful_transfer_count: number;
-  failed_transfer_count: number;
+/** An event's counters (those of ./counters.ts, summed over its days) and when they last changed. */
+export type EventStats = Pick<typeof pg.analyticsStats.$inferSelect, "event_id" | StatCounter> & {
   last_updated: Date | null;
-}
+};
 
 export interface ListFilter {
   event_id: string;

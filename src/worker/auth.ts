@@ -10,10 +10,11 @@ export function isLoopbackUrl(url: string): boolean {
   return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-export function workerAuth(config: Config, requestUrl: string): AuthSettings {
+export function workerAuth(config: Config): AuthSettings {
+  const disabled = config.AUTH_DISABLED === "true";
   return {
     tokens: config.API_TOKENS,
-    open: config.AUTH_DISABLED === "true" && isLoopbackUrl(requestUrl),
+    openFor: (requestUrl) => disabled && isLoopbackUrl(requestUrl),
     scannerKey: config.SCANNER_SIGNING_KEY,
   };
 }

@@ -1,29 +1,40 @@
-// env -> what one invocation (a request or a cron run) works with. Built per invocation:
-// bindings and sockets belong to it, so nothing here outlives it.
+// env -> what the Worker works with. Config, logger and metrics once per isolate (env is
+// the same object for every request an isolate serves); the store once per invocation (a
+// request or a cron run), since its sockets belong to that invocation.
 import { type Config, parseConfig } from "../config.js";
 import { analyticsEngineMetrics } from "../observability/analytics-engine.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { type Metrics, noMetrics } from "../observability/metrics.js";
+import { instrumentStore } from "../store/instrumented.js";
+import { neonStore } from "../store/pg/neon.js";
+import { d1Store } from "../store/sqlite/d1.js";
 import type { Store } from "../store/types.js";
 import type { WorkerEnv } from "./env.js";
-import { openWorkerStore } from "./store.js";
 
-export interface WorkerDeps {
+export interface IsolateDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
-  store: Store;
-}
-
-export function workerConfig(env: WorkerEnv): Config {
-  return parseConfig(env as unknown as Record<string, unknown>);
 }
 
 export function workerLogger(config: Pick<Config, "LOG_LEVEL">): Logger {
   return createLogger(config.LOG_LEVEL, { runtime: "workers" });
 }
 
-export function workerDeps(env: WorkerEnv, config: Config = workerConfig(env)): WorkerDeps {
+/** Throws (with what is wrong) when the vars or secrets are invalid. */
+export function isolateDeps(env: WorkerEnv): IsolateDeps {
+  const config = parseConfig(env as unknown as Record<string, unknown>);
+  if (!config.DATABASE_URL && !env.DB) {
+    throw new Error("no database: set the DATABASE_URL secret or bind a D1 database as DB");
+  }
   const metrics = env.METRICS ? analyticsEngineMetrics(env.METRICS) : noMetrics;
-  return { config, logger: workerLogger(config), metrics, store: openWorkerStore(env, config, metrics) };
+  return { config, logger: workerLogger(config), metrics };
+}
+
+/** The store of one invocation: Neon Postgres when DATABASE_URL is set, else the D1 binding; measured. */
+export function openWorkerStore(env: WorkerEnv, { config, metrics }: IsolateDeps): Store {
+  const store = config.DATABASE_URL
+    ? neonStore({ url: config.DATABASE_URL, wsProxy: env.NEON_WS_PROXY })
+    : d1Store(env.DB as D1Database);
+  return instrumentStore(store, metrics);
 }

@@ -2,7 +2,7 @@
 // RETENTION_DAYS. Each run deletes a bounded number of chunks; the next run carries on.
 import { errorFields } from "../observability/logger.js";
 import { purgeExpired } from "../retention.js";
-import { workerConfig, workerDeps, workerLogger } from "./deps.js";
+import { isolateDeps, openWorkerStore } from "./deps.js";
 import type { WorkerEnv } from "./env.js";
 
 /** Records of each kind per statement, and statements per run. */
@@ -14,13 +14,14 @@ export async function handleScheduled(
   env: WorkerEnv,
   ctx: ExecutionContext,
 ): Promise<void> {
-  const config = workerConfig(env);
-  const logger = workerLogger(config).child({ cron: controller.cron });
+  const deps = isolateDeps(env);
+  const { config } = deps;
+  const logger = deps.logger.child({ cron: controller.cron });
   if (config.RETENTION_DAYS === undefined) {
     logger.info("retention off: RETENTION_DAYS is unset, every record is kept");
     return;
   }
-  const { store } = workerDeps(env, config);
+  const store = openWorkerStore(env, deps);
   try {
     const result = await purgeExpired(store, {
       days: config.RETENTION_DAYS,

@@ -8,8 +8,10 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeRow } from "../../src/store/sqlite/batch-sql.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
-import { startWriterThread, WRITER_DOWN } from "../../src/store/sqlite/embedded/thread.js";
-import { sqliteWriter } from "../../src/store/sqlite/embedded/writer.js";
+import { startWriterThread, type WriterThread } from "../../src/store/sqlite/embedded/thread.js";
+import { sqliteWriter, type WriterCall } from "../../src/store/sqlite/embedded/writer.js";
+import { WRITER_DOWN } from "../../src/store/sqlite/errors.js";
+import type { StoredRows } from "../../src/store/sqlite/store.js";
 import { scanRow } from "../support/records.js";
 
 const dir = mkdtempSync(join(tmpdir(), "veritix-writer-"));
@@ -21,6 +23,13 @@ const scans = (eventId: string, n: number) => [
     rows: Array.from({ length: n }, () => encodeRow("scans", scanRow({ event_id: eventId }))),
   },
 ];
+const storeRows = (kinds: ReturnType<typeof scans>): WriterCall => ({ op: "storeRows", args: [kinds] });
+/** One call through the thread, answered as the store would see it. */
+async function stored(thread: WriterThread, kinds: ReturnType<typeof scans>): Promise<StoredRows[]> {
+  const [result] = await thread.together([storeRows(kinds)]);
+  if (!result?.ok) throw result?.error;
+  return result.value as StoredRows[];
+}
 
 describe("SQLite writer thread", () => {
   it("is ready once it has opened the file, and says so when it cannot", async () => {
@@ -51,19 +60,19 @@ describe("SQLite writer thread", () => {
         )
         .get() as { rows: number; counted: number };
     try {
-      const [first] = await thread.storeRows(scans("e1", 10));
+      const [first] = await stored(thread, scans("e1", 10));
       expect(first?.ids.filter((id) => id > 0)).toHaveLength(10);
 
       // Killed while a large batch is on its way: its transaction commits whole or not at all.
       const big = scans("e2", 5000);
-      const pending = thread.storeRows(big);
+      const pending = stored(thread, big);
       await started[0]?.terminate();
       await expect(pending).rejects.toMatchObject({ code: WRITER_DOWN });
       expect(counts().rows).toBe(counts().counted);
       expect([10, 5010]).toContain(counts().rows);
 
       // The next call gets a new thread; sending the batch again is harmless.
-      const [again] = await thread.storeRows(big);
+      const [again] = await stored(thread, big);
       expect(started).toHaveLength(2);
       expect(again?.ids).toHaveLength(5000);
       expect(counts()).toEqual({ rows: 5010, counted: 5010 });
@@ -87,13 +96,13 @@ describe("SQLite writer thread", () => {
         n: number;
       };
     try {
+      // The second call fails half-way: its fifth row has no ticket_id (NOT NULL).
+      const halfWay = scans("t2", 5);
+      (halfWay[0]?.rows[4] as unknown[])[1] = null;
       const results = writer.together([
-        () => writer.storeRows(scans("t1", 3)),
-        () => {
-          writer.storeRows(scans("t2", 4));
-          throw new Error("refused half-way");
-        },
-        () => writer.storeRows(scans("t3", 5)),
+        storeRows(scans("t1", 3)),
+        storeRows(halfWay),
+        storeRows(scans("t3", 5)),
       ]);
       expect(results.map((r) => r.ok)).toEqual([true, false, true]);
       expect([count("t1"), count("t2"), count("t3")]).toEqual([{ n: 3 }, { n: 0 }, { n: 5 }]);
@@ -103,17 +112,17 @@ describe("SQLite writer thread", () => {
       db.close();
     }
 
-    // Through the thread, calls sent at once answer each for itself.
+    // Through the thread, calls sent together answer each for itself.
     const thread = startWriterThread(path);
     try {
-      const [a, bad, b] = await Promise.allSettled([
-        thread.storeRows(scans("t4", 6)),
-        thread.atomic([{ sql: "INSERT INTO no_such_table VALUES (1)", params: [] }]),
-        thread.storeRows(scans("t5", 7)),
+      const [a, bad, b] = await thread.together([
+        storeRows(scans("t4", 6)),
+        { op: "atomic", args: [[{ sql: "INSERT INTO no_such_table VALUES (1)", params: [] }]] },
+        storeRows(scans("t5", 7)),
       ]);
-      expect(a.status === "fulfilled" && a.value[0]?.ids.filter((id) => id > 0)).toHaveLength(6);
-      expect(bad.status).toBe("rejected");
-      expect(b.status === "fulfilled" && b.value[0]?.ids.filter((id) => id > 0)).toHaveLength(7);
+      expect(a?.ok && (a.value as StoredRows[])[0]?.ids.filter((id) => id > 0)).toHaveLength(6);
+      expect(bad).toMatchObject({ ok: false, error: { message: expect.stringContaining("no such table") } });
+      expect(b?.ok && (b.value as StoredRows[])[0]?.ids.filter((id) => id > 0)).toHaveLength(7);
     } finally {
       await thread.close();
     }

@@ -1,8 +1,9 @@
 // Loads the demo event into a store: every record goes through the same validation as the
 // HTTP API, then in batches through `Store.insert` (atomic, with exact stats; duplicates
 // by uuid are neither stored nor counted again).
-import { parseOrThrow, toInvalidAttemptRow, toScanRow, toTransferRow } from "../../analytics.js";
+import { parseOrThrow } from "../../analytics.js";
 import { invalidAttemptInput, scanInput, transferInput } from "../../records.js";
+import { toRow } from "../../store/rows.js";
 import type { EventStats, RecordBatch, Store } from "../../store/types.js";
 import { type DemoData, type DemoOptions, generateDemo } from "./generate.js";
 
@@ -21,10 +22,10 @@ export interface LoadReport {
 
 export function demoBatch(data: DemoData): RecordBatch {
   return {
-    scans: data.scans.map((r) => toScanRow(parseOrThrow(scanInput, r))),
-    transfers: data.transfers.map((r) => toTransferRow(parseOrThrow(transferInput, r))),
+    scans: data.scans.map((r) => toRow("scans", parseOrThrow(scanInput, r))),
+    transfers: data.transfers.map((r) => toRow("transfers", parseOrThrow(transferInput, r))),
     invalidAttempts: data.invalidAttempts.map((r) =>
-      toInvalidAttemptRow(parseOrThrow(invalidAttemptInput, r)),
+      toRow("invalidAttempts", parseOrThrow(invalidAttemptInput, r)),
     ),
   };
 }

@@ -19,6 +19,7 @@ import {
 function valueAt(i: number, col: string, type: ColumnType): string {
   if (type === "timestamptz") return `to_timestamp((e->>${i})::float8 / 1000) AS ${col}`;
   if (type === "boolean") return `(e->>${i})::boolean AS ${col}`;
+  if (type === "integer") return `(e->>${i})::bigint AS ${col}`;
   // A missing object is JSON null in the array, SQL NULL in the table.
   if (type === "jsonb") return `nullif(e->${i}, 'null'::jsonb) AS ${col}`;
   return `e->>${i} AS ${col}`;

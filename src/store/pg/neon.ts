@@ -3,9 +3,14 @@
 // ended within one request (the caller ends it with ctx.waitUntil(store.close())).
 import { Client, type ClientConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
+import { withStoreErrors } from "../errors.js";
 import type { Store } from "../types.js";
+import { classifyPg } from "./errors.js";
 import * as schema from "./schema.js";
 import { type PgDb, pgStore } from "./store.js";
+
+export const NEON_MIGRATE_HINT =
+  "apply drizzle/pg with `DATABASE_URL=… npx drizzle-kit migrate --config drizzle.pg.config.ts`";
 
 export interface NeonOptions {
   url: string;
@@ -44,5 +49,9 @@ export function neonStore(opts: NeonOptions): Store {
   // A connection dropped while idle must not surface as an unhandled error.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema });
-  return pgStore(db as unknown as PgDb, () => pool.end());
+  return withStoreErrors(
+    pgStore(db as unknown as PgDb, () => pool.end()),
+    classifyPg,
+    NEON_MIGRATE_HINT,
+  );
 }

@@ -17,6 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { counterColumns } from "../counters.js";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
 
@@ -101,13 +102,7 @@ export const analyticsStats = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     event_id: text("event_id").notNull(),
     stat_date: date("stat_date", { mode: "string" }).notNull(),
-    scan_count: integer("scan_count").notNull().default(0),
-    transfer_count: integer("transfer_count").notNull().default(0),
-    invalid_attempt_count: integer("invalid_attempt_count").notNull().default(0),
-    valid_scan_count: integer("valid_scan_count").notNull().default(0),
-    invalid_scan_count: integer("invalid_scan_count").notNull().default(0),
-    successful_transfer_count: integer("successful_transfer_count").notNull().default(0),
-    failed_transfer_count: integer("failed_transfer_count").notNull().default(0),
+    ...counterColumns((name) => integer(name).notNull().default(0)),
     updated_at: ts("updated_at").notNull().default(sql`now()`),
   },
   (t) => [

@@ -14,6 +14,7 @@ import {
 } from "../queries.js";
 import type { BatchOutcome, RecordBatch, Store } from "../types.js";
 import { batchStatement, idsOf, storedCount, syncStatement } from "./batch-sql.js";
+import { isDeadlock } from "./errors.js";
 import * as schema from "./schema.js";
 
 /** A Drizzle pg database on the project's tables, whichever driver is under it. */
@@ -71,11 +72,6 @@ async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
   const unseen = unique.filter((r) => !inserted.has(r.uuid) && !existing.has(r.uuid)).map((r) => r.uuid);
   if (unseen.length) for (const [k, v] of idMap(await rowsOf(db, idsOf(kind, unseen)))) existing.set(k, v);
   return outcomes(rows, inserted, existing);
-}
-
-function isDeadlock(err: unknown): boolean {
-  const code = (e: unknown) => (e as { code?: string } | null)?.code;
-  return code(err) === "40P01" || code((err as { cause?: unknown } | null)?.cause) === "40P01";
 }
 
 function purgeStatement(cutoff: Date, chunk: number): SQL {
@@ -155,10 +151,6 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         rows: { deleted: number }[];
       };
       return Number(result.rows[0]?.deleted ?? 0);
-    },
-
-    async ping() {
-      await db.execute(sql`SELECT 1`);
     },
 
     close,

@@ -88,8 +88,8 @@ export function countStored(kind: Kind, rows: EncodedRow[]): unknown[][] {
   const cols = columnsOf(kind);
   const event = cols.indexOf("event_id");
   const time = cols.indexOf(spec.time);
-  const flags = Object.values(spec.counters).map((f) =>
-    f ? { at: cols.indexOf(f.column), is: f.is } : null,
+  const flags = Object.values(spec.counters).map((c) =>
+    c === "all" ? null : { at: cols.indexOf(c.column), is: c.is },
   );
   // event -> day -> group: no key string built per row (this runs on the writer thread).
   const byEvent = new Map<unknown, Map<number, number[]>>();

@@ -2,11 +2,15 @@
 // transactions; batch() runs its statements in one, which is all the store needs.
 import { drizzle } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { withStoreErrors } from "../errors.js";
 import type { Store } from "../types.js";
+import { classifySqlite } from "./errors.js";
 import * as schema from "./schema.js";
 import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsThenDevice } from "./store.js";
 
 const dialect = new SQLiteAsyncDialect();
+
+export const D1_MIGRATE_HINT = "apply drizzle/sqlite with `npx wrangler d1 migrations apply DB --remote`";
 
 export function d1Store(binding: D1Database): Store {
   const db = drizzle(binding, { schema });
@@ -22,7 +26,7 @@ export function d1Store(binding: D1Database): Store {
     return results.map((r) => r.results);
   };
   const sqliteDb = db as unknown as SqliteDb;
-  return sqliteStore({
+  const store = sqliteStore({
     dialect: "d1",
     db: sqliteDb,
     // A D1 batch is fixed before it runs, so rows go as JSON: three statements per kind.
@@ -30,4 +34,5 @@ export function d1Store(binding: D1Database): Store {
     atomic,
     async close() {},
   });
+  return withStoreErrors(store, classifySqlite, D1_MIGRATE_HINT);
 }

@@ -4,6 +4,7 @@
 // dates); `stat_date` is the UTC day as 'YYYY-MM-DD'.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { counterColumns } from "../counters.js";
 
 const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
 const bool = (name: string) => integer(name, { mode: "boolean" });
@@ -92,13 +93,7 @@ export const analyticsStats = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     event_id: text("event_id").notNull(),
     stat_date: text("stat_date").notNull(),
-    scan_count: integer("scan_count").notNull().default(0),
-    transfer_count: integer("transfer_count").notNull().default(0),
-    invalid_attempt_count: integer("invalid_attempt_count").notNull().default(0),
-    valid_scan_count: integer("valid_scan_count").notNull().default(0),
-    invalid_scan_count: integer("invalid_scan_count").notNull().default(0),
-    successful_transfer_count: integer("successful_transfer_count").notNull().default(0),
-    failed_transfer_count: integer("failed_transfer_count").notNull().default(0),
+    ...counterColumns((name) => integer(name).notNull().default(0)),
     updated_at: ts("updated_at").notNull().default(nowMs),
   },
   (t) => [

@@ -141,10 +141,6 @@ export function sqliteStore(driver: SqliteDriver): Store {
       return results.reduce((n, rows) => n + rows.length, 0);
     },
 
-    async ping() {
-      await db.all(sql`SELECT 1`);
-    },
-
     close: () => driver.close(),
   };
 }

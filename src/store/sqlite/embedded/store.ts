@@ -1,13 +1,16 @@
 // better-sqlite3 (Node): the embedded SQLite file of `npm start` and of the tests.
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { migrationsFolder } from "../../migrations.js";
+import { withStoreErrors } from "../../errors.js";
+import { groupCommit } from "../../group-commit.js";
+import { MIGRATE_HINT, migrationsFolder } from "../../migrations.js";
 import type { Store } from "../../types.js";
+import { classifySqlite } from "../errors.js";
 import * as schema from "../schema.js";
-import { type SqliteDb, sqliteStore } from "../store.js";
+import { type SqliteDb, type StoredRows, sqliteStore } from "../store.js";
 import { openBetterSqlite } from "./connection.js";
 import { startWriterThread } from "./thread.js";
-import { type SqliteWriter, sqliteWriter, toQuery } from "./writer.js";
+import { type IdRows, rowsOf, sqliteWriter, toQuery, type WriterCall } from "./writer.js";
 
 export { openBetterSqlite };
 
@@ -30,7 +33,6 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
   // Writes on a thread of their own unless asked otherwise; an in-memory database exists
   // only on this connection, so it is written here.
   const inline = opts.writer === "inline" || opts.path === ":memory:";
-  const writer = inline ? sqliteWriter(sqlite) : null;
   const thread = inline ? null : startWriterThread(opts.path);
   try {
     await thread?.ready;
@@ -38,19 +40,26 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
     sqlite.close();
     throw err;
   }
-  return sqliteStore({
+  const writer = inline ? sqliteWriter(sqlite) : null;
+  // SQLite has one writer: concurrent writes queue and share commits. With the thread, one
+  // group commits while the next fills; inline, a group runs synchronously anyway.
+  const write = groupCommit<WriterCall, unknown>({
+    maxInFlight: thread ? 2 : 1,
+    // A drain's batches of 1000 go up to four together (one commit: ~7% faster drains),
+    // single records by the thousand; no caller waits long behind the others.
+    maxSize: 4000,
+    sizeOf: rowsOf,
+    run: async (calls) => (thread ? thread.together(calls) : (writer?.together(calls) ?? [])),
+  });
+  const store = sqliteStore({
     dialect: "sqlite",
     db: db as unknown as SqliteDb,
-    async storeRows(kinds, device) {
-      return thread ? thread.storeRows(kinds, device) : (writer as SqliteWriter).storeRows(kinds, device);
-    },
-    async atomic(statements) {
-      const queries = statements.map(toQuery);
-      return thread ? thread.atomic(queries) : (writer as SqliteWriter).atomic(queries);
-    },
+    storeRows: (kinds, device) => write({ op: "storeRows", args: [kinds, device] }) as Promise<StoredRows[]>,
+    atomic: (statements) => write({ op: "atomic", args: [statements.map(toQuery)] }) as Promise<IdRows[]>,
     async close() {
       await thread?.close();
       sqlite.close();
     },
   });
+  return withStoreErrors(store, classifySqlite, MIGRATE_HINT);
 }

@@ -1,22 +1,30 @@
-// The main thread's side of the SQLite writer thread: the writer's calls as promises.
-// Writes then run beside the main thread's parsing and validation instead of between
-// them; reads stay on the main thread's connection (WAL lets them run beside the writer).
-// If the thread dies, its open transaction rolls back and every call waiting on it fails,
-// so a client hears an error for anything not committed.
+// The main thread's side of the SQLite writer thread: groups of the writer's calls
+// (./writer.ts) as promises. Writes then run beside the main thread's parsing and
+// validation instead of between them; reads stay on the main thread's connection (WAL
+// lets them run beside the writer). If the thread dies, its open transaction rolls back
+// and every call waiting on it fails, so a client hears an error for anything not
+// committed.
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { DeviceReport } from "../../types.js";
-import type { KindRows, StoredRows } from "../store.js";
-import type { WriterError, WriterRequest } from "./thread-entry.js";
-import type { IdRows, Query } from "./writer.js";
+import type { Settled } from "../../group-commit.js";
+import { WRITER_DOWN } from "../errors.js";
+import type { WriterOutcome, WriterRequest } from "./thread-entry.js";
+import type { WriterCall } from "./writer.js";
 
 export interface WriterThread {
   /** Settles once the first thread has opened the file: a server listens only after it. */
   ready: Promise<void>;
-  storeRows(kinds: KindRows[], device?: DeviceReport): Promise<StoredRows[]>;
-  atomic(queries: Query[]): Promise<IdRows[]>;
+  /** Runs the calls under one commit (SqliteWriter.together); rejects if the commit fails. */
+  together(calls: WriterCall[]): Promise<Settled<unknown>[]>;
   close(): Promise<void>;
+}
+
+/** What survives of an error across the thread boundary: enough to classify it (code). */
+export interface WriterError {
+  name: string;
+  message: string;
+  code?: string;
 }
 
 class WriterFailed extends Error {
@@ -44,15 +52,12 @@ function spawn(path: string): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** The thread died under a call: its transaction rolled back, so a retry is safe (503). */
-export const WRITER_DOWN = "SQLITE_WRITER_DOWN";
-
 type Waiting = Map<number, { resolve: (v: never) => void; reject: (e: unknown) => void }>;
 
 /** The thread's first message, once its connection is open. */
 export const WRITER_READY = "ready";
 
-type FromThread = typeof WRITER_READY | { id: number; result?: unknown; error?: WriterError };
+type FromThread = typeof WRITER_READY | { id: number; results?: WriterOutcome[]; error?: WriterError };
 
 export interface WriterThreadOptions {
   /** Called with each thread started (the first, and any replacement): for tests and diagnostics. */
@@ -99,8 +104,11 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
       // The thread keeps the process alive only while a call waits on it (a CLI awaiting
       // a write must not exit under it; an idle store must not hold the process open).
       if (waiting.size === 0) worker.unref();
-      if (msg.error) w?.reject(new WriterFailed(msg.error));
-      else w?.resolve(msg.result as never);
+      if (msg.error) return w?.reject(new WriterFailed(msg.error));
+      const results = (msg.results ?? []).map((r) =>
+        r.ok ? r : { ok: false, error: new WriterFailed(r.error) },
+      );
+      w?.resolve(results as never);
     });
     worker.on("error", fail);
     worker.on("exit", (code) => fail(new Error(`exited with code ${code}`)));
@@ -108,21 +116,20 @@ export function startWriterThread(path: string, opts: WriterThreadOptions = {}):
     return me;
   };
 
-  const call = <T>(op: WriterRequest["op"], ...args: unknown[]) =>
-    new Promise<T>((resolve, reject) => {
+  const together = (calls: WriterCall[]) =>
+    new Promise<Settled<unknown>[]>((resolve, reject) => {
       if (closing) return reject(new Error("the store is closed"));
       current ??= start();
       const id = next++;
       current.waiting.set(id, { resolve: resolve as (v: never) => void, reject });
       current.worker.ref();
-      current.worker.postMessage({ id, op, args } satisfies WriterRequest);
+      current.worker.postMessage({ id, calls } satisfies WriterRequest);
     });
 
   current = start();
   return {
     ready: current.ready,
-    storeRows: (kinds, device) => call("storeRows", kinds, device),
-    atomic: (queries) => call("atomic", queries),
+    together,
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

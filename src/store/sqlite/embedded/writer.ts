@@ -7,6 +7,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { Kind } from "../../columns.js";
 import { deviceSync } from "../../device-sync.js";
+import type { Settled } from "../../group-commit.js";
 import type { DeviceReport } from "../../types.js";
 import { countStored, type EncodedRow, idOfUuidSql, insertRowSql, statsUpsertSql } from "../batch-sql.js";
 import * as schema from "../schema.js";
@@ -28,17 +29,27 @@ export function toQuery(s: SQL): Query {
   return { sql: q.sql, params: q.params as unknown[] };
 }
 
+/** One call on the writer, as it crosses to the writer thread. */
+export type WriterCall =
+  | { op: "storeRows"; args: [kinds: KindRows[], device?: DeviceReport] }
+  | { op: "atomic"; args: [queries: Query[]] };
+
 export interface SqliteWriter {
   /** Stores the rows with their stats, and with `device` the scanner's health, in one transaction. */
   storeRows(kinds: KindRows[], device?: DeviceReport): StoredRows[];
   /** Runs the statements in one transaction and returns each one's rows. */
   atomic(queries: Query[]): IdRows[];
   /**
-   * Runs several calls in one transaction, each in a savepoint of its own: one commit for
-   * all, and a call that fails leaves the others in. Throws only if the commit fails.
+   * Runs a group of calls in one transaction, each in a savepoint of its own: one commit
+   * for all (../../group-commit.ts forms the groups), and a call that fails leaves the
+   * others in. Throws only if the commit fails.
    */
-  together(calls: (() => unknown)[]): ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+  together(calls: WriterCall[]): Settled<unknown>[];
 }
+
+/** Rows a call writes: a batch's rows, or a statement each. */
+export const rowsOf = (call: WriterCall): number =>
+  call.op === "storeRows" ? call.args[0].reduce((n, k) => n + k.rows.length, 0) : call.args[0].length;
 
 export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
   // Drizzle only builds the device-health statements here; they run on this connection.
@@ -93,12 +104,14 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
   // Nested in a transaction, a transaction function is a savepoint: a call that throws
   // takes back exactly what it wrote.
   const inSavepoint = sqlite.transaction((call: () => unknown) => call());
-  const together = sqlite.transaction((calls: (() => unknown)[]) =>
-    calls.map((call) => {
+  const run = (call: WriterCall): unknown =>
+    call.op === "storeRows" ? storeRows(...call.args) : atomic(...call.args);
+  const together = sqlite.transaction((calls: WriterCall[]) =>
+    calls.map((call): Settled<unknown> => {
       try {
-        return { ok: true as const, value: inSavepoint(call) };
+        return { ok: true, value: inSavepoint(() => run(call)) };
       } catch (error) {
-        return { ok: false as const, error };
+        return { ok: false, error };
       }
     }),
   );

@@ -1,0 +1,32 @@
+// Postgres errors (node-postgres and Neon report the same SQLSTATEs) as the store's own.
+import { causeChain } from "../../errors.js";
+import { type Classify, isNetworkFailure, type StoreFailure } from "../errors.js";
+
+/** By SQLSTATE: exact codes first, then classes (the first two characters). */
+const BY_CODE: Record<string, StoreFailure> = {
+  "42P01": "not_migrated", // undefined_table
+  "42703": "not_migrated", // undefined_column
+  "3D000": "unavailable", // invalid_catalog_name: the database itself is gone
+  "53300": "unavailable", // too_many_connections
+  "55P03": "busy", // lock_not_available
+  "40P01": "busy", // deadlock_detected (left after the store's own retries)
+  "40001": "busy", // serialization_failure
+};
+const BY_CLASS: Record<string, StoreFailure> = {
+  "08": "unavailable", // connection exception
+  "57": "unavailable", // operator intervention: shutdown, restart
+};
+
+export const classifyPg: Classify = (err) => {
+  for (const e of causeChain(err)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) continue;
+    const known = BY_CODE[code] ?? BY_CLASS[code.slice(0, 2)];
+    if (known) return known;
+  }
+  return isNetworkFailure(err) ? "unavailable" : null;
+};
+
+/** Whether Postgres aborted the statement to break a deadlock (it may simply run again). */
+export const isDeadlock = (err: unknown): boolean =>
+  [...causeChain(err)].some((e) => (e as { code?: unknown }).code === "40P01");
