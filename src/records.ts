@@ -83,21 +83,34 @@ export const textString = text(textRules(LIMITS.text, false), false);
 /** Free text that must say something (an invalid attempt's reason). */
 export const requiredText = text(textRules(LIMITS.text, true), false);
 
-const depth = (v: unknown): number => {
-  if (v === null || typeof v !== "object") return 0;
-  let deepest = 0;
-  for (const child of Object.values(v)) deepest = Math.max(deepest, depth(child));
-  return 1 + deepest;
-};
+/**
+ * Whether `value` nests objects or arrays more than `max` levels deep. A loop, not a
+ * recursion, that stops as soon as it knows: JSON.parse takes any depth, but a recursive
+ * walk (or JSON.stringify) of 5,000 levels overflows the stack.
+ */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: { v: object; depth: number }[] = [];
+  if (typeof value === "object" && value !== null) stack.push({ v: value, depth: 1 });
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    if (top.depth > max) return true;
+    for (const child of Object.values(top.v)) {
+      if (typeof child === "object" && child !== null) stack.push({ v: child, depth: top.depth + 1 });
+    }
+  }
+  return false;
+}
 
 const utf8 = new TextEncoder();
 // JSON.stringify escapes exactly the lone surrogates (as \udXXX), which Postgres refuses.
 const ESCAPED_LONE_SURROGATE = /\\ud[89a-f][0-9a-f]{2}/i;
 
 function metadataProblems(value: Record<string, unknown>): string[] {
+  // First, as nothing below could measure a value nested that deep.
+  if (nestsDeeperThan(value, LIMITS.metadataDepth)) {
+    return [`must not nest deeper than ${LIMITS.metadataDepth} levels`];
+  }
   const json = JSON.stringify(value);
   const problems: string[] = [];
-  // (An empty array costs nothing to speak of next to the stringify above.)
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long text needs encoding to be measured.
   if (json.length * 3 > LIMITS.metadataBytes && utf8.encode(json).length > LIMITS.metadataBytes) {
     problems.push(`must be at most ${LIMITS.metadataBytes} bytes of JSON`);
@@ -105,11 +118,6 @@ function metadataProblems(value: Record<string, unknown>): string[] {
   // Postgres jsonb cannot hold U+0000, and neither can text columns.
   if (json.includes("\\u0000")) problems.push("must not contain NUL characters");
   if (ESCAPED_LONE_SURROGATE.test(json)) problems.push("must be valid Unicode (no lone surrogates)");
-  // The size limit allows thousands of levels; nothing real needs more than a few. Each
-  // level takes two characters at least, so only a long text can nest too deep.
-  if (json.length > 2 * LIMITS.metadataDepth && depth(value) > LIMITS.metadataDepth) {
-    problems.push(`must not nest deeper than ${LIMITS.metadataDepth} levels`);
-  }
   return problems;
 }
 
@@ -145,35 +153,38 @@ const digits = (s: string, at: number, n: number) => {
 };
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+const daysIn = (year: number, month: number): number => {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+};
+
 function parseCanonical(s: string): Date | null {
   const [year, month, day] = [digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2)];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  const days = daysIn(year, month);
   const [h, mi, sec] = [digits(s, 11, 2), digits(s, 14, 2), digits(s, 17, 2)];
   if (day < 1 || day > days || h > 23 || mi > 59 || sec > 59) return null;
   return new Date(Date.UTC(year, month - 1, day, h, mi, sec, digits(s, 20, 3)));
 }
 
 export function parseTimestamp(input: string): Date | null {
-  // Date.UTC reads years 0-99 as 19xx: those take the general path (and are refused there too).
+  // Before 1970 (years 0-99 among them) takes the general path, which keeps every year as sent.
   if (CANONICAL.test(input) && input >= "1970") return parseCanonical(input);
   const m = ISO.exec(input);
   if (!m) return null;
   const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", zone = "Z"] = m;
   const [year, month, day] = [Number(y), Number(mo), Number(d)];
   // Date.UTC would roll 2024-02-31 over into March; refuse what is not a real date.
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
+  if (day < 1 || day > daysIn(year, month)) return null;
   if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
-  let ms = Date.UTC(
-    year,
-    month - 1,
-    day,
-    Number(h),
-    Number(mi),
-    Number(sec),
-    Number(frac.padEnd(3, "0").slice(0, 3)),
+  // Date.UTC reads years 0-99 as 1900-1999: those are placed 400 years on (the calendar
+  // repeats every 400) and set back, so a year is kept as sent, never moved.
+  const early = year < 100;
+  const ms0 = Number(frac.padEnd(3, "0").slice(0, 3));
+  const date = new Date(
+    Date.UTC(early ? year + 400 : year, month - 1, day, Number(h), Number(mi), Number(sec), ms0),
   );
+  if (early) date.setUTCFullYear(year);
+  let ms = date.getTime();
   if (zone.toUpperCase() !== "Z") {
     const [, sign, oh, om = "0"] = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone) ?? [];
     if (Number(oh) > 23 || Number(om) > 59) return null;
