@@ -1,0 +1,79 @@
+// Bounds for slow and idle clients on the Node server: headers must arrive within
+// HTTP_HEADERS_TIMEOUT_MS, a whole request within HTTP_REQUEST_TIMEOUT_MS, and no more
+// than HTTP_MAX_CONNECTIONS connections are held at once. A client that goes away mid-body
+// is its own doing: logged as such, never as the database's failure.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config.js";
+import { type RunningServer, startServer } from "../../src/node/start.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { postHead, rawConnect, sleep } from "./raw-http.js";
+
+const dir = mkdtempSync(join(tmpdir(), "veritix-slow-"));
+const logLines: Record<string, unknown>[] = [];
+let server: RunningServer;
+
+beforeAll(async () => {
+  const config = parseConfig({
+    PORT: "0",
+    SQLITE_PATH: join(dir, "slow.db"),
+    HTTP_HEADERS_TIMEOUT_MS: "600",
+    HTTP_REQUEST_TIMEOUT_MS: "1200",
+    HTTP_MAX_CONNECTIONS: "3",
+  });
+  const logger = createLogger("debug", {}, (line) => logLines.push(JSON.parse(line)));
+  server = await startServer(config, logger);
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("slow and idle clients", () => {
+  it("answers 408 and closes a connection whose headers never finish", async () => {
+    const c = await rawConnect(server.port);
+    c.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // and no blank line, ever
+    expect(await c.closed).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it("answers 408 and closes a request whose body trickles in past the request timeout", async () => {
+    const c = await rawConnect(server.port);
+    c.write(postHead("/scans", 200));
+    const dribble = setInterval(() => c.write(" "), 200); // a byte every 200 ms: never 200 in time
+    try {
+      expect(await c.closed).toMatch(/^HTTP\/1\.1 408 /);
+    } finally {
+      clearInterval(dribble);
+    }
+  });
+
+  it("holds no more than HTTP_MAX_CONNECTIONS connections at once", async () => {
+    const held = await Promise.all([1, 2, 3].map(() => rawConnect(server.port)));
+    await sleep(50);
+    const extra = await rawConnect(server.port);
+    expect(await extra.closed).toBe(""); // dropped without an answer
+    for (const h of held) h.socket.destroy();
+    await sleep(50);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
+  it("logs a client that leaves mid-body as a closed request (499), not as the database failing", async () => {
+    const before = logLines.length;
+    const c = await rawConnect(server.port);
+    c.write(postHead("/scans", 100) + '{"ticket_id": "t');
+    await sleep(100);
+    c.socket.destroy();
+    await sleep(300);
+    const lines = logLines.slice(before);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "client closed the request" }));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "request", path: "/scans", status: 499 }));
+    expect(lines.filter((l) => /database/.test(String(l.msg)))).toEqual([]);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /veritix_http_request_seconds_count\{method="POST",route="\/scans",status="499"\} \d+/,
+    );
+    expect(metrics).not.toMatch(/veritix_db_operation_seconds_count\{[^}]*result="error"/);
+  });
+});
