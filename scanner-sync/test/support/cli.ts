@@ -1,6 +1,8 @@
-// The CLI as a gate device runs it: a child process, with only the env the test gives.
+// The CLI as a gate device runs it: the compiled one (bin/veritix-scanner.js, which runs
+// dist/cli.js with plain node) in a child process, with only the env the test gives.
 import { type ChildProcess, spawn } from "node:child_process";
-import { CLI_BIN, ROOT } from "./paths.js";
+import { existsSync } from "node:fs";
+import { CLI_BIN, CLI_DIST, ROOT } from "./paths.js";
 
 export interface CliResult {
   code: number | null;
@@ -18,6 +20,7 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  if (!existsSync(CLI_DIST)) throw new Error(`no ${CLI_DIST}: run \`npm run build\` (npm test does) first`);
   return spawn(process.execPath, [CLI_BIN, ...args], { cwd: ROOT, env: cleanEnv(env), stdio: "pipe" });
 }
 
