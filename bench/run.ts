@@ -9,6 +9,7 @@ import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { ingestThroughput } from "./ingest-throughput.js";
+import { cliStartup } from "./scanner-cli.js";
 import { drainThroughput, recordLatency } from "./scanner-sync.js";
 import { statsLatency } from "./stats-latency.js";
 import type { Backend } from "./support/backends.js";
@@ -68,6 +69,7 @@ try {
 }
 // The gate device (scanner-sync): no bare server needed.
 rows.push(...(await recordLatency({ samples: recordSamples, warmup: 200 })));
+rows.push(...(await cliStartup({ runs: 41, warmup: 3 })));
 rows.push(...(await drainThroughput(backends, { records: drainRecords, batchSize: drainBatch })));
 // The Worker in workerd (wrangler dev --local): bundle size, Neon round trips, D1 latency.
 const worker = await workerBenches({
