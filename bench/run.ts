@@ -12,6 +12,7 @@ import { ingestThroughput } from "./ingest-throughput.js";
 import { cliStartup } from "./scanner-cli.js";
 import { drainThroughput, recordLatency } from "./scanner-sync.js";
 import { statsLatency } from "./stats-latency.js";
+import { OPEN } from "./support/auth.js";
 import type { Backend } from "./support/backends.js";
 import { startBareServer } from "./support/child-server.js";
 import { ADMIN_URL, postgresAvailable } from "./support/postgres.js";
@@ -26,6 +27,7 @@ const KNOBS = [
   "BENCH_SAMPLES",
   "BENCH_DRAIN_RECORDS",
   "BENCH_SKIP_POSTGRES",
+  "BENCH_OPEN",
 ];
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] || fallback);
@@ -101,9 +103,9 @@ Produced by \`${command}\` on ${new Date().toISOString()}.
 Machine: ${machine}. The bench took ${elapsed.toFixed(0)} s.
 
 Every figure is a ratio against a reference measured in the same run on the same machine,
-since absolute times on a shared machine drift. Servers run in child processes
-(\`node --import tsx\`); the load generator (autocannon) and the latency client run in the
-bench process.
+since absolute times on a shared machine drift. The server runs as users run it, in a child
+process: \`node dist/server.js\` (compiled), ${OPEN ? "open (no API_TOKENS) and at LOG_LEVEL=warn (BENCH_OPEN=1, as the bench ran before 2026-12)" : "with API_TOKENS and SCANNER_SIGNING_KEY set and every request carrying its token (reader for GETs, ingest for POSTs, a scanner token for drains), at the default LOG_LEVEL (info: a log line per request)"}. The load
+generator (autocannon) and the latency client run in the bench process.
 
 ${table}
 
@@ -111,8 +113,9 @@ ${table}
   ${seconds} s on the bare route and ${seconds} s on the real one, back to back in alternating
   order. Shown: median requests/s (2xx answers) of each and the median of the rounds'
   ratios. The reference is a bare Hono route on @hono/node-server that parses the same JSON
-  body and answers 201. SQLite is a temp file, Postgres a fresh database; no API tokens,
-  LOG_LEVEL=warn. All requests go to one event, so they all update one analytics_stats row.
+  body and answers 201 (it gets the same Authorization header). SQLite is a temp file,
+  Postgres a fresh database. Each request scans a distinct ticket; all go to one event, so
+  they all update one analytics_stats row.
 - **GET /stats?event_id**: ${samples} sequential requests per event after 200 warm-up ones,
   alternating between an event with ${bigRecords.toLocaleString("en-US")} raw scans and one with 1,000 (both
   over 30 days, in the same database), seeded directly in SQL with their analytics_stats

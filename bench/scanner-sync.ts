@@ -13,14 +13,17 @@ import { uuidv7 } from "uuidv7";
 import { ScanBuffer, Uploader } from "../scanner-sync/src/index.js";
 import { nodePgStore } from "../src/store/pg/node-pg.js";
 import { betterSqliteStore, openBetterSqlite } from "../src/store/sqlite/embedded/store.js";
+import { scannerToken } from "./support/auth.js";
 import { type Backend, withServer } from "./support/backends.js";
 import {
   benchScan,
   DRAIN_EVENT,
+  DRAIN_SCANNER,
   type DrainData,
   fillDrainData,
   SCAN_COLUMNS,
   WARMUP_RECORDS,
+  WARMUP_SCANNER,
 } from "./support/drain-data.js";
 import { getJson, summarise } from "./support/latency.js";
 import { createBenchDatabase } from "./support/postgres.js";
@@ -160,7 +163,8 @@ interface Drained {
 async function timedDrain(data: DrainData, url: string, batchSize: number, label: string): Promise<Drained> {
   const warm = data.openWarmup(label);
   try {
-    const w = await new Uploader({ buffer: warm, url, batchSize }).drain();
+    const token = await scannerToken(WARMUP_SCANNER);
+    const w = await new Uploader({ buffer: warm, url, batchSize, token }).drain();
     if (w.accepted !== WARMUP_RECORDS) throw new Error(`warm-up drain into ${label}: ${JSON.stringify(w)}`);
   } finally {
     warm.close();
@@ -170,7 +174,7 @@ async function timedDrain(data: DrainData, url: string, batchSize: number, label
   let batches: number;
   try {
     // No onEvent: the uploader then counts the backlog once more per batch for it.
-    const uploader = new Uploader({ buffer, url, batchSize });
+    const uploader = new Uploader({ buffer, url, batchSize, token: await scannerToken(DRAIN_SCANNER) });
     const start = performance.now();
     const r = await uploader.drain();
     ms = performance.now() - start;

@@ -14,6 +14,7 @@ import { WebSocket } from "ws";
 import { proxiedClient } from "../src/store/pg/neon.js";
 import { nodePgStore } from "../src/store/pg/node-pg.js";
 import { type ProxyCounters, startWsProxy, type WsProxy } from "../test/support/ws-proxy.js";
+import { authFetch } from "./support/auth.js";
 import { buildWorkerBundle } from "./support/bundle.js";
 import { type ChildServer, startAppServer } from "./support/child-server.js";
 import { getJson, type LatencyStats, sequentialLatency, summarise } from "./support/latency.js";
@@ -150,7 +151,6 @@ async function neonRoundTrips(): Promise<WorkerBenchResult> {
           DATABASE_URL: db.url,
           NEON_WS_PROXY: `${(proxy as WsProxy).hostPort}/worker`,
           STATS_CACHE_SECONDS: "0",
-          LOG_LEVEL: "warn",
         },
       }),
     );
@@ -158,7 +158,7 @@ async function neonRoundTrips(): Promise<WorkerBenchResult> {
     const p = proxy;
     const post = (i: number) =>
       traffic(p, "worker", async () => {
-        const res = await fetch(`${url}/scans`, {
+        const res = await authFetch(`${url}/scans`, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify(scan(i)),
@@ -167,7 +167,7 @@ async function neonRoundTrips(): Promise<WorkerBenchResult> {
       });
     const get = () =>
       traffic(p, "worker", async () => {
-        await expectStatus(await fetch(`${url}/stats?event_id=bench-rt`), 200, "GET /stats?event_id");
+        await expectStatus(await authFetch(`${url}/stats?event_id=bench-rt`), 200, "GET /stats?event_id");
       });
     const posts = [await post(1), await post(2)];
     const gets = [await get(), await get()];
@@ -216,7 +216,7 @@ function latencyPlan(records: number, days: number): SeedPlan {
 
 async function timed404(url: string): Promise<number> {
   const start = performance.now();
-  const res = await fetch(url);
+  const res = await authFetch(url);
   await res.arrayBuffer();
   const elapsed = performance.now() - start;
   if (res.status !== 404) throw new Error(`GET ${url}: ${res.status}, expected 404`);
@@ -266,7 +266,7 @@ async function d1VsNode(opts: WorkerBenchOptions): Promise<WorkerBenchResult> {
         startWranglerDev({
           env: "dev",
           persistTo: state.path,
-          vars: { STATS_CACHE_SECONDS: "0", LOG_LEVEL: "warn" },
+          vars: { STATS_CACHE_SECONDS: "0" },
         }),
         startAppServer({ sqlitePath: file.path }),
       ]),

@@ -2,13 +2,15 @@
 // new is accepted, GET /health answers 503, requests in flight finish (within
 // SHUTDOWN_GRACE_MS), the store closes, and the process exits 0.
 import { parseConfig } from "./config.js";
+import { stdoutLines } from "./node/log-sink.js";
 import { startServer } from "./node/start.js";
 import { createLogger, errorFields } from "./observability/logger.js";
 
-const logger = createLogger((process.env.LOG_LEVEL as never) || "info");
+const lines = stdoutLines();
+const logger = createLogger((process.env.LOG_LEVEL as never) || "info", {}, lines);
 try {
   const config = parseConfig(process.env);
-  const server = await startServer(config, createLogger(config.LOG_LEVEL));
+  const server = await startServer(config, createLogger(config.LOG_LEVEL, {}, lines));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       logger.info("shutting down: draining requests in flight", { signal });

@@ -1,10 +1,13 @@
-// Runs a server in a child process (`node --import tsx`, as `npx tsx` does without the npm
-// wrapper), so the load generator in the bench process does not share its event loop.
+// Runs a server in a child process, so the load generator in the bench process does not
+// share its event loop: the real server as `npm start` runs it (`node dist/server.js`,
+// built by `npm run build`), the bare reference through tsx.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { serverAuthEnv } from "./auth.js";
+import { freePort } from "./ports.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SERVE = fileURLToPath(new URL("./serve.ts", import.meta.url));
+const SERVER = fileURLToPath(new URL("../../dist/server.js", import.meta.url));
 const BARE = fileURLToPath(new URL("./bare-server.ts", import.meta.url));
 
 export interface ChildServer {
@@ -58,23 +61,46 @@ function waitForUrl(child: ChildProcess, name: string, timeoutMs: number): Promi
   });
 }
 
+/** Polls GET `url`/health until it answers 200 (the server's own "listening" line is an info log). */
+async function waitForHealth(child: ChildProcess, name: string, url: string, timeoutMs: number) {
+  child.stdout?.resume(); // its request log: drained, never read
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${name}: exited with code ${child.exitCode} before listening`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`${name}: no answer at ${url}/health within ${timeoutMs} ms`);
+    }
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return url;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A server script in a child process; `url`: where it will listen (else it prints a "listening" line). */
 export async function startScript(
   script: string,
   name: string,
   env: Record<string, string>,
+  url?: string,
 ): Promise<ChildServer> {
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
   // BENCH_CPU_PROF_DIR=dir: each child writes a V8 CPU profile there when it exits
   // (--cpu-prof is not allowed in NODE_OPTIONS).
   const prof = process.env.BENCH_CPU_PROF_DIR;
   const profile = prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
+  const child = spawn(process.execPath, [...profile, ...loader, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const url = await waitForUrl(child, name, 60_000);
+  const ready = url ? await waitForHealth(child, name, url, 60_000) : await waitForUrl(child, name, 60_000);
   return {
-    url,
+    url: ready,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -88,17 +114,20 @@ export async function startScript(
   };
 }
 
-/** The real server on SQLite (`sqlitePath`) or Postgres (`databaseUrl`), open on loopback. */
-export function startAppServer(db: { sqlitePath: string } | { databaseUrl: string }): Promise<ChildServer> {
+/** The real server on SQLite (`sqlitePath`) or Postgres (`databaseUrl`), on loopback, with tokens. */
+export async function startAppServer(
+  db: { sqlitePath: string } | { databaseUrl: string },
+): Promise<ChildServer> {
   const isPg = "databaseUrl" in db;
-  return startScript(SERVE, isPg ? "server (postgres)" : "server (sqlite)", {
+  const port = await freePort();
+  const env = {
     DATABASE_URL: isPg ? db.databaseUrl : "",
     SQLITE_PATH: isPg ? "" : db.sqlitePath,
-    API_TOKENS: "",
     HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: "warn",
-  });
+    PORT: String(port),
+    ...serverAuthEnv(),
+  };
+  return startScript(SERVER, isPg ? "server (postgres)" : "server (sqlite)", env, `http://127.0.0.1:${port}`);
 }
 
 /** The bare Hono reference server. */

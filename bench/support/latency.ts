@@ -1,6 +1,7 @@
 // Sequential request latency through real HTTP (keep-alive fetch). Targets are requested
 // in turn, round-robin, so drift on a shared machine hits each of them alike.
 import { performance } from "node:perf_hooks";
+import { authFetch } from "./auth.js";
 
 export interface LatencyStats {
   p50: number;
@@ -27,7 +28,7 @@ export function summarise(ms: number[]): LatencyStats {
 
 async function timedGet(url: string): Promise<number> {
   const start = performance.now();
-  const res = await fetch(url);
+  const res = await authFetch(url);
   await res.arrayBuffer();
   const ms = performance.now() - start;
   if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
@@ -52,7 +53,7 @@ export async function sequentialLatency<K extends string>(
 
 /** GETs `url` and parses its JSON (checks on the seeded data). */
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await authFetch(url);
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

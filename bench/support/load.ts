@@ -1,6 +1,7 @@
 // Throughput under concurrent clients: autocannon in the bench process against servers in
 // child processes. Requests/s counts 2xx answers only, over the measured window.
 import autocannon from "autocannon";
+import { authHeaders } from "./auth.js";
 
 export interface LoadOptions {
   connections: number;
@@ -24,7 +25,7 @@ async function fire(url: string, opts: LoadOptions, seconds: number): Promise<Lo
     connections: opts.connections,
     duration: seconds,
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...authHeaders("POST") },
     requests: [{ setupRequest: (req) => ({ ...req, body: opts.body(n++) }) }],
   });
   if (r.non2xx > 0 || r.errors > 0) {

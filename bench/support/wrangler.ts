@@ -4,10 +4,11 @@
 // starts two workerd processes of its own, so it runs in a process group of its own and
 // the whole group is stopped with it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { serverAuthEnv } from "./auth.js";
 import type { ChildServer } from "./child-server.js";
 import { ROOT } from "./child-server.js";
+import { freePort } from "./ports.js";
 
 const WRANGLER = fileURLToPath(new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 
@@ -40,19 +41,6 @@ export function wrangler(args: string[]): Promise<string> {
   });
 }
 
-/** A TCP port free on loopback right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface WranglerDevOptions {
   /** wrangler.toml environment ("dev": local D1, AUTH_DISABLED for loopback). */
   env: string;
@@ -60,6 +48,12 @@ export interface WranglerDevOptions {
   persistTo: string;
   /** Extra vars (--var KEY:VALUE), over the environment's own. */
   vars: Record<string, string>;
+}
+
+/** The auth the Worker under bench runs with (BENCH_OPEN=1: AUTH_DISABLED, as before). */
+function workerAuthVars(): Record<string, string> {
+  const env = serverAuthEnv();
+  return env.API_TOKENS ? { ...env, AUTH_DISABLED: "false" } : { LOG_LEVEL: env.LOG_LEVEL as string };
 }
 
 function stopGroup(child: ChildProcess): Promise<void> {
@@ -104,7 +98,8 @@ export async function startWranglerDev(opts: WranglerDevOptions): Promise<ChildS
     "--log-level",
     "warn",
     "--show-interactive-dev-session=false",
-    ...Object.entries(opts.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    // As users run it: tokens required (the dev config's AUTH_DISABLED overridden).
+    ...Object.entries({ ...workerAuthVars(), ...opts.vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

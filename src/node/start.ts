@@ -1,4 +1,5 @@
 // Starts the Node server from a Config: used by `npm start`, the tests and the bench.
+import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createAnalytics } from "../analytics.js";
@@ -41,7 +42,12 @@ export async function startServer(
   let draining = false;
   const app = createApp({
     services: sharedServices(createAnalytics(store)),
-    auth: { tokens: config.API_TOKENS, openFor: () => open, scannerKey: config.SCANNER_SIGNING_KEY },
+    auth: {
+      tokens: config.API_TOKENS,
+      openFor: () => open,
+      scannerKey: config.SCANNER_SIGNING_KEY,
+      sha256: (text) => createHash("sha256").update(text).digest(),
+    },
     logger,
     metrics,
     draining: () => draining,
