@@ -7,11 +7,11 @@
 //   `record` loads neither the uploader nor node:http nor cli-progress;
 // - minified, but identifiers kept: stack traces name the functions (measured: renaming
 //   them saves no start-up time, only bytes);
-// - every dependency stays a require of node_modules, except zod, which is bundled. From
-//   node_modules zod loads as ~100 ESM files: measured on `record`, that is +0.05 s and
-//   +5 MB (2.5-2.6x the start-up of `node -e 0` and 63 MB, over the budget of 2.5x and
-//   60 MB), against 2.0x and 58 MB bundled and tree-shaken. zod stays a dependency: the
-//   type declarations of the wire records import it.
+// - every dependency stays an import from node_modules, except zod, which is bundled.
+//   From node_modules zod loads as ~100 ESM files: measured on `record` (bench/scanner-cli.ts,
+//   this machine's env), that is +0.05 s and +5 MB, 2.5-2.6x the start-up of `node -e 0`
+//   and 63 MB, over the budget of 2.5x and 60 MB, against 2.0x and 58 MB bundled and
+//   tree-shaken. zod stays a dependency: the type declarations of the wire records import it.
 // Every output file sits directly in dist/: src/version.ts reads "../package.json".
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
