@@ -1,6 +1,8 @@
-// One contract for every store driver: the same behaviour on better-sqlite3, Postgres,
-// D1 and Neon. Each driver's test file calls storeContract with its factory.
+// One contract for every store driver: the same behaviour on better-sqlite3 (writer
+// thread and inline), node-postgres, D1 and Neon. test/contract/store.test.ts runs it on
+// the Node drivers, test/workers/store-contract.test.ts on D1 and Neon inside workerd.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StoreError } from "../../src/store/errors.js";
 import type { ScanRow, Store } from "../../src/store/types.js";
 import { attemptRow, batch, scanRow, transferRow, ZERO_COUNTS } from "../support/records.js";
 import type { TestStore } from "../support/test-store.js";
@@ -9,12 +11,22 @@ let n = 0;
 const freshEvent = () => `event_${Date.now()}_${n++}`;
 const at = (iso: string) => new Date(iso);
 
-export function storeContract(name: string, open: () => Promise<TestStore>) {
-  describe(`store contract: ${name}`, () => {
+export interface ContractDriver {
+  name: string;
+  /** A store on a migrated database of its own, and the raw counts behind its stats. */
+  open(): Promise<TestStore>;
+  /** A store on a database without the schema (migrations never applied). */
+  openUnmigrated(): Promise<{ store: Store; cleanup(): Promise<void> }>;
+}
+
+/** Registers the contract's tests for `driver` in the calling describe block. */
+export function storeContract(driver: ContractDriver) {
+  notMigrated(driver);
+  describe("on a migrated database", () => {
     let t: TestStore;
     let store: Store;
     beforeAll(async () => {
-      t = await open();
+      t = await driver.open();
       store = t.store;
     });
     afterAll(async () => {
@@ -352,6 +364,49 @@ export function storeContract(name: string, open: () => Promise<TestStore>) {
 
     it("answers ping", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
+
+function notMigrated(driver: ContractDriver) {
+  describe("on a database without the schema", () => {
+    let u: Awaited<ReturnType<ContractDriver["openUnmigrated"]>>;
+    beforeAll(async () => {
+      u = await driver.openUnmigrated();
+    });
+    afterAll(async () => {
+      await u?.cleanup();
+    });
+
+    it("rejects ping, reads and writes with StoreError not_migrated, whose message says what to run", async () => {
+      const report = {
+        scanner_id: "gate-1",
+        received_at: new Date(),
+        sent_at: new Date(),
+        items: 1,
+        rejected: 0,
+        pending: null,
+        oldest_pending_at: null,
+        app_version: null,
+      };
+      const calls: [string, () => Promise<unknown>][] = [
+        ["ping", () => u.store.ping()],
+        ["eventStats", () => u.store.eventStats("e")],
+        ["allStats", () => u.store.allStats()],
+        ["listScans", () => u.store.listScans({ event_id: "e", limit: 10 })],
+        ["insert", () => u.store.insert(batch({ scans: [scanRow()] }))],
+        ["sync", () => u.store.sync(batch({ scans: [scanRow()] }), report)],
+        ["deviceHealth", () => u.store.deviceHealth()],
+      ];
+      for (const [name, call] of calls) {
+        const err = await call().then(
+          () => new Error(`${name} resolved`),
+          (e: unknown) => e,
+        );
+        expect({ name, error: err }).toEqual({ name, error: expect.any(StoreError) });
+        expect({ name, failure: (err as StoreError).failure }).toEqual({ name, failure: "not_migrated" });
+        expect((err as StoreError).message).toMatch(/no schema: .*migrat/);
+      }
     });
   });
 }

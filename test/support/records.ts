@@ -97,19 +97,6 @@ export const ZERO_COUNTS = {
 /** The keys of GET /stats?event_id=, in the spec's order. */
 export const STATS_KEYS = ["event_id", ...Object.keys(ZERO_COUNTS), "last_updated"];
 
-/** Every role-protected route of the API with a valid request and the role it needs. */
-export const ROLE_ROUTES: [method: string, path: string, body: unknown, role: "ingest" | "reader"][] = [
-  ["GET", "/stats", undefined, "reader"],
-  ["GET", "/stats?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/scans?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/transfers?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/invalid-attempts?event_id=event_456", undefined, "reader"],
-  ["GET", "/stats/devices?event_id=event_456", undefined, "reader"],
-  ["POST", "/scans", SPEC.scan, "ingest"],
-  ["POST", "/transfers", SPEC.transfer, "ingest"],
-  ["POST", "/invalid-attempts", SPEC.invalidAttempt, "ingest"],
-];
-
 /** The spec's three example records for one event, with the route each is posted to. */
 export const specRecords = (event_id: string) =>
   [
@@ -117,3 +104,33 @@ export const specRecords = (event_id: string) =>
     ["/transfers", { ...SPEC.transfer, event_id }],
     ["/invalid-attempts", { ...SPEC.invalidAttempt, event_id }],
   ] as const;
+
+let item = 0;
+
+/** A scan as a gate scanner uploads it in POST /sync: with its uuid, without scanner_id (the batch's). */
+export const syncScan = (event_id: string, over: Record<string, unknown> = {}) => ({
+  uuid: uuidv7(),
+  ticket_id: `ticket_${item++}`,
+  event_id,
+  scan_timestamp: new Date(Date.now() - 60_000).toISOString(),
+  is_valid: true,
+  location: "North Gate",
+  ...over,
+});
+
+/** An invalid attempt as a gate scanner uploads it in POST /sync. */
+export const syncAttempt = (event_id: string, over: Record<string, unknown> = {}) => ({
+  uuid: uuidv7(),
+  attempt_type: "scan",
+  reason: "invalid_qr",
+  event_id,
+  attempt_timestamp: new Date().toISOString(),
+  ...over,
+});
+
+/** A POST /sync body of `scanner_id`, sent now. */
+export const syncBody = (scanner_id: string, parts: Record<string, unknown> = {}) => ({
+  scanner_id,
+  sent_at: new Date().toISOString(),
+  ...parts,
+});

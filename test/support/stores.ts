@@ -45,3 +45,29 @@ export async function pgTestStore(): Promise<TestStore> {
     },
   };
 }
+
+/** A store on a fresh SQLite file that never got the schema. */
+export async function sqliteUnmigratedStore(writer: "thread" | "inline" = "thread") {
+  const dir = mkdtempSync(join(tmpdir(), "veritix-test-"));
+  const store = await betterSqliteStore({ path: join(dir, "empty.db"), writer, migrate: false });
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A store on a fresh Postgres database that never got the schema. */
+export async function pgUnmigratedStore() {
+  const db = await createTestDatabase();
+  const store = await nodePgStore({ url: db.url, migrate: false });
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await db.drop();
+    },
+  };
+}

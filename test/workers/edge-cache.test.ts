@@ -88,6 +88,35 @@ describe("edge cache of GET /stats*", () => {
     expect(two).toMatchObject({ count: 2 });
   });
 
+  it("answers Cache-Control: no-cache from the database (X-Cache: BYPASS) and refreshes the cached copy for the others", async () => {
+    const w = workerOn({ STATS_CACHE_SECONDS: "60" });
+    const count = {
+      "/stats?event_id=": (body: Record<string, unknown>) => body.scan_count,
+      "/stats/scans?event_id=": (body: Record<string, unknown>) => body.count,
+    };
+    for (const [route, scans] of Object.entries(count)) {
+      const e = freshEvent();
+      const url = `${route}${e}`;
+      await w.call("POST", "/scans", { ...SPEC.scan, event_id: e });
+      const first = await w.call("GET", url, undefined, { token: "reader" });
+      expect([first.headers.get("X-Cache"), scans(await first.json())]).toEqual(["MISS", 1]);
+      await w.call("POST", "/scans", { ...SPEC.scan, event_id: e });
+      const cached = await w.call("GET", url, undefined, { token: "reader" });
+      expect([cached.headers.get("X-Cache"), scans(await cached.json())]).toEqual(["HIT", 1]);
+
+      const fresh = await w.call("GET", url, undefined, {
+        token: "reader",
+        headers: { "Cache-Control": "no-cache" },
+      });
+      expect(fresh.status).toBe(200);
+      expect(fresh.headers.get("X-Cache")).toBe("BYPASS");
+      expect(scans(await fresh.json())).toBe(2);
+      // The fresh answer replaced the cached one: the next plain read gets it from the cache.
+      const after = await w.call("GET", url, undefined, { token: "reader" });
+      expect([after.headers.get("X-Cache"), scans(await after.json())]).toEqual(["HIT", 2]);
+    }
+  });
+
   it("caches nothing with STATS_CACHE_SECONDS 0 and never caches errors", async () => {
     const w = workerOn({ STATS_CACHE_SECONDS: "0" });
     const e = freshEvent();

@@ -5,10 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { SPEC } from "../support/records.js";
 import type { ProxyCounters } from "../support/ws-proxy.js";
-import { neonDatabaseForFile } from "./support/neon.js";
+import { neonTestDatabase } from "./support/neon.js";
 import { type WorkerUnderTest, workerOn } from "./support/worker.js";
 
-const postgres = neonDatabaseForFile();
+const postgres = neonTestDatabase();
 
 async function traffic(request: (w: WorkerUnderTest) => Promise<Response>) {
   const proxyTag = `rt-${crypto.randomUUID().slice(0, 8)}`;

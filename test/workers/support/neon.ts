@@ -3,6 +3,7 @@
 import { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, inject } from "vitest";
 import { neonStore, proxiedClient } from "../../../src/store/pg/neon.js";
+import type { Store } from "../../../src/store/types.js";
 import { countsQuery, numbers, type TestStore } from "../../support/test-store.js";
 
 export interface NeonDatabase {
@@ -22,17 +23,23 @@ function pool(url: string, proxy: string): Pool {
 const adminPool = () => pool(inject("neonAdminUrl"), inject("neonWsProxy"));
 
 /**
- * A database of the calling test file's own, cloned from the migrated template before
- * its tests and dropped after them.
+ * A database of the calling describe block's own (or the file's), cloned from the
+ * migrated template before its tests and dropped after them; `schema: false`: empty.
  */
-export function neonDatabaseForFile(): NeonDatabase {
+export function neonTestDatabase(opts: { schema?: boolean } = {}): NeonDatabase {
   const template = inject("neonTemplateDatabase");
+  // Named after the template either way: the global teardown drops what this run left.
   const name = `${template}_${crypto.randomUUID().slice(0, 8)}`;
   let url: string | undefined;
   beforeAll(async () => {
     const admin = adminPool();
     try {
-      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+      // Without the schema: an empty database, as one nobody migrated.
+      await admin.query(
+        opts.schema === false
+          ? `CREATE DATABASE "${name}"`
+          : `CREATE DATABASE "${name}" TEMPLATE "${template}"`,
+      );
     } finally {
       await admin.end();
     }
@@ -69,5 +76,13 @@ export function neonTestStore(db: NeonDatabase): () => Promise<TestStore> {
         await store.close();
       },
     };
+  };
+}
+
+/** A Neon store on `db` (one made with `schema: false`: without the schema). */
+export function neonBareStore(db: NeonDatabase): () => Promise<{ store: Store; cleanup(): Promise<void> }> {
+  return async () => {
+    const store = neonStore({ url: db.url, wsProxy: db.proxy });
+    return { store, cleanup: () => store.close() };
   };
 }

@@ -1,0 +1,89 @@
+// `npm run token -- scanner <id>` (node dist/cli/token.js): scanner tokens expire in 90
+// days unless --days or --no-expiry says otherwise, are signed with SCANNER_SIGNING_KEY,
+// and are what the server accepts from that scanner.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncBody, syncScan } from "../support/records.js";
+import { type RouteApp, routeApp } from "../support/route-app.js";
+import { SIGNING_KEY } from "../support/tokens.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const DAY = 86_400;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `key` null: SCANNER_SIGNING_KEY unset. */
+function token(args: string[], key: string | null = SIGNING_KEY): Promise<Run> {
+  const env = { ...process.env };
+  if (key === null) delete env.SCANNER_SIGNING_KEY;
+  else env.SCANNER_SIGNING_KEY = key;
+  return new Promise((resolve) => {
+    execFile("npm", ["run", "-s", "token", "--", ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The token alone on the last line, and its payload. */
+function issued(run: Run) {
+  expect(run).toMatchObject({ code: 0 });
+  const jwt = run.stdout.trim().split("\n").at(-1) as string;
+  expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  const payload = JSON.parse(Buffer.from(jwt.split(".")[1] as string, "base64url").toString("utf8"));
+  return { jwt, payload: payload as { sub: string; role: string; iat: number; exp?: number } };
+}
+
+describe("npm run token -- scanner", () => {
+  let app: RouteApp;
+  beforeAll(async () => {
+    app = await routeApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("issues a token of that scanner expiring in 90 days, which the server takes for that scanner's uploads", async () => {
+    const { jwt, payload } = issued(await token(["scanner", "gate-1"]));
+    expect(payload).toMatchObject({ sub: "gate-1", role: "scanner" });
+    expect(Math.abs(payload.iat - Date.now() / 1000)).toBeLessThan(60);
+    expect((payload.exp as number) - payload.iat).toBe(90 * DAY);
+    const upload = await app.call("POST", "/sync", {
+      body: syncBody("gate-1", { scans: [syncScan("token-event")] }),
+      as: { token: jwt },
+    });
+    expect(await upload.json()).toMatchObject({ accepted: 1 });
+    const other = await app.call("POST", "/sync", { body: syncBody("gate-2"), as: { token: jwt } });
+    expect(other.status).toBe(403);
+  });
+
+  it("--days 3: expires in 3 days", async () => {
+    const { payload } = issued(await token(["scanner", "gate-1", "--days", "3"]));
+    expect((payload.exp as number) - payload.iat).toBe(3 * DAY);
+  });
+
+  it("--no-expiry: no exp at all (valid until the key rotates)", async () => {
+    const { payload } = issued(await token(["scanner", "gate-1", "--no-expiry"]));
+    expect(payload).toMatchObject({ sub: "gate-1" });
+    expect(payload).not.toHaveProperty("exp");
+  });
+
+  it("--days with --no-expiry: refuses, exit non-zero, no token", async () => {
+    const run = await token(["scanner", "gate-1", "--days", "3", "--no-expiry"]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/--days and --no-expiry/);
+    expect(run.stdout).not.toMatch(/\w+\.\w+\.\w+/);
+  });
+
+  it("refuses without SCANNER_SIGNING_KEY, or with one under 32 characters", async () => {
+    for (const key of [null, "x".repeat(31)]) {
+      const run = await token(["scanner", "gate-1"], key);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain("SCANNER_SIGNING_KEY");
+    }
+  });
+});

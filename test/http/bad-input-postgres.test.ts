@@ -1,3 +1,0 @@
-import { badInputSuite } from "./bad-input-suite.js";
-
-badInputSuite("postgres");

@@ -1,0 +1,61 @@
+// The HTTP contract of DESIGN.md, written once and run over real HTTP against every
+// target: the Node server on SQLite and on Postgres (in this process), and the Worker in
+// workerd (`wrangler dev --local`, production config) on D1 and on Neon serverless
+// Postgres. Each target starts once for this file; every test creates its own events.
+import { afterAll, beforeAll, describe } from "vitest";
+import { authChecks } from "../support/auth-checks.js";
+import { RECORD_KINDS } from "../support/bad-input.js";
+import { queryChecks, recordRouteChecks, syncChecks } from "../support/bad-input-checks.js";
+import { routesServedBy } from "../support/routes.js";
+import { nodeTarget } from "../support/targets/node.js";
+import type { HttpTarget } from "../support/targets/target.js";
+import { workerOnD1, workerOnNeon } from "../support/targets/worker.js";
+import { listings } from "./contract/listings.js";
+import { recordsAndStats } from "./contract/records.js";
+import { sync } from "./contract/sync.js";
+
+const TARGETS = [
+  { name: "Node on SQLite", prometheus: true, start: () => nodeTarget("sqlite") },
+  { name: "Node on Postgres", prometheus: true, start: () => nodeTarget("postgres") },
+  { name: "Worker on D1", prometheus: false, start: workerOnD1 },
+  { name: "Worker on Neon", prometheus: false, start: workerOnNeon },
+];
+
+// Every target starts at once, so the Workers come up while the Node targets are tested;
+// each block waits for its own. A target that fails to start fails its block.
+const started = new Map<string, Promise<HttpTarget>>();
+beforeAll(() => {
+  for (const { name, start } of TARGETS) {
+    const running = start();
+    running.catch(() => {});
+    started.set(name, running);
+  }
+});
+afterAll(async () => {
+  await Promise.all(
+    [...started.values()].map((running) =>
+      running.then(
+        (t) => t.stop(),
+        () => {},
+      ),
+    ),
+  );
+});
+
+describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
+  let t: HttpTarget;
+  beforeAll(async () => {
+    t = await (started.get(name) as Promise<HttpTarget>);
+  }, 120_000);
+  const target = () => t;
+
+  describe("records and stats", () => recordsAndStats(target));
+  describe("listings", () => listings(target));
+  describe("POST /sync and device health", () => sync(target));
+  describe("auth by role", () => authChecks(target, routesServedBy({ prometheus })));
+  describe("bad input", () => {
+    for (const k of RECORD_KINDS) recordRouteChecks(target, k);
+    syncChecks(target);
+    queryChecks(target);
+  });
+});

@@ -1,3 +1,0 @@
-import { httpSuite } from "./http-suite.js";
-
-httpSuite("sqlite");

@@ -1,3 +1,0 @@
-import { syncSuite } from "./sync-suite.js";
-
-syncSuite("sqlite");

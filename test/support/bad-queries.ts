@@ -1,0 +1,24 @@
+// Bad queries of the reads: each a 400 in the envelope (DESIGN.md: listings need event_id,
+// limit is 1..1000, ids are at most 128 characters, times are ISO 8601 after 1970).
+export const LISTINGS = ["/stats/scans", "/stats/transfers", "/stats/invalid-attempts"] as const;
+
+const long = "x".repeat(129);
+
+export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][] = [
+  ["no event_id", () => ""],
+  ["limit 0", (e) => `event_id=${e}&limit=0`],
+  ["limit 1001", (e) => `event_id=${e}&limit=1001`],
+  ["a negative limit", (e) => `event_id=${e}&limit=-5`],
+  ["a fractional limit", (e) => `event_id=${e}&limit=1.5`],
+  ["a limit that is not a number", (e) => `event_id=${e}&limit=ten`],
+  ["a before_id of 0", (e) => `event_id=${e}&before_id=0`],
+  ["an event_id over 128 characters", () => `event_id=${long}`],
+  ["a from that does not parse", (e) => `event_id=${e}&from=soon`],
+  ["a from in the year 99 (0099-06-15)", (e) => `event_id=${e}&from=0099-06-15T12:00:00Z`],
+];
+
+/** The other reads that take an event_id. */
+export const OTHER_QUERY_CASES: [name: string, path: string][] = [
+  ["GET /stats with an event_id over 128 characters", `/stats?event_id=${long}`],
+  ["GET /stats/devices with an event_id over 128 characters", `/stats/devices?event_id=${long}`],
+];

@@ -1,0 +1,128 @@
+// Wrangler as a child process (its bin, without the npx wrapper): one-shot commands (local
+// D1 migrations) and `wrangler dev --local`, i.e. the Worker of wrangler.toml in workerd
+// with local D1. `wrangler dev` starts workerd processes of its own, so it runs in a
+// process group of its own and the whole group is stopped with it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const WRANGLER = fileURLToPath(new URL("../../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+const QUIET = { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" };
+
+/** Runs `wrangler ...args` in the project root to completion. */
+export function wrangler(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRANGLER, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...QUIET },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const collect = (c: Buffer) => {
+      output = (output + c.toString("utf8")).slice(-8000);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.once("error", reject);
+    child.once("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`wrangler ${args.slice(0, 3).join(" ")}: exit ${code}\n${output}`)),
+    );
+  });
+}
+
+/** A TCP port free on loopback right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function stopGroup(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    const pid = child.pid;
+    if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return resolve();
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, s);
+      } catch {
+        // the group is gone already
+      }
+    };
+    const force = setTimeout(() => signal("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      signal("SIGKILL"); // workerd may outlive wrangler for a moment
+      resolve();
+    });
+    signal("SIGTERM");
+  });
+}
+
+export interface WranglerDev {
+  url: string;
+  /** The last of what it printed (for a failure's message). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `wrangler dev --local` of the production config (the top level of wrangler.toml, no
+ * --env), with `vars` given as --var (vars and secrets alike); resolves once it prints
+ * "Ready on <url>".
+ */
+export async function startWranglerDev(opts: {
+  persistTo: string;
+  vars: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<WranglerDev> {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const args = [
+    ...["dev", "--local", "--persist-to", opts.persistTo, "--ip", "127.0.0.1"],
+    ...["--port", String(port), "--inspector-port", String(inspectorPort)],
+    "--show-interactive-dev-session=false",
+    ...Object.entries(opts.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const child = spawn(process.execPath, [WRANGLER, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...QUIET },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`wrangler dev: not ready within ${opts.timeoutMs ?? 60_000} ms\n${output}`)),
+      opts.timeoutMs ?? 60_000,
+    );
+    const collect = (c: Buffer) => {
+      output = (output + c.toString("utf8")).slice(-16_000);
+      const url = /Ready on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`wrangler dev exited with ${code}\n${output}`));
+    });
+  });
+  try {
+    const url = await ready;
+    return { url, output: () => output, stop: () => stopGroup(child) };
+  } catch (err) {
+    await stopGroup(child);
+    throw err;
+  }
+}

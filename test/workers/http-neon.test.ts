@@ -1,3 +1,0 @@
-import { workerHttpSuite } from "./http-suite.js";
-
-workerHttpSuite("postgres");

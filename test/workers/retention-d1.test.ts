@@ -1,3 +1,0 @@
-import { workerRetentionSuite } from "./retention-suite.js";
-
-workerRetentionSuite("d1");

@@ -1,3 +1,0 @@
-import { workerSyncSuite } from "./sync-suite.js";
-
-workerSyncSuite("d1");
