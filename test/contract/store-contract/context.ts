@@ -1,0 +1,17 @@
+// What the store contract's tests get: the store under test (set once beforeAll ran), the
+// raw counts behind its stats, and the check that the stats equal them.
+
+import type { Store } from "../../../src/store/types.js";
+import type { RawCounts } from "../../support/test-store.js";
+
+export interface ContractContext {
+  readonly store: Store;
+  rawCounts(eventId: string): Promise<RawCounts>;
+  /** The event's stats, checked to equal the counts of its raw records; answers the counters. */
+  expectExact(eventId: string): Promise<RawCounts>;
+}
+
+let n = 0;
+/** An event no other test of the run uses. */
+export const freshEvent = () => `event_${Date.now()}_${n++}`;
+export const at = (iso: string) => new Date(iso);

@@ -1,0 +1,118 @@
+// The store contract, a scanner's sync: records stored as insert stores them, and the
+// device's health recorded from what the batch stored.
+import { expect, it } from "vitest";
+import type { ScanRow } from "../../../src/store/types.js";
+import { attemptRow, batch, scanRow } from "../../support/records.js";
+import { at, type ContractContext, freshEvent } from "./context.js";
+
+/** Registers the sync tests; `c` is the contract's store on a migrated database. */
+export function syncs(c: ContractContext) {
+  it("stores a scanner's sync and records its health from what it stored: repeats and old uuids are duplicates", async () => {
+    const e1 = freshEvent();
+    const e2 = freshEvent();
+    const scanner = `gate-${e1}`;
+    const old = scanRow({ event_id: e1 });
+    await c.store.insert(batch({ scans: [old] }));
+    const fresh = scanRow({ event_id: e1 });
+    const sync = batch({
+      // New, repeated in the batch, stored before, and an event whose only record is old news.
+      scans: [fresh, { ...fresh }, old, scanRow({ event_id: e2 })],
+      invalidAttempts: [attemptRow({ event_id: null })],
+    });
+    const report = {
+      scanner_id: scanner,
+      received_at: at("2026-05-01T10:00:05.000Z"),
+      sent_at: at("2026-05-01T10:00:00.000Z"),
+      items: 6,
+      rejected: 1,
+      pending: 12,
+      oldest_pending_at: at("2026-05-01T09:00:00.000Z"),
+      app_version: "3.0.0",
+    };
+    const out = await c.store.sync(sync, report);
+    expect(out).toEqual({
+      scans: { stored: 2, duplicates: 2 },
+      transfers: { stored: 0, duplicates: 0 },
+      invalidAttempts: { stored: 1, duplicates: 0 },
+    });
+    expect(await c.expectExact(e1)).toMatchObject({ scan_count: 2 });
+    expect(await c.expectExact(e2)).toMatchObject({ scan_count: 1 });
+    const [device] = await c.store.deviceHealth(e1);
+    expect(device).toMatchObject({
+      scanner_id: scanner,
+      last_sync_at: report.received_at,
+      last_sent_at: report.sent_at,
+      clock_offset_ms: 5000,
+      last_items: 6,
+      last_accepted: 3,
+      last_duplicates: 2,
+      last_rejected: 1,
+      total_accepted: 3,
+      pending: 12,
+      oldest_pending_at: report.oldest_pending_at,
+      app_version: "3.0.0",
+    });
+    expect((await c.store.deviceHealth(e2)).map((d) => d.scanner_id)).toEqual([scanner]);
+
+    // The same sync again: all duplicates, nothing counted, the running total unchanged.
+    const later = { ...report, received_at: at("2026-05-01T10:01:00.000Z"), pending: 0 };
+    const again = await c.store.sync(sync, later);
+    expect(again).toEqual({
+      scans: { stored: 0, duplicates: 4 },
+      transfers: { stored: 0, duplicates: 0 },
+      invalidAttempts: { stored: 0, duplicates: 1 },
+    });
+    expect(await c.expectExact(e1)).toMatchObject({ scan_count: 2 });
+    expect((await c.store.deviceHealth()).find((d) => d.scanner_id === scanner)).toMatchObject({
+      last_sync_at: later.received_at,
+      last_accepted: 0,
+      last_duplicates: 5,
+      total_accepted: 3,
+      pending: 0,
+    });
+  });
+
+  it("counts a sync of one kind the same way (Postgres stores it and the device in one statement)", async () => {
+    const e1 = freshEvent();
+    const e2 = freshEvent();
+    const scanner = `gate-${e1}`;
+    const old = scanRow({ event_id: e2 });
+    await c.store.insert(batch({ scans: [old] }));
+    const fresh = [scanRow({ event_id: e1 }), scanRow({ event_id: e1, is_valid: false })];
+    const report = {
+      scanner_id: scanner,
+      received_at: at("2026-05-02T08:00:00.000Z"),
+      sent_at: at("2026-05-02T07:59:58.500Z"),
+      items: 5,
+      rejected: 1,
+      pending: null,
+      oldest_pending_at: null,
+      app_version: null,
+    };
+    const out = await c.store.sync(batch({ scans: [...fresh, { ...(fresh[0] as ScanRow) }, old] }), report);
+    expect(out.scans).toEqual({ stored: 2, duplicates: 2 });
+    expect(await c.expectExact(e1)).toMatchObject({ scan_count: 2, valid_scan_count: 1 });
+    expect(await c.expectExact(e2)).toMatchObject({ scan_count: 1 });
+    const [device] = await c.store.deviceHealth(e1);
+    expect(device).toMatchObject({
+      scanner_id: scanner,
+      clock_offset_ms: 1500,
+      last_items: 5,
+      last_accepted: 2,
+      last_duplicates: 2,
+      last_rejected: 1,
+      total_accepted: 2,
+      pending: null,
+    });
+    // The event whose only record was old news still lists the scanner.
+    expect((await c.store.deviceHealth(e2)).map((d) => d.scanner_id)).toEqual([scanner]);
+
+    // A later sync of only duplicates adds nothing to the running total.
+    await c.store.sync(batch({ scans: fresh }), { ...report, received_at: at("2026-05-02T08:05:00.000Z") });
+    expect((await c.store.deviceHealth(e1))[0]).toMatchObject({
+      last_accepted: 0,
+      last_duplicates: 2,
+      total_accepted: 2,
+    });
+  });
+}
