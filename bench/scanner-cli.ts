@@ -18,8 +18,8 @@ import { note } from "./support/progress.js";
 import { atMost, fmt, type ResultRow } from "./support/results.js";
 import { tempSqliteFile } from "./support/sqlite-file.js";
 
-const BIN = fileURLToPath(new URL("../scanner-sync/bin/veritix-scanner.js", import.meta.url));
-const DIST = fileURLToPath(new URL("../scanner-sync/dist/cli.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../scanner-sync/bin/veritix-scanner.cjs", import.meta.url));
+const DIST = fileURLToPath(new URL("../scanner-sync/dist/cli.cjs", import.meta.url));
 const TIME = "/usr/bin/time";
 const WALL_TARGET = 2.5;
 /** In MB as the budget was set: %M (KiB) / 1000, the stricter reading of "60 MB". */

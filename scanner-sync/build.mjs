@@ -1,40 +1,70 @@
-// `npm run build`: dist/ for plain node. The library (dist/index.js) and the CLI
-// (dist/cli.js) are bundled by esbuild as ESM for Node 20, with the server's wire schemas
+// `npm run build`: dist/ for plain node, bundled by esbuild with the server's wire schemas
 // (../src/records.ts) inside; the type declarations come from tsc (tsconfig.build.json).
 //
-// A gate runs `record` as a whole process per scan, so the CLI is built for start-up:
-// - code splitting, and each command's work imported when it runs (src/cli/main.ts), so
-//   `record` loads neither the uploader nor node:http nor cli-progress;
-// - minified, but identifiers kept: stack traces name the functions (measured: renaming
-//   them saves no start-up time, only bytes);
-// - every dependency stays an import from node_modules, except zod, which is bundled.
-//   From node_modules zod loads as ~100 ESM files: measured on `record` (bench/scanner-cli.ts,
-//   this machine's env), that is +0.05 s and +5 MB, 2.5-2.6x the start-up of `node -e 0`
-//   and 63 MB, over the budget of 2.5x and 60 MB, against 2.0x and 58 MB bundled and
-//   tree-shaken. zod stays a dependency: the type declarations of the wire records import it.
+// - The library, dist/index.js: ESM, its dependencies imports from node_modules but zod
+//   (bundled and tree-shaken: from node_modules it loads as ~100 ESM files).
+// - The CLI, dist/cli.cjs: one CommonJS file with everything in it but better-sqlite3
+//   (native). A gate runs `record` as a whole process per scan, so start-up is most of its
+//   cost. Measured on `record` (bench/scanner-cli.ts; PATH-only env, node -e 0 = 66 ms):
+//   ESM split into lazily imported chunks 167 ms (2.5x); one CommonJS file 146 ms (2.2x):
+//   Node 20's ESM loader costs more than parsing the code `record` does not run (V8 only
+//   pre-parses it; each command's modules are still initialised only when it runs).
+//   Minified, but identifiers kept: stack traces name the functions.
 // Every output file sits directly in dist/: src/version.ts reads "../package.json".
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-const BUNDLED = new Set(["zod"]);
+/**
+ * commander loads node:child_process (and with it node:net) when it loads, for
+ * executable subcommands, which this CLI does not have: ~10 ms of every `record`. Inside
+ * the bundle, its require of it gets a stand-in that loads the real module on first use.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes("node_modules/commander/")
+        ? { path: "child_process", namespace: "lazy" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
+      contents:
+        'const load = () => process.getBuiltinModule("node:child_process");\n' +
+        "module.exports = new Proxy({}, { get: (_, key) => load()[key] });",
+      loader: "js",
+    }));
+  },
+};
 
-const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
-const external = Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name));
-
-rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: fileURLToPath(new URL(".", import.meta.url)),
-  entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts" },
-  outdir: "dist",
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
-  external,
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: "linked",
   logLevel: "warning",
+};
+
+rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { index: "src/index.ts" },
+  outdir: "dist",
+  format: "esm",
+  external: ["better-sqlite3", "uuidv7"],
+});
+await build({
+  ...common,
+  entryPoints: { cli: "src/cli/main.ts" },
+  outExtension: { ".js": ".cjs" },
+  outdir: "dist",
+  format: "cjs",
+  external: ["better-sqlite3"],
+  // import.meta.url of the sources, in a CommonJS file.
+  define: { "import.meta.url": "__import_meta_url" },
+  banner: { js: 'const __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [lazyChildProcess],
 });

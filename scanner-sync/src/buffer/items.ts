@@ -1,6 +1,6 @@
 // Turns what the device hands over into the wire item it will send: fills in the uuid
 // (UUIDv7), this scanner's id and the time, then checks it with the server's schema.
-import { uuidv7 } from "uuidv7";
+
 import type * as z from "zod";
 import {
   type InvalidAttemptItem,
@@ -10,6 +10,7 @@ import {
   syncInvalidAttempt,
   syncScan,
 } from "../wire.js";
+import { newUuid } from "./uuid.js";
 
 export interface BuiltItem {
   kind: ItemKind;
@@ -78,7 +79,7 @@ export function buildScan(input: unknown, scannerId: string, now: Date): Built {
   if (!isObject(input)) return { ok: false, issues: [{ path: "", message: "must be a JSON object" }] };
   const out = wire<ScanItem>(syncScan, {
     ...input,
-    uuid: input.uuid ?? uuidv7(),
+    uuid: input.uuid ?? newUuid(),
     scanner_id: input.scanner_id ?? scannerId,
     scan_timestamp: asIso(input.scan_timestamp, now),
   });
@@ -102,7 +103,7 @@ export function buildInvalidAttempt(input: unknown, now: Date): Built {
   if (!isObject(input)) return { ok: false, issues: [{ path: "", message: "must be a JSON object" }] };
   const out = wire<InvalidAttemptItem>(syncInvalidAttempt, {
     ...input,
-    uuid: input.uuid ?? uuidv7(),
+    uuid: input.uuid ?? newUuid(),
     attempt_timestamp: asIso(input.attempt_timestamp, now),
   });
   if (!out.ok) return out;

@@ -32,4 +32,7 @@ for (const add of [
   add(program);
 }
 
-await program.parseAsync();
+program.parseAsync().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

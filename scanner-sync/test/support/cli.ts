@@ -1,5 +1,5 @@
-// The CLI as a gate device runs it: the compiled one (bin/veritix-scanner.js, which runs
-// dist/cli.js with plain node) in a child process, with only the env the test gives.
+// The CLI as a gate device runs it: the compiled one (bin/veritix-scanner.cjs, which runs
+// dist/cli.cjs with plain node) in a child process, with only the env the test gives.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { CLI_BIN, CLI_DIST, ROOT } from "./paths.js";

@@ -37,7 +37,7 @@ async function ok(what: string, result: Promise<CliResult>): Promise<CliResult> 
  * the CLI from it at the same time.
  */
 export async function packTarball(dest: string): Promise<string> {
-  for (const built of ["dist/cli.js", "dist/index.js", "dist/types/scanner-sync/src/index.d.ts"]) {
+  for (const built of ["dist/cli.cjs", "dist/index.js", "dist/types/scanner-sync/src/index.d.ts"]) {
     if (!existsSync(join(PACKAGE_DIR, built))) throw new Error(`no ${built}: run \`npm run build\` first`);
   }
   const r = await ok(

@@ -2,6 +2,6 @@
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-/** The bin of the package: it runs the compiled CLI, dist/cli.js, with plain node. */
-export const CLI_BIN = fileURLToPath(new URL("../../bin/veritix-scanner.js", import.meta.url));
-export const CLI_DIST = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+/** The bin of the package: it runs the compiled CLI, dist/cli.cjs, with plain node. */
+export const CLI_BIN = fileURLToPath(new URL("../../bin/veritix-scanner.cjs", import.meta.url));
+export const CLI_DIST = fileURLToPath(new URL("../../dist/cli.cjs", import.meta.url));
