@@ -3,8 +3,8 @@
 // built by `npm run build`), the bare reference through tsx.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../test/support/ports.js";
 import { serverAuthEnv } from "./auth.js";
-import { freePort } from "./ports.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SERVER = fileURLToPath(new URL("../../dist/server.js", import.meta.url));

@@ -3,8 +3,9 @@
 // with local D1. `wrangler dev` starts workerd processes of its own, so it runs in a
 // process group of its own and the whole group is stopped with it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+
+import { freePort } from "../ports.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../../../node_modules/wrangler/bin/wrangler.js", import.meta.url));
@@ -30,19 +31,6 @@ export function wrangler(args: string[]): Promise<void> {
         ? resolve()
         : reject(new Error(`wrangler ${args.slice(0, 3).join(" ")}: exit ${code}\n${output}`)),
     );
-  });
-}
-
-/** A TCP port free on loopback right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 
@@ -75,18 +63,21 @@ export interface WranglerDev {
 }
 
 /**
- * `wrangler dev --local` of the production config (the top level of wrangler.toml, no
- * --env), with `vars` given as --var (vars and secrets alike); resolves once it prints
- * "Ready on <url>".
+ * `wrangler dev --local` of the production config (the top level of wrangler.toml, unless
+ * `env` names another), with `vars` given as --var (vars and secrets alike); resolves once
+ * it prints "Ready on <url>". The bench runs it too (bench/support/wrangler.ts).
  */
 export async function startWranglerDev(opts: {
   persistTo: string;
   vars: Record<string, string>;
+  /** A wrangler.toml environment instead of the top level (the bench's "dev"). */
+  env?: string;
   timeoutMs?: number;
 }): Promise<WranglerDev> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = [
     ...["dev", "--local", "--persist-to", opts.persistTo, "--ip", "127.0.0.1"],
+    ...(opts.env ? ["--env", opts.env] : []),
     ...["--port", String(port), "--inspector-port", String(inspectorPort)],
     "--show-interactive-dev-session=false",
     ...Object.entries(opts.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
