@@ -1,5 +1,5 @@
-// Cloudflare Workers entry: env -> dependencies, per request (fetch) and per cron run
-// (scheduled). The app is src/app.ts, the same as on Node; see src/worker/ for the rest.
+// Cloudflare Workers entry: requests (fetch: the app of src/worker/app.ts, built once per
+// isolate, the same as on Node) and cron runs (scheduled: retention); see src/worker/.
 // Nothing here may import Node-only modules (src/node, better-sqlite3, pg, prom-client).
 import type { WorkerEnv } from "./worker/env.js";
 import { handleFetch } from "./worker/fetch.js";

@@ -1,5 +1,5 @@
 // The one narrow interface between the service and a database. Two implementations
-// (./pg.ts, ./sqlite.ts) serve every driver; test/contract runs the same suite on each.
+// (./pg/store.ts, ./sqlite/store.ts) serve every driver; test/contract runs the same suite on each.
 import type { StatCounter } from "./counters.js";
 import type * as pg from "./pg/schema.js";
 

@@ -1,6 +1,6 @@
 // Postgres tables: the spec's four tables plus the idempotency key (`uuid`) and the
 // server receive time (`received_at`) of DESIGN.md. Properties are named as the columns
-// (snake_case), so selected rows are already in wire shape. Keep in step with ./sqlite.ts;
+// (snake_case), so selected rows are already in wire shape. Keep in step with ../sqlite/schema.ts;
 // the store contract suite runs against both.
 import { sql } from "drizzle-orm";
 import {

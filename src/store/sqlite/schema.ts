@@ -1,4 +1,4 @@
-// SQLite tables (better-sqlite3 on Node, D1 on Workers): the same columns as ./pg.ts.
+// SQLite tables (better-sqlite3 on Node, D1 on Workers): the same columns as ../pg/schema.ts.
 // Properties are named as the columns (snake_case), so rows are already in wire shape.
 // Timestamps are integer milliseconds since the epoch (sortable, compact, exact for JS
 // dates); `stat_date` is the UTC day as 'YYYY-MM-DD'.
