@@ -106,15 +106,62 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
   const inSavepoint = sqlite.transaction((call: () => unknown) => call());
   const run = (call: WriterCall): unknown =>
     call.op === "storeRows" ? storeRows(...call.args) : atomic(...call.args);
-  const together = sqlite.transaction((calls: WriterCall[]) =>
-    calls.map((call): Settled<unknown> => {
+
+  /**
+   * Plain batches (rows without a device report: POST /scans and the like) stored as one:
+   * each kind's rows in one pass, one counter upsert per (event, day) for all of them, not
+   * one per caller (the same as storing them one after another: a uuid repeated across
+   * callers is a duplicate the second time). Null if any of them fails: then each runs
+   * on its own, so the failure stays its caller's.
+   */
+  const storeAsOne = (batches: KindRows[][]): StoredRows[][] | null => {
+    const byKind = new Map<Kind, EncodedRow[]>();
+    for (const kinds of batches) {
+      for (const { kind, rows } of kinds) {
+        const all = byKind.get(kind) ?? [];
+        byKind.set(kind, all);
+        for (const row of rows) all.push(row);
+      }
+    }
+    let stored: Map<Kind, number[]>;
+    try {
+      stored = inSavepoint(
+        () => new Map([...byKind].map(([kind, rows]) => [kind, storeKind(kind, rows).ids])),
+      ) as Map<Kind, number[]>;
+    } catch {
+      return null;
+    }
+    const taken = new Map<Kind, number>();
+    return batches.map((kinds) =>
+      kinds.map(({ kind, rows }) => {
+        const at = taken.get(kind) ?? 0;
+        taken.set(kind, at + rows.length);
+        return { ids: (stored.get(kind) ?? []).slice(at, at + rows.length) };
+      }),
+    );
+  };
+
+  const together = sqlite.transaction((calls: WriterCall[]) => {
+    const results: (Settled<unknown> | undefined)[] = new Array(calls.length);
+    const plain = calls.flatMap((c, i) =>
+      c.op === "storeRows" && !c.args[1] ? [{ i, kinds: c.args[0] }] : [],
+    );
+    if (plain.length > 1) {
+      const stored = storeAsOne(plain.map((p) => p.kinds));
+      plain.forEach((p, j) => {
+        if (stored) results[p.i] = { ok: true, value: stored[j] };
+      });
+    }
+    return calls.map((call, i): Settled<unknown> => {
+      const done = results[i];
+      if (done) return done;
       try {
         return { ok: true, value: inSavepoint(() => run(call)) };
       } catch (error) {
         return { ok: false, error };
       }
-    }),
-  );
+    });
+  });
   return {
     together: (calls) => together.immediate(calls),
     storeRows: (kinds, device) => storeRows.immediate(kinds, device),
