@@ -129,10 +129,16 @@ ${table}
   with the same pragmas. Shown: p50 and p99 of each; no target (about 1.5x is expected: the
   record is validated with the server's schema, gets a UUIDv7 and is checked for a stored
   uuid in its own transaction). The ratio grows as fsync gets cheaper.
+- **veritix-scanner record, whole process**: the gate device's CLI as a device runs it
+  (\`node bin/veritix-scanner.cjs record ...\` on a temp buffer, the compiled bundle),
+  alternating with \`node -e 0\` (the floor of any Node process), 41 runs each after 3
+  warm-up ones, in this machine's env and in an env of PATH alone (NODE_EXTRA_CA_CERTS, set
+  here, adds ~40 ms to every Node process and so flatters the ratio). Wall time from spawn
+  to exit (medians); max RSS of each run from /usr/bin/time. Budget: 2.5x and 60 MB.
 - **drain N scans**: ${drainRecords.toLocaleString("en-US")} scans (one event, three days, metadata on each),
   buffered by ScanBuffer.importNdjson (one local transaction, untimed), then drained by
   \`new Uploader({ buffer, url, batchSize: ${drainBatch} }).drain()\` in the bench process to
-  POST /sync of the real server (child process, fresh database, no tokens). Before the
+  POST /sync of the real server (child process, fresh database, a scanner token). Before the
   clock starts, another device drains 3,000 scans of another event into the same server
   (its warm-up: JIT, connections, statements). Afterwards
   GET /stats?event_id must count exactly the drained scans (valid and invalid); the
