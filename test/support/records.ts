@@ -1,47 +1,49 @@
-// Record builders for tests: valid by default, override what the test is about.
+// Record builders for tests: valid by default, override what the test is about. Built by
+// the store's own row mapper, so a column added to the schemas needs nothing here.
 import { uuidv7 } from "uuidv7";
+import { toRow } from "../../src/store/rows.js";
 import type { InvalidAttemptRow, RecordBatch, ScanRow, TransferRow } from "../../src/store/types.js";
 
-export const scanRow = (over: Partial<ScanRow> = {}): ScanRow => ({
-  uuid: uuidv7(),
-  ticket_id: "ticket_123",
-  event_id: "event_456",
-  scanner_id: "scanner_789",
-  scan_timestamp: new Date(),
-  is_valid: true,
-  location: "Main Entrance",
-  device_info: "iPhone iOS 15",
-  additional_metadata: { battery_level: 80 },
-  ...over,
-});
+export const scanRow = (over: Partial<ScanRow> = {}): ScanRow =>
+  toRow("scans", {
+    ticket_id: "ticket_123",
+    event_id: "event_456",
+    scanner_id: "scanner_789",
+    scan_timestamp: new Date(),
+    is_valid: true,
+    location: "Main Entrance",
+    device_info: "iPhone iOS 15",
+    additional_metadata: { battery_level: 80 },
+    ...over,
+  });
 
-export const transferRow = (over: Partial<TransferRow> = {}): TransferRow => ({
-  uuid: uuidv7(),
-  ticket_id: "ticket_123",
-  event_id: "event_456",
-  from_user_id: "user_abc",
-  to_user_id: "user_def",
-  transfer_timestamp: new Date(),
-  transfer_reason: "gift",
-  ip_address: "192.168.1.1",
-  user_agent: "Mozilla/5.0",
-  is_successful: true,
-  additional_metadata: { platform: "mobile" },
-  ...over,
-});
+export const transferRow = (over: Partial<TransferRow> = {}): TransferRow =>
+  toRow("transfers", {
+    ticket_id: "ticket_123",
+    event_id: "event_456",
+    from_user_id: "user_abc",
+    to_user_id: "user_def",
+    transfer_timestamp: new Date(),
+    transfer_reason: "gift",
+    ip_address: "192.168.1.1",
+    user_agent: "Mozilla/5.0",
+    is_successful: true,
+    additional_metadata: { platform: "mobile" },
+    ...over,
+  });
 
-export const attemptRow = (over: Partial<InvalidAttemptRow> = {}): InvalidAttemptRow => ({
-  uuid: uuidv7(),
-  attempt_type: "scan",
-  reason: "expired_ticket",
-  ticket_id: "ticket_123",
-  event_id: "event_456",
-  attempt_timestamp: new Date(),
-  ip_address: "192.168.1.1",
-  user_agent: "Mozilla/5.0",
-  additional_metadata: { error_code: "EXPIRED_001" },
-  ...over,
-});
+export const attemptRow = (over: Partial<InvalidAttemptRow> = {}): InvalidAttemptRow =>
+  toRow("invalidAttempts", {
+    attempt_type: "scan",
+    reason: "expired_ticket",
+    ticket_id: "ticket_123",
+    event_id: "event_456",
+    attempt_timestamp: new Date(),
+    ip_address: "192.168.1.1",
+    user_agent: "Mozilla/5.0",
+    additional_metadata: { error_code: "EXPIRED_001" },
+    ...over,
+  });
 
 export const batch = (b: Partial<RecordBatch>): RecordBatch => ({
   scans: [],
