@@ -82,6 +82,35 @@ describe("SQLite writer thread", () => {
     }
   });
 
+  it("stores a group's plain batches in one pass: each caller its own ids, a uuid shared by two stored and counted once", async () => {
+    const path = join(dir, "as-one.db");
+    await (await betterSqliteStore({ path, writer: "inline" })).close(); // migrated
+    const db = new Database(path);
+    const writer = sqliteWriter(db);
+    try {
+      const [a, b] = [scans("one", 3), scans("one", 2)];
+      // The second caller sends the first caller's first record again.
+      (b[0]?.rows as unknown[][]).push(a[0]?.rows[0] as unknown[]);
+      const [ra, rb] = writer.together([storeRows(a), storeRows(b)]);
+      const idsA = (ra?.ok ? (ra.value as StoredRows[]) : [])[0]?.ids ?? [];
+      const idsB = (rb?.ok ? (rb.value as StoredRows[]) : [])[0]?.ids ?? [];
+      expect(idsA).toHaveLength(3);
+      expect(idsA.every((id) => id > 0)).toBe(true);
+      expect(idsB).toHaveLength(3);
+      expect(idsB.slice(0, 2).every((id) => id > 0)).toBe(true);
+      expect(idsB[2]).toBe(-(idsA[0] as number)); // a duplicate, answered with the stored row's id
+      const row = db
+        .prepare(
+          `SELECT (SELECT count(*) FROM ticket_scans WHERE event_id = 'one') AS rows,
+                  (SELECT sum(scan_count) FROM analytics_stats WHERE event_id = 'one') AS counted`,
+        )
+        .get();
+      expect(row).toEqual({ rows: 5, counted: 5 });
+    } finally {
+      db.close();
+    }
+  });
+
   it("commits calls together, each in a savepoint: one that fails leaves the others stored", async () => {
     const path = join(dir, "together.db");
     await (await betterSqliteStore({ path, writer: "inline" })).close(); // migrated
