@@ -90,7 +90,9 @@ describe("SQLite writer thread", () => {
     try {
       const [a, b] = [scans("one", 3), scans("one", 2)];
       // The second caller sends the first caller's first record again.
-      (b[0]?.rows as unknown[][]).push(a[0]?.rows[0] as unknown[]);
+      const [first, second] = [a[0]?.rows[0], b[0]];
+      if (!first || !second) throw new Error("scans() made no rows");
+      second.rows.push(first);
       const [ra, rb] = writer.together([storeRows(a), storeRows(b)]);
       const idsA = (ra?.ok ? (ra.value as StoredRows[]) : [])[0]?.ids ?? [];
       const idsB = (rb?.ok ? (rb.value as StoredRows[]) : [])[0]?.ids ?? [];
