@@ -4,7 +4,7 @@
 // only through the store.
 import type * as z from "zod";
 import type { Principal } from "./auth/roles.js";
-import { toIssues, validationError } from "./errors.js";
+import { parseOrThrow } from "./errors.js";
 import {
   type InvalidAttemptInput,
   invalidAttemptInput,
@@ -18,12 +18,6 @@ import type { Kind } from "./store/columns.js";
 import { toRow } from "./store/rows.js";
 import type { DeviceHealth, EventStats, InsertOutcome, RecordBatch, Store } from "./store/types.js";
 import { syncBatch } from "./sync.js";
-
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw validationError(toIssues(result.error.issues));
-  return result.data;
-}
 
 /** A scanner's health as GET /stats/devices answers it. */
 function deviceView(d: DeviceHealth, now: number) {

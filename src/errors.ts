@@ -1,5 +1,7 @@
 // One error type for everything the service refuses; the HTTP edge maps `code` to a
 // status and the one error envelope (src/http/errors.ts).
+import type * as z from "zod";
+
 export type ErrorCode =
   | "validation_failed"
   | "malformed_json"
@@ -47,6 +49,13 @@ export class AppError extends Error {
 /** zod's issues, with their paths as dotted strings ("scans.3.ticket_id"). */
 export function toIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Issue[] {
   return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/** `schema`'s reading of `input`, or the 400 with every issue. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(toIssues(result.error.issues));
+  return result.data;
 }
 
 export function validationError(issues: Issue[]): AppError {

@@ -1,9 +1,8 @@
 // POST /sync as a service: a gate scanner's batch, checked item by item. Valid items are
 // stored atomically with their stats; each invalid one comes back with its issues, so
 // one bad record never blocks a device's queue. Replaying a batch is harmless.
-import { parseOrThrow } from "./analytics.js";
 import type { Principal } from "./auth/roles.js";
-import { AppError, toIssues } from "./errors.js";
+import { AppError, parseOrThrow, toIssues } from "./errors.js";
 import { withFastPath } from "./quick-parse.js";
 import {
   SYNC_LIMITS,

@@ -7,8 +7,9 @@ import { createApp, sharedServices } from "../app.js";
 import type { Config } from "../config.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { prometheusMetrics } from "../observability/prometheus.js";
+import { instrumentStore } from "../store/instrumented.js";
 import type { Store } from "../store/types.js";
-import { openStore, serviceStore } from "./store.js";
+import { openStore } from "./store.js";
 
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -38,7 +39,7 @@ export async function startServer(
     );
   }
   const metrics = prometheusMetrics();
-  const store = serviceStore(await openStore(config), metrics);
+  const store = instrumentStore(await openStore(config), metrics);
   let draining = false;
   const app = createApp({
     services: sharedServices(createAnalytics(store)),

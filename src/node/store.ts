@@ -1,8 +1,6 @@
 // The Node runtime's store: Postgres when DATABASE_URL is set, else the embedded SQLite
-// file; measured. Both group concurrent writes into shared commits themselves.
+// file. Both group concurrent writes into shared commits themselves.
 import type { Config } from "../config.js";
-import type { Metrics } from "../observability/metrics.js";
-import { instrumentStore } from "../store/instrumented.js";
 import { nodePgStore } from "../store/pg/node-pg.js";
 import { betterSqliteStore } from "../store/sqlite/embedded/store.js";
 import type { Store } from "../store/types.js";
@@ -12,5 +10,3 @@ export async function openStore(config: Pick<Config, "DATABASE_URL" | "SQLITE_PA
     ? nodePgStore({ url: config.DATABASE_URL })
     : betterSqliteStore({ path: config.SQLITE_PATH });
 }
-
-export const serviceStore = (store: Store, metrics: Metrics): Store => instrumentStore(store, metrics);

@@ -1,7 +1,7 @@
 // Loads the demo event into a store: every record goes through the same validation as the
 // HTTP API, then in batches through `Store.insert` (atomic, with exact stats; duplicates
 // by uuid are neither stored nor counted again).
-import { parseOrThrow } from "../../analytics.js";
+import { parseOrThrow } from "../../errors.js";
 import { invalidAttemptInput, scanInput, transferInput } from "../../records.js";
 import { toRow } from "../../store/rows.js";
 import type { EventStats, RecordBatch, Store } from "../../store/types.js";
