@@ -5,7 +5,7 @@ import { uuidv7 } from "uuidv7";
 import { KINDS, type Kind } from "./columns.js";
 import type { RecordBatch } from "./types.js";
 
-export type Row<K extends Kind> = RecordBatch[K][number];
+type Row<K extends Kind> = RecordBatch[K][number];
 
 const PLAN = Object.fromEntries(
   Object.entries(KINDS).map(([kind, spec]) => [

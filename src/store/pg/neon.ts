@@ -9,7 +9,7 @@ import { classifyPg } from "./errors.js";
 import * as schema from "./schema.js";
 import { type PgDb, pgStore } from "./store.js";
 
-export const NEON_MIGRATE_HINT =
+const NEON_MIGRATE_HINT =
   "apply drizzle/pg with `DATABASE_URL=… npx drizzle-kit migrate --config drizzle.pg.config.ts`";
 
 export interface NeonOptions {
