@@ -6,11 +6,15 @@ import type * as z from "zod";
 import type { Principal } from "./auth/roles.js";
 import { parseOrThrow } from "./errors.js";
 import {
+  type InvalidAttemptData,
   type InvalidAttemptInput,
   invalidAttemptInput,
   type ListQuery,
+  type ScanData,
   type ScanInput,
+  type SyncRequest,
   scanInput,
+  type TransferData,
   type TransferInput,
   transferInput,
 } from "./records.js";
@@ -34,14 +38,24 @@ function deviceView(d: DeviceHealth, now: number) {
   };
 }
 
+/** A record of each kind as its schema reads it. */
+interface RecordData {
+  scans: ScanData;
+  transfers: TransferData;
+  invalidAttempts: InvalidAttemptData;
+}
+
 export function createAnalytics(store: Store) {
-  /** Stores one record (validated); the same uuid again is a duplicate, counted once. */
-  const log = async (kind: Kind, schema: z.ZodType, input: unknown): Promise<InsertOutcome> => {
+  /** Stores one validated record; the same uuid again is a duplicate, counted once. */
+  const record = async <K extends Kind>(kind: K, data: RecordData[K]): Promise<InsertOutcome> => {
     const batch: RecordBatch = { scans: [], transfers: [], invalidAttempts: [] };
-    (batch[kind] as unknown[]).push(toRow(kind, parseOrThrow(schema, input) as object));
+    (batch[kind] as unknown[]).push(toRow(kind, data));
     const out = await store.insert(batch);
     return out[kind][0] as InsertOutcome;
   };
+  /** Validates, then stores: for callers whose input nothing has checked yet. */
+  const log = <K extends Kind>(kind: K, schema: z.ZodType<RecordData[K]>, input: unknown) =>
+    record(kind, parseOrThrow(schema, input));
 
   return {
     /** Which database answers: "postgres", "sqlite" or "d1". */
@@ -49,6 +63,8 @@ export function createAnalytics(store: Store) {
     /** Throws when the database does not answer, or lacks the schema. */
     ping: () => store.ping(),
 
+    /** One record already read by its schema (the HTTP routes validate the body first). */
+    record,
     logTicketScan: (input: ScanInput) => log("scans", scanInput, input),
     logTicketTransfer: (input: TransferInput) => log("transfers", transferInput, input),
     logInvalidAttempt: (input: InvalidAttemptInput) => log("invalidAttempts", invalidAttemptInput, input),
@@ -60,8 +76,9 @@ export function createAnalytics(store: Store) {
     recentTransfers: (q: ListQuery) => store.listTransfers(q),
     recentInvalidAttempts: (q: ListQuery) => store.listInvalidAttempts(q),
 
-    /** POST /sync: a gate scanner's batch, item by item (./sync.ts). */
-    syncBatch: (principal: Principal, body: unknown, now?: Date) => syncBatch(store, principal, body, now),
+    /** POST /sync: a gate scanner's batch (its envelope read by `syncRequest`), item by item (./sync.ts). */
+    syncBatch: (principal: Principal, request: SyncRequest, now?: Date) =>
+      syncBatch(store, principal, request, now),
     /** Every scanner, or those that uploaded records of one event; most recently synced first. */
     async deviceHealth(eventId?: string) {
       const now = Date.now();

@@ -5,9 +5,12 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import type { Analytics } from "./analytics.js";
+import { corsFor } from "./http/cors.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
+import { documentOf } from "./http/openapi.js";
+import { operation } from "./http/operation.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { statsRoutes } from "./routes/stats.js";
@@ -15,19 +18,46 @@ import { syncRoutes } from "./routes/sync.js";
 
 export type { AppDeps } from "./http/env.js";
 
+const passThrough: MiddlewareHandler<AppEnv> = (_c, next) => next();
+
 export function createApp(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
-  app.use(requestId({ limitLength: 128 }));
-  app.use(requestContext(deps));
-  app.use(deps.services);
+  const routes = new Hono<AppEnv>()
+    .use(requestId({ limitLength: 128 }))
+    .use(requestContext(deps))
+    // Before the services: a preflight is answered without a token, a store or a route.
+    .use(deps.corsOrigins?.length ? corsFor(deps.corsOrigins) : passThrough)
+    .use(deps.services)
+    .route("/", healthRoutes(deps))
+    .route("/", syncRoutes(deps))
+    .route("/", statsRoutes(deps))
+    .route("/", ingestRoutes(deps));
+  const app = routes.get(
+    "/openapi.json",
+    operation(deps, {
+      operationId: "getOpenApiDocument",
+      summary: "This document",
+      description:
+        "The OpenAPI 3.1 description of the API, generated from the schemas its routes validate with.",
+      tag: "Service",
+      access: "public",
+      database: false,
+      answers: {
+        200: {
+          description: "The document.",
+          content: { type: "application/json", schema: { type: "object" } },
+        },
+      },
+    }),
+    // The routes above it are the whole API: it describes them, and itself.
+    (c) => c.json(documentOf(routes)),
+  );
   app.onError(onError);
   app.notFound(notFound);
-  app.route("/", healthRoutes(deps));
-  app.route("/", syncRoutes(deps));
-  app.route("/", statsRoutes(deps));
-  app.route("/", ingestRoutes(deps));
   return app;
 }
+
+/** The app's type, for Hono's typed client (`hc<AppType>`, src/client.ts). */
+export type AppType = ReturnType<typeof createApp>;
 
 /** AppDeps.services for a process with one service for every request (Node, tests). */
 export function sharedServices(analytics: Analytics): MiddlewareHandler<AppEnv> {

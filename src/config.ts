@@ -31,6 +31,29 @@ const tokenPairs = z.string().transform((value, ctx) => {
   return pairs;
 });
 
+/** Origins allowed to call from a browser: "https://ops.example.com,https://dash.example.com", or "*". */
+const origins = z.string().transform((value, ctx) => {
+  const list = value
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    let exact = origin === "*";
+    try {
+      const url = new URL(origin);
+      exact ||= /^https?:$/.test(url.protocol) && url.origin === origin;
+    } catch {}
+    if (!exact) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${origin} is not an origin: each entry must be scheme://host[:port] (no path, no trailing slash), or *`,
+      });
+      return z.NEVER;
+    }
+  }
+  return list;
+});
+
 export const configSchema = z.object({
   DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")),
   SQLITE_PATH: z.preprocess(blankIsUnset, z.string().default("./data/veritix-analytics.db")),
@@ -41,6 +64,7 @@ export const configSchema = z.object({
   AUTH_DISABLED: z.preprocess(blankIsUnset, z.enum(["true", "false"]).default("false")),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(["debug", "info", "warn", "error"]).default("info")),
   RETENTION_DAYS: opt(z.coerce.number().int().positive()),
+  CORS_ORIGINS: z.preprocess(blankIsUnset, origins.default([])),
   STATS_CACHE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(3600).default(5)),
   // Node server bounds for slow or idle clients (Node's own: 60 s for headers, 300 s for a
   // request, no cap on connections). A JSON API's largest request is a 1 MiB sync batch.

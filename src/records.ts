@@ -61,12 +61,27 @@ function textProblems(s: string, r: TextRules): string[] | null {
   return problems;
 }
 
+/** What the OpenAPI document says of a text: the rules above, as JSON Schema and words. */
+function textDoc(r: TextRules, trim: boolean) {
+  const rules = [
+    trim ? "surrounding whitespace is trimmed, and the rules apply to what remains" : "",
+    "no NUL characters or lone UTF-16 surrogates",
+  ].filter(Boolean);
+  return {
+    maxLength: r.max,
+    ...(r.nonEmpty ? { minLength: 1 } : {}),
+    description: `At most ${r.max} characters${r.nonEmpty ? ", not empty" : ""}; ${rules.join("; ")}.`,
+  };
+}
+
 /** A text schema with its rules; `trim`: the rules apply to the trimmed text, which is the value. */
 function text(r: TextRules, trim: boolean) {
   const base = trim ? z.string().trim() : z.string();
-  const schema = base.check((ctx) => {
-    for (const message of textProblems(ctx.value, r) ?? []) fail(ctx, message);
-  });
+  const schema = base
+    .check((ctx) => {
+      for (const message of textProblems(ctx.value, r) ?? []) fail(ctx, message);
+    })
+    .meta(textDoc(r, trim));
   return block(schema, (v) => {
     if (typeof v !== "string") return BAIL;
     const s = trim ? v.trim() : v;
@@ -122,10 +137,15 @@ function metadataProblems(value: Record<string, unknown>): string[] {
 }
 
 export const metadata = block(
-  z.record(z.string(), z.unknown()).check((ctx) => {
-    for (const message of metadataProblems(ctx.value))
-      ctx.issues.push({ code: "custom", message, input: ctx.value });
-  }),
+  z
+    .record(z.string(), z.unknown())
+    .check((ctx) => {
+      for (const message of metadataProblems(ctx.value))
+        ctx.issues.push({ code: "custom", message, input: ctx.value });
+    })
+    .meta({
+      description: `Any JSON object: at most ${LIMITS.metadataBytes} bytes as JSON, nested at most ${LIMITS.metadataDepth} levels, no NUL characters or lone surrogates.`,
+    }),
   // A plain object of string keys, as JSON gives; zod answers a copy of the same keys and
   // values. Anything odd (symbol keys, an own __proto__, another prototype): zod decides.
   (v) =>
@@ -139,9 +159,10 @@ export const metadata = block(
       : BAIL,
 );
 
-// ISO 8601 date-time; without an offset it is read as UTC (DESIGN.md).
+// ISO 8601 date-time; without an offset it is read as UTC (DESIGN.md). No flags: the
+// OpenAPI document carries its source as the pattern of every timestamp.
 const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 // The form devices and JSON.stringify send, read digit by digit: every record carries one,
 // and this is ~10x cheaper than the general parse (or Date's own).
@@ -195,13 +216,23 @@ export function parseTimestamp(input: string): Date | null {
 
 const NOT_A_TIMESTAMP = "must be an ISO 8601 timestamp, e.g. 2024-01-15T10:30:45Z";
 
-/** Any instant, as in a query's `from`/`to`. */
-export const instant = z.string().transform((value, ctx) => {
-  const date = parseTimestamp(value);
-  if (date && date.getUTCFullYear() >= 1970) return date;
-  ctx.addIssue({ code: "custom", message: NOT_A_TIMESTAMP });
-  return z.NEVER;
+/** The document's word on timestamps sent to the API. */
+const timeDoc = (extra: string) => ({
+  pattern: ISO.source,
+  example: "2024-01-15T10:30:45Z",
+  description: `ISO 8601, from 1970 on; without an offset it is UTC.${extra}`,
 });
+
+/** Any instant, as in a query's `from`/`to`. */
+export const instant = z
+  .string()
+  .transform((value, ctx) => {
+    const date = parseTimestamp(value);
+    if (date && date.getUTCFullYear() >= 1970) return date;
+    ctx.addIssue({ code: "custom", message: NOT_A_TIMESTAMP });
+    return z.NEVER;
+  })
+  .meta(timeDoc(""));
 
 /** A record's own time as a Date, or what is wrong with it. */
 function recordTime(value: string): Date | string {
@@ -214,12 +245,15 @@ function recordTime(value: string): Date | string {
 
 /** A record's own time: when the scan, transfer or attempt happened. One step, as every record has one. */
 export const timestamp = block(
-  z.string().transform((value, ctx) => {
-    const time = recordTime(value);
-    if (typeof time !== "string") return time;
-    ctx.addIssue({ code: "custom", message: time });
-    return z.NEVER;
-  }),
+  z
+    .string()
+    .transform((value, ctx) => {
+      const time = recordTime(value);
+      if (typeof time !== "string") return time;
+      ctx.addIssue({ code: "custom", message: time });
+      return z.NEVER;
+    })
+    .meta(timeDoc(" At most 24 hours in the future. Left out: the time the server receives it.")),
   (v) => {
     if (typeof v !== "string") return BAIL;
     const time = recordTime(v);
@@ -328,19 +362,37 @@ export const syncRequest = z.strictObject({
   device: deviceBacklog.optional(),
 });
 
+/**
+ * The sync envelope as the OpenAPI document shows it: with its items described, although
+ * each item is checked on its own (an invalid one comes back in `rejected`, never as a 400).
+ */
+export const syncRequestDoc = syncRequest.extend({
+  scans: z.array(syncScan).max(SYNC_LIMITS.items).default([]),
+  invalid_attempts: z.array(syncInvalidAttempt).max(SYNC_LIMITS.items).default([]),
+});
+
 export type SyncScanInput = z.input<typeof syncScan>;
 export type SyncInvalidAttemptInput = z.input<typeof syncInvalidAttempt>;
 export type SyncRequestInput = z.input<typeof syncRequest>;
+export type SyncRequest = z.output<typeof syncRequest>;
 
-export interface SyncRejection {
-  kind: "scan" | "invalid_attempt";
-  index: number;
-  uuid: string | null;
-  issues: { path: string; message: string }[];
-}
+/** One refusal: where (the dotted path of the field) and what is wrong. */
+export const issue = z.object({ path: z.string(), message: z.string() });
 
-export interface SyncResponse {
-  accepted: number;
-  duplicates: number;
-  rejected: SyncRejection[];
-}
+export const syncRejection = z.object({
+  kind: z.enum(["scan", "invalid_attempt"]),
+  /** The item's place in its array of the batch. */
+  index: z.int().min(0),
+  uuid: z.string().nullable(),
+  issues: z.array(issue),
+});
+
+/** What POST /sync answers: every item is accepted, a duplicate, or rejected with its issues. */
+export const syncResponse = z.object({
+  accepted: z.int().min(0),
+  duplicates: z.int().min(0),
+  rejected: z.array(syncRejection),
+});
+
+export type SyncRejection = z.output<typeof syncRejection>;
+export type SyncResponse = z.output<typeof syncResponse>;

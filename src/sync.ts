@@ -2,14 +2,14 @@
 // stored atomically with their stats; each invalid one comes back with its issues, so
 // one bad record never blocks a device's queue. Replaying a batch is harmless.
 import type { Principal } from "./auth/roles.js";
-import { AppError, parseOrThrow, toIssues } from "./errors.js";
+import { AppError, toIssues } from "./errors.js";
 import { withFastPath } from "./quick-parse.js";
 import {
   SYNC_LIMITS,
   type SyncRejection,
+  type SyncRequest,
   type SyncResponse,
   syncInvalidAttempt,
-  syncRequest,
   syncScan,
 } from "./records.js";
 import { toRow } from "./store/rows.js";
@@ -26,10 +26,9 @@ const uuidOf = (item: unknown): string | null => {
 export async function syncBatch(
   store: Store,
   principal: Principal,
-  body: unknown,
+  req: SyncRequest,
   now = new Date(),
 ): Promise<SyncResponse> {
-  const req = parseOrThrow(syncRequest, body);
   const items = req.scans.length + req.invalid_attempts.length;
   if (items > SYNC_LIMITS.items) {
     throw new AppError(

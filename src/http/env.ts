@@ -21,6 +21,8 @@ export interface AppDeps {
    * so a cached answer never reaches a caller who may not read it.
    */
   readCache?: MiddlewareHandler<AppEnv>;
+  /** Origins whose pages may call the API from a browser (CORS_ORIGINS); none when empty. */
+  corsOrigins?: readonly string[];
   /** True once the Node server is draining (SIGTERM): GET /health answers 503. */
   draining?: () => boolean;
 }

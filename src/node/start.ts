@@ -51,6 +51,7 @@ export async function startServer(
     },
     logger,
     metrics,
+    corsOrigins: config.CORS_ORIGINS,
     draining: () => draining,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -3,46 +3,87 @@ import { Hono } from "hono";
 import { AppError } from "../errors.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { asAppError, errorResponse } from "../http/errors.js";
-import { requireRole } from "../http/middleware.js";
+import { operation } from "../http/operation.js";
+import { errorEnvelope, healthOk, healthUnavailable } from "../responses.js";
 
 const PING_TIMEOUT_MS = 2000;
 
 export function healthRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
-
-  app.get("/health", async (c) => {
-    const { analytics } = c.var;
-    const database = analytics.database;
-    const unhealthy = (err: AppError) =>
-      errorResponse(c, new AppError(err.code, err.message, undefined, { status: "unavailable", database }));
-    // Draining after SIGTERM: load balancers should send new requests elsewhere.
-    if (deps.draining?.()) return unhealthy(new AppError("unavailable", "the server is shutting down"));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("timed out")), PING_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([analytics.ping(), timeout]);
-      return c.json({ status: "ok", database });
-    } catch (err) {
-      c.var.log.warn("health check failed", { error: String(err) });
-      // A database without the schema says so, and what to run; anything else is "down".
-      const known = asAppError(err);
-      return unhealthy(
-        known?.code === "database_not_migrated"
-          ? known
-          : new AppError("unavailable", `the ${database} database does not answer`),
-      );
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
-  });
-
-  app.get("/metrics", requireRole(deps, "reader"), async (c) => {
-    if (!deps.metrics.render) throw new AppError("not_found", "metrics are not served by this runtime");
-    const { contentType, body } = await deps.metrics.render();
-    return c.body(body, 200, { "Content-Type": contentType });
-  });
-
-  return app;
+  return new Hono<AppEnv>()
+    .get(
+      "/health",
+      operation(deps, {
+        operationId: "getHealth",
+        summary: "Whether the service and its database answer",
+        description: "For load balancers and uptime checks. 503 while the Node server drains after SIGTERM.",
+        tag: "Service",
+        access: "public",
+        database: true,
+        answers: {
+          200: { description: "Up, and the database answers.", content: { schema: healthOk } },
+          503: {
+            description:
+              "Down: the database does not answer (`unavailable`), lacks the schema (`database_not_migrated`), or the server is shutting down.",
+            content: { schema: healthUnavailable },
+          },
+        },
+      }),
+      async (c) => {
+        const { analytics } = c.var;
+        const database = analytics.database;
+        const unhealthy = (err: AppError) =>
+          errorResponse(
+            c,
+            new AppError(err.code, err.message, undefined, { status: "unavailable", database }),
+          );
+        // Draining after SIGTERM: load balancers should send new requests elsewhere.
+        if (deps.draining?.()) return unhealthy(new AppError("unavailable", "the server is shutting down"));
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("timed out")), PING_TIMEOUT_MS);
+        });
+        try {
+          await Promise.race([analytics.ping(), timeout]);
+          return c.json({ status: "ok" as const, database }, 200);
+        } catch (err) {
+          c.var.log.warn("health check failed", { error: String(err) });
+          // A database without the schema says so, and what to run; anything else is "down".
+          const known = asAppError(err);
+          return unhealthy(
+            known?.code === "database_not_migrated"
+              ? known
+              : new AppError("unavailable", `the ${database} database does not answer`),
+          );
+        } finally {
+          if (timer !== undefined) clearTimeout(timer);
+        }
+      },
+    )
+    .get(
+      "/metrics",
+      operation(deps, {
+        operationId: "getMetrics",
+        summary: "Prometheus metrics of the process (Node)",
+        description:
+          "Requests, database operations and records ingested, in the Prometheus text format. On Workers the same measurements go to Workers Analytics Engine, and this route answers 404.",
+        tag: "Service",
+        access: ["reader"],
+        database: false,
+        answers: {
+          200: {
+            description: "The metrics, in the Prometheus text exposition format.",
+            content: { type: "text/plain", schema: { type: "string" } },
+          },
+          404: {
+            description: "Not served by this runtime (Workers).",
+            content: { schema: errorEnvelope(404) },
+          },
+        },
+      }),
+      async (c) => {
+        if (!deps.metrics.render) throw new AppError("not_found", "metrics are not served by this runtime");
+        const { contentType, body } = await deps.metrics.render();
+        return c.body(body, 200, { "Content-Type": contentType });
+      },
+    );
 }

@@ -50,6 +50,7 @@ function build(deps: IsolateDeps): WorkerApp {
     auth: workerAuth(config),
     logger,
     metrics,
+    corsOrigins: config.CORS_ORIGINS,
     readCache: edgeCache({ ttlSeconds: config.STATS_CACHE_SECONDS, cache: () => caches.default }),
   });
 }

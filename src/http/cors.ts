@@ -1,0 +1,38 @@
+// Browser callers on other origins (CORS_ORIGINS): a dashboard or an operator's tool
+// calling the API with a bearer token. Only listed origins get CORS headers; a preflight
+// from any other origin is refused with the envelope, and no CORS header at all, so the
+// browser blocks the call and a developer reading the network tab sees why. Tokens are
+// bearer headers, never cookies: there are no ambient credentials for a page to abuse,
+// which is why "*" (any origin) may be configured at all.
+import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import { AppError } from "../errors.js";
+import type { AppEnv } from "./env.js";
+
+/** Answers a browser script may read besides the CORS-safelisted ones. */
+const EXPOSED = ["Content-Disposition", "ETag", "Retry-After", "WWW-Authenticate", "X-Request-Id"];
+
+export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
+  const any = origins.includes("*");
+  const allowed = (origin: string | undefined) => origin !== undefined && (any || origins.includes(origin));
+  const withHeaders = cors({
+    origin: (origin) => (allowed(origin) ? origin : null),
+    allowMethods: ["GET", "POST"],
+    // Authorization: the bearer token; If-None-Match and Cache-Control: the stats' ETags and a fresh read.
+    allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "Cache-Control"],
+    exposeHeaders: EXPOSED,
+    maxAge: 600,
+  });
+  return async (c, next) => {
+    const origin = c.req.header("Origin");
+    if (allowed(origin)) return withHeaders(c, next);
+    const preflight =
+      c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method") !== undefined;
+    if (origin !== undefined && preflight) {
+      throw new AppError("forbidden", `origin ${origin} may not call this API from a browser (CORS_ORIGINS)`);
+    }
+    await next();
+    // Another origin, or none: the answer differs by Origin, so shared caches must keep them apart.
+    c.header("Vary", "Origin", { append: true });
+  };
+}

@@ -1,0 +1,217 @@
+// The OpenAPI 3.1 document, read off the app's own routes: every route whose middleware
+// came from operation() (./operation.ts) is described by the spec it was built from, at
+// the method and path the app really serves it. zod-openapi renders the zod schemas with
+// zod's own JSON Schema converter: request schemas as zod reads input, answers as output.
+// Built once per app, on the first GET /openapi.json.
+import type { Hono } from "hono";
+import { findTargetHandler } from "hono/utils/handler";
+import type * as z from "zod";
+import {
+  createDocument,
+  type ZodOpenApiObject,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiResponseObject,
+  type ZodOpenApiResponsesObject,
+} from "zod-openapi";
+import { ROLES } from "../auth/roles.js";
+import {
+  flag,
+  idString,
+  invalidAttemptInput,
+  LIMITS,
+  metadata,
+  requiredText,
+  scanInput,
+  syncRequestDoc,
+  syncResponse,
+  textString,
+  transferInput,
+  uuid,
+} from "../records.js";
+import { errorEnvelope } from "../responses.js";
+import type { AppEnv } from "./env.js";
+import { type Answer, type AnyOperation, operationOf, type Tag } from "./operation.js";
+
+/** The version of the API's contract (not of the package): it changes when a client must. */
+export const API_VERSION = "1.0.0";
+
+const TAGS: Record<Tag, string> = {
+  Records: "One ticket scan, transfer or invalid attempt per request (the platform's services).",
+  Sync: "Batch uploads of gate scanners and their health.",
+  Stats: "Exact counters per event, and an event's recent records.",
+  Export: "Every record of an event, streamed (revenue and warehouse jobs).",
+  Service: "Health, metrics and this document.",
+};
+
+const SECURITY_SCHEMES = {
+  apiToken: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "An API token (API_TOKENS). Its role decides what it may call: `admin` everything, `ingest` the record routes and POST /sync, `reader` the reads. Each operation lists the roles it accepts.",
+  },
+  scannerToken: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "veritix-scanner",
+    description:
+      "A gate scanner's signed token (`npm run token -- scanner <scanner_id>`): POST /sync of its own scanner_id only.",
+  },
+} as const;
+
+/**
+ * The request schemas and their building blocks under names of their own: each is written
+ * once in the document and referenced wherever a route uses it.
+ */
+const NAMED_SCHEMAS = {
+  ScanInput: scanInput,
+  TransferInput: transferInput,
+  InvalidAttemptInput: invalidAttemptInput,
+  SyncRequest: syncRequestDoc,
+  SyncResponse: syncResponse,
+  Identifier: idString,
+  Text: textString,
+  RequiredText: requiredText,
+  Uuid: uuid,
+  Flag: flag,
+  Metadata: metadata,
+};
+
+const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+
+/** A refusal every operation of its kind may give: the envelope its status carries, and why. */
+function refusal(status: number, description: string, headers?: Answer["headers"]) {
+  return { description, content: json(errorEnvelope(status)), ...(headers ? { headers } : {}) };
+}
+
+/** The refusals an operation shares with every route like it, by what its spec says it does. */
+type Responses = Record<string, ZodOpenApiResponseObject>;
+
+function refusals(op: AnyOperation): Responses {
+  const out: Responses = {};
+  if (op.query || op.body) {
+    out[400] = refusal(
+      400,
+      "Invalid input: `validation_failed` with every issue, or `malformed_json` for a body that is not JSON.",
+    );
+  }
+  if (op.access !== "public") {
+    out[401] = refusal(401, "No bearer token, or one that is not valid (unknown, expired, badly signed).", {
+      "WWW-Authenticate": { description: "The scheme to use", schema: { type: "string" } },
+    });
+    out[403] = refusal(403, "The token is valid, but its role (or scanner) may not make this request.");
+  }
+  if (op.body) {
+    out[413] = refusal(413, `The body is larger than ${op.body.limit} bytes, or carries too many items.`);
+  }
+  if (op.database) {
+    out[503] = refusal(
+      503,
+      "The database does not answer (`unavailable`: retry after Retry-After) or lacks the schema (`database_not_migrated`: run the migrations).",
+      { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } } },
+    );
+  }
+  if (op.cached) out[304] = { description: "Not modified: If-None-Match matches the answer's ETag." };
+  return out;
+}
+
+function answers(op: AnyOperation): ZodOpenApiResponsesObject {
+  const out = refusals(op);
+  for (const [status, answer] of Object.entries(op.answers)) {
+    const content = answer.content;
+    out[status] = {
+      description: answer.description,
+      ...(content
+        ? {
+            content:
+              "type" in content ? { [content.type]: { schema: content.schema } } : json(content.schema),
+          }
+        : {}),
+      ...(answer.headers ? { headers: answer.headers } : {}),
+    };
+  }
+  return out as ZodOpenApiResponsesObject;
+}
+
+function security(op: AnyOperation): Record<string, string[]>[] {
+  if (op.access === "public") return [];
+  // admin may call everything; the roles go in the requirement, as OpenAPI 3.1 allows.
+  const roles = ROLES.filter((r) => r === "admin" || (r !== "scanner" && op.access.includes(r)));
+  return [{ apiToken: [...roles] }, ...(op.access.includes("scanner") ? [{ scannerToken: [] }] : [])];
+}
+
+function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
+  const who =
+    op.access === "public"
+      ? "Public: no token."
+      : `Roles: ${security(op)
+          .flatMap((s) =>
+            Object.entries(s).map(([scheme, roles]) => (roles.length ? roles.join(", ") : scheme)),
+          )
+          .join(", ")}.`;
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    description: [op.description, who].filter(Boolean).join("\n\n"),
+    tags: [op.tag],
+    security: security(op),
+    ...(op.query ? { requestParams: { query: op.query } } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            ...(op.body.description ? { description: op.body.description } : {}),
+            content: json(op.body.documented ?? op.body.schema),
+          },
+        }
+      : {}),
+    responses: answers(op),
+  };
+}
+
+/** Every operation the app serves, with the method and path it serves it at. */
+export function operationsOf(app: Hono<AppEnv>) {
+  const found: { method: string; path: string; op: AnyOperation }[] = [];
+  for (const route of app.routes) {
+    const op = operationOf(findTargetHandler(route.handler));
+    if (op) found.push({ method: route.method.toLowerCase(), path: route.path, op });
+  }
+  return found;
+}
+
+export function buildDocument(app: Hono<AppEnv>) {
+  const paths: NonNullable<ZodOpenApiObject["paths"]> = {};
+  for (const { method, path, op } of operationsOf(app)) {
+    const item = (paths[path] ?? {}) as Record<string, ZodOpenApiOperationObject>;
+    if (item[method]) throw new Error(`${method} ${path} is described twice`);
+    item[method] = operationObject(op);
+    paths[path] = item;
+  }
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Veritix Analytics API",
+      version: API_VERSION,
+      description: [
+        "Ticket-scan analytics: record scans, transfers and invalid attempts; read exact counters per event; upload gate scanners' offline batches; export an event's records.",
+        "Every refusal is one JSON envelope: `error` (a code), `message`, `request_id`, and `issues` (each `path` and `message`) for invalid input.",
+        `Identifiers are at most ${LIMITS.id} characters, free text at most ${LIMITS.text}.`,
+      ].join("\n\n"),
+    },
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    paths,
+    components: { schemas: NAMED_SCHEMAS, securitySchemes: SECURITY_SCHEMES },
+  });
+}
+
+const built = new WeakMap<object, ReturnType<typeof buildDocument>>();
+
+/** The app's document, built on first use and kept for the app's life. */
+export function documentOf(app: Hono<AppEnv>) {
+  let doc = built.get(app);
+  if (!doc) {
+    doc = buildDocument(app);
+    built.set(app, doc);
+  }
+  return doc;
+}

@@ -1,0 +1,123 @@
+// One operation of the API as code: who may call it, what it reads (query, body) and what
+// it answers, in one object. operation() turns that object into the route's middleware
+// (auth, body limit, validation, read cache) and tags the middleware with it, so the
+// OpenAPI document (./openapi.ts) is read off the app's own routes: it cannot describe a
+// route the app does not serve, miss one it does, or show a schema the route does not use.
+import type { MiddlewareHandler, ValidationTargets } from "hono";
+import { every } from "hono/combine";
+import type * as z from "zod";
+import type { Role } from "../auth/roles.js";
+import { toIssues, validationError } from "../errors.js";
+import type { AppDeps, AppEnv } from "./env.js";
+import { jsonBody, limitBody, requireRole } from "./middleware.js";
+
+export type Tag = "Records" | "Sync" | "Stats" | "Export" | "Service";
+
+/** A media type of an answer: JSON of a zod schema, or another type with a JSON Schema of its own. */
+export type Content = { schema: z.ZodType } | { type: string; schema: Record<string, unknown> };
+
+export interface Answer {
+  description: string;
+  content?: Content;
+  headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
+}
+
+export interface BodySpec<B extends z.ZodType> {
+  schema: B;
+  /** Bytes; larger bodies are refused (413) before they are read. */
+  limit: number;
+  /** Reads the body as `schema` would, sooner (the fast path, src/quick-parse.ts). */
+  read?: (input: unknown) => z.ZodSafeParseResult<z.output<B>>;
+  /** What the document shows, where it says more than `schema` checks here (POST /sync's items). */
+  documented?: z.ZodType;
+  description?: string;
+}
+
+export interface OperationSpec<Q extends z.ZodObject | undefined, B extends z.ZodType | undefined> {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: Tag;
+  /** The roles that may call it (admin always may), or "public": no token at all. */
+  access: readonly Role[] | "public";
+  query?: Q;
+  body?: BodySpec<NonNullable<B>>;
+  /** Its answers by status. Refusals it shares with every route like it are added by the document. */
+  answers: Record<number, Answer>;
+  /** Reads or writes the database: it may answer 503 (the database is down or not migrated). */
+  database: boolean;
+  /** Served through AppDeps.readCache (after auth): it may answer 304 to If-None-Match. */
+  cached?: boolean;
+}
+
+export const OPERATION: unique symbol = Symbol("veritix.operation");
+
+export type AnyOperation = OperationSpec<z.ZodObject | undefined, z.ZodType | undefined>;
+
+/** What a query validator gives Hono's typing: every parameter a string, as in a URL. */
+type QueryIn<Q> = Q extends z.ZodObject
+  ? { [K in keyof z.input<Q>]: ValidationTargets["query"][string] }
+  : never;
+
+/** `{}`: what an operation without a query or a body adds to the route's input. */
+type Nothing = NonNullable<unknown>;
+
+type OperationInput<Q, B> = {
+  in: (Q extends z.ZodObject ? { query: QueryIn<Q> } : Nothing) &
+    (B extends z.ZodType ? { json: z.input<B> } : Nothing);
+  out: (Q extends z.ZodObject ? { query: z.output<Q> } : Nothing) &
+    (B extends z.ZodType ? { json: z.output<B> } : Nothing);
+};
+
+/** The query as Hono's validator reads it: a parameter given twice is an array (and refused). */
+function queryOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
+  return Object.fromEntries(
+    Object.entries(c.req.queries()).map(([k, v]) => (v.length === 1 ? [k, v[0]] : [k, v])),
+  );
+}
+
+const orRefuse = <T>(result: z.ZodSafeParseResult<T>): T => {
+  if (!result.success) throw validationError(toIssues(result.error.issues));
+  return result.data;
+};
+
+/**
+ * The route's middleware: auth, then the body limit, the query and the body (each a 400
+ * with every issue when wrong), then the read cache; the handler finds the values in
+ * `c.req.valid("query" | "json")`.
+ */
+export function operation<
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  P extends string = string,
+>(deps: AppDeps, spec: OperationSpec<Q, B>): MiddlewareHandler<AppEnv, P, OperationInput<Q, B>> {
+  const steps: MiddlewareHandler<AppEnv>[] = [];
+  if (spec.access !== "public") steps.push(requireRole(deps, ...spec.access));
+  const body = spec.body as BodySpec<z.ZodType> | undefined;
+  if (body) steps.push(limitBody(body.limit));
+  const query = spec.query;
+  if (query) {
+    steps.push(async (c, next) => {
+      c.req.addValidatedData("query", orRefuse(query.safeParse(queryOf(c))));
+      await next();
+    });
+  }
+  if (body) {
+    const read = body.read ?? ((input: unknown) => body.schema.safeParse(input));
+    steps.push(async (c, next) => {
+      c.req.addValidatedData("json", orRefuse(read(await jsonBody(c))) as object);
+      await next();
+    });
+  }
+  if (spec.cached && deps.readCache) steps.push(deps.readCache);
+  const run = steps.length ? every(...steps) : undefined;
+  // A function of its own to carry the tag, whatever the steps are.
+  const middleware: MiddlewareHandler<AppEnv, P, OperationInput<Q, B>> = (c, next) =>
+    run ? run(c as never, next) : next();
+  return Object.assign(middleware, { [OPERATION]: spec as AnyOperation });
+}
+
+/** The operation a route's handler was built from, if any. */
+export function operationOf(handler: unknown): AnyOperation | undefined {
+  return (handler as { [OPERATION]?: AnyOperation } | null)?.[OPERATION];
+}

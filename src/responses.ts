@@ -1,0 +1,125 @@
+// Wire schemas of the answers, as src/records.ts holds those of the requests. They are what
+// the OpenAPI document (src/http/openapi.ts) says each route answers, and the document
+// tests hold every real answer to them. Stored records are described from the Drizzle
+// tables themselves, so a new column reaches the document with nothing else to edit.
+import { type Column, getTableColumns } from "drizzle-orm";
+import * as z from "zod";
+import { type ErrorCode, STATUS } from "./errors.js";
+import { issue } from "./records.js";
+import { COUNTER_NAMES, type StatCounter } from "./store/counters.js";
+import { invalidAttempts, scannerDevices, ticketScans, ticketTransfers } from "./store/pg/schema.js";
+
+/** A time in an answer: what Date's toJSON writes (UTC, milliseconds). */
+export const isoTime = z.iso.datetime({ offset: false }).meta({ example: "2024-01-15T10:30:45.000Z" });
+
+/** JSON of each column type of the tables (Postgres names; SQLite's tables have the same columns). */
+const JSON_OF: Record<string, () => z.ZodType> = {
+  PgText: () => z.string(),
+  PgBigSerial53: () => z.int().min(1),
+  PgInteger: () => z.int(),
+  PgBigInt53: () => z.int(),
+  PgTimestamp: () => isoTime,
+  PgBoolean: () => z.boolean(),
+  PgJsonb: () => z.record(z.string(), z.unknown()),
+};
+
+/** A table's row as JSON: every column, nullable where the column is. */
+function rowOf<T extends Parameters<typeof getTableColumns>[0]>(table: T) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, column] of Object.entries(getTableColumns(table) as Record<string, Column>)) {
+    const json = JSON_OF[column.columnType];
+    if (!json) throw new Error(`no JSON schema for column type ${column.columnType} (${name})`);
+    shape[name] = column.notNull ? json() : json().nullable();
+  }
+  return z.strictObject(shape);
+}
+
+export const storedScan = rowOf(ticketScans).meta({ id: "StoredScan" });
+export const storedTransfer = rowOf(ticketTransfers).meta({ id: "StoredTransfer" });
+export const storedInvalidAttempt = rowOf(invalidAttempts).meta({ id: "StoredInvalidAttempt" });
+
+/** POST /scans, /transfers, /invalid-attempts: the record's id and uuid (201: stored now). */
+export const recordStored = z
+  .strictObject({ id: z.int().min(1), uuid: z.string() })
+  .meta({ id: "RecordStored" });
+/** The same uuid again (200): nothing stored or counted, the first record's id answered. */
+export const recordDuplicate = recordStored
+  .extend({ duplicate: z.literal(true) })
+  .meta({ id: "RecordDuplicate" });
+
+export const eventStats = z
+  .strictObject({
+    event_id: z.string(),
+    ...(Object.fromEntries(COUNTER_NAMES.map((c) => [c, z.int().min(0)])) as Record<StatCounter, z.ZodInt>),
+    last_updated: isoTime.nullable(),
+  })
+  .meta({ id: "EventStats" });
+
+/** GET /stats without event_id: every event's stats, keyed by event id. */
+export const allEventStats = z.record(z.string(), eventStats).meta({ id: "AllEventStats" });
+
+const listing = <K extends string, S extends z.ZodType>(key: K, record: S) =>
+  z.strictObject({ event_id: z.string(), [key]: z.array(record), count: z.int().min(0) } as {
+    event_id: z.ZodString;
+    count: z.ZodInt;
+  } & Record<K, z.ZodArray<S>>);
+
+export const scanListing = listing("scans", storedScan).meta({ id: "ScanListing" });
+export const transferListing = listing("transfers", storedTransfer).meta({ id: "TransferListing" });
+export const invalidAttemptListing = listing("attempts", storedInvalidAttempt).meta({
+  id: "InvalidAttemptListing",
+});
+
+const { last_items, last_accepted, last_duplicates, last_rejected, ...deviceColumns } =
+  rowOf(scannerDevices).shape;
+
+/** A scanner's health (GET /stats/devices): its row, how long since it synced, and its last batch. */
+export const deviceHealth = z
+  .strictObject({
+    ...deviceColumns,
+    seconds_since_sync: z.int().min(0),
+    last_batch: z.strictObject({
+      items: last_items as z.ZodInt,
+      accepted: last_accepted as z.ZodInt,
+      duplicates: last_duplicates as z.ZodInt,
+      rejected: last_rejected as z.ZodInt,
+    }),
+  })
+  .meta({ id: "DeviceHealth" });
+
+export const deviceListing = z
+  .strictObject({ event_id: z.string().nullable(), devices: z.array(deviceHealth), count: z.int().min(0) })
+  .meta({ id: "DeviceListing" });
+
+export const healthOk = z
+  .strictObject({ status: z.literal("ok"), database: z.enum(["postgres", "sqlite", "d1"]) })
+  .meta({ id: "Health" });
+
+const envelopes = new Map<number, ReturnType<typeof envelopeOf>>();
+
+/** The one error envelope of every refusal, with the codes its status can carry (one schema per status). */
+export function errorEnvelope(status: number) {
+  let schema = envelopes.get(status);
+  if (!schema) {
+    schema = envelopeOf(status);
+    envelopes.set(status, schema);
+  }
+  return schema;
+}
+
+function envelopeOf(status: number) {
+  const codes = (Object.keys(STATUS) as ErrorCode[]).filter((code) => STATUS[code] === status);
+  if (codes.length === 0) throw new Error(`no error code answers ${status}`);
+  const base = {
+    error: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    request_id: z.string(),
+    issues: z.array(issue).optional(),
+  };
+  return z.strictObject(base).meta({ id: `Error${status}` });
+}
+
+/** GET /health's 503: the envelope with the health fields (AppError.fields). */
+export const healthUnavailable = errorEnvelope(503)
+  .extend({ status: z.literal("unavailable"), database: healthOk.shape.database })
+  .meta({ id: "HealthUnavailable" });
