@@ -2,12 +2,13 @@
 // came from operation() (./operation.ts) is described by the spec it was built from, at
 // the method and path the app really serves it. zod-openapi renders the zod schemas with
 // zod's own JSON Schema converter: request schemas as zod reads input, answers as output.
-// Built once per app, on the first GET /openapi.json.
+// Run at build time by src/cli/openapi.ts, which writes the document GET /openapi.json serves.
 import type { Hono } from "hono";
 import { findTargetHandler } from "hono/utils/handler";
 import type * as z from "zod";
 import {
   createDocument,
+  type oas31,
   type ZodOpenApiObject,
   type ZodOpenApiOperationObject,
   type ZodOpenApiResponseObject,
@@ -179,7 +180,7 @@ export function operationsOf(app: Hono<AppEnv>) {
   return found;
 }
 
-export function buildDocument(app: Hono<AppEnv>) {
+export function buildDocument(app: Hono<AppEnv>): oas31.OpenAPIObject {
   const paths: NonNullable<ZodOpenApiObject["paths"]> = {};
   for (const { method, path, op } of operationsOf(app)) {
     const item = (paths[path] ?? {}) as Record<string, ZodOpenApiOperationObject>;
@@ -202,16 +203,4 @@ export function buildDocument(app: Hono<AppEnv>) {
     paths,
     components: { schemas: NAMED_SCHEMAS, securitySchemes: SECURITY_SCHEMES },
   });
-}
-
-const built = new WeakMap<object, ReturnType<typeof buildDocument>>();
-
-/** The app's document, built on first use and kept for the app's life. */
-export function documentOf(app: Hono<AppEnv>) {
-  let doc = built.get(app);
-  if (!doc) {
-    doc = buildDocument(app);
-    built.set(app, doc);
-  }
-  return doc;
 }

@@ -2,14 +2,18 @@
 // target: the Node server on SQLite and on Postgres (in this process), and the Worker in
 // workerd (`wrangler dev --local`, production config) on D1 and on Neon serverless
 // Postgres. Each target starts once for this file; every test creates its own events.
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authChecks } from "../support/auth-checks.js";
 import { RECORD_KINDS } from "../support/bad-input.js";
 import { queryChecks, recordRouteChecks, syncChecks } from "../support/bad-input-checks.js";
+import { type Conformance, documentConformance } from "../support/conformance.js";
 import { routesServedBy } from "../support/routes.js";
 import { nodeTarget } from "../support/targets/node.js";
 import type { HttpTarget } from "../support/targets/target.js";
 import { workerOnD1, workerOnNeon } from "../support/targets/worker.js";
+import { clientChecks } from "./contract/client.js";
+import { corsChecks } from "./contract/cors.js";
+import { documentChecks } from "./contract/document.js";
 import { listings } from "./contract/listings.js";
 import { recordsAndStats } from "./contract/records.js";
 import { sync } from "./contract/sync.js";
@@ -44,18 +48,51 @@ afterAll(async () => {
 
 describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
   let t: HttpTarget;
+  let conformance: Conformance;
   beforeAll(async () => {
-    t = await (started.get(name) as Promise<HttpTarget>);
+    const running = await (started.get(name) as Promise<HttpTarget>);
+    // Every answer of every section below is held to the target's own OpenAPI document.
+    conformance = await documentConformance(running.url);
+    t = conformance.wrap(running);
   }, 120_000);
   const target = () => t;
 
   describe("records and stats", () => recordsAndStats(target));
   describe("listings", () => listings(target));
   describe("POST /sync and device health", () => sync(target));
+  describe("the OpenAPI document", () => documentChecks(target));
+  describe("the typed client", () => clientChecks(target));
+  describe("CORS", () => corsChecks(target));
   describe("auth by role", () => authChecks(target, routesServedBy({ prometheus })));
   describe("bad input", () => {
     for (const k of RECORD_KINDS) recordRouteChecks(target, k);
     syncChecks(target);
     queryChecks(target);
+  });
+  // Last: what the sections above exercised.
+  describe("the OpenAPI document, against the answers", () => {
+    it("was exercised on every operation: an answer of its own, and a refusal wherever it can refuse", () => {
+      // What every route like it may answer (./support/conformance.ts checks those too);
+      // the rest are the operation's own answers (GET /metrics' own is a 404 on Workers).
+      const shared = new Set([304, 400, 401, 403, 413, 503]);
+      const seen = [...conformance.seen];
+      for (const [path, item] of Object.entries(conformance.document.paths)) {
+        for (const [method, op] of Object.entries(item)) {
+          const route = `${method.toUpperCase()} ${path}`;
+          const statuses = seen.filter((s) => s.startsWith(`${route} `)).map((s) => Number(s.split(" ")[2]));
+          expect(
+            statuses.some((s) => !shared.has(s)),
+            `${route}: none of its own answers seen`,
+          ).toBe(true);
+          const refusals = Object.keys(op.responses).filter((s) => ["400", "401", "403"].includes(s));
+          if (refusals.length) {
+            expect(
+              statuses.some((s) => s >= 400 && s < 500),
+              `${route}: no refusal seen`,
+            ).toBe(true);
+          }
+        }
+      }
+    });
   });
 });

@@ -15,3 +15,6 @@ export const API_TOKENS = Object.entries(TOKENS)
 
 /** SCANNER_SIGNING_KEY of every target. */
 export const SIGNING_KEY = "test-scanner-signing-key-0123456789abcdef";
+
+/** CORS_ORIGINS of the HTTP contract's targets: the one origin whose pages may call them. */
+export const CORS_ORIGIN = "https://ops.veritix.example";

@@ -14,7 +14,7 @@ import { nodePgStore } from "../../../src/store/pg/node-pg.js";
 import { httpApi } from "../api.js";
 import { createTestDatabase } from "../pg.js";
 import { countsQuery, numbers, type RawCounts } from "../test-store.js";
-import { API_TOKENS, SIGNING_KEY } from "../tokens.js";
+import { API_TOKENS, CORS_ORIGIN, SIGNING_KEY } from "../tokens.js";
 import { startWsProxy } from "../ws-proxy.js";
 import type { HttpTarget } from "./target.js";
 import { startWranglerDev, wrangler } from "./wrangler.js";
@@ -22,6 +22,7 @@ import { startWranglerDev, wrangler } from "./wrangler.js";
 const VARS = {
   API_TOKENS,
   SCANNER_SIGNING_KEY: SIGNING_KEY,
+  CORS_ORIGINS: CORS_ORIGIN,
   STATS_CACHE_SECONDS: "0",
   LOG_LEVEL: "error",
 };
