@@ -10,7 +10,7 @@ import { AppError } from "../errors.js";
 import type { AppEnv } from "./env.js";
 
 /** Answers a browser script may read besides the CORS-safelisted ones. */
-const EXPOSED = ["Content-Disposition", "ETag", "Retry-After", "WWW-Authenticate", "X-Request-Id"];
+const EXPOSED = ["Content-Disposition", "ETag", "Retry-After", "WWW-Authenticate", "X-Cache", "X-Request-Id"];
 
 export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
   const any = origins.includes("*");
@@ -18,8 +18,9 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
   const withHeaders = cors({
     origin: (origin) => (allowed(origin) ? origin : null),
     allowMethods: ["GET", "POST"],
-    // Authorization: the bearer token; If-None-Match and Cache-Control: the stats' ETags and a fresh read.
-    allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "Cache-Control"],
+    // Authorization: the bearer token; If-None-Match and Cache-Control: the stats' ETags and
+    // a fresh read; X-Request-Id: the caller's own id for the request, echoed and logged.
+    allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "Cache-Control", "X-Request-Id"],
     exposeHeaders: EXPOSED,
     maxAge: 600,
   });
