@@ -11,6 +11,7 @@ import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
 import { OPENAPI_DOCUMENT } from "./http/openapi-document.js";
 import { operation } from "./http/operation.js";
+import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { statsRoutes } from "./routes/stats.js";
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps) {
       .use(deps.corsOrigins?.length ? corsFor(deps.corsOrigins) : passThrough)
       .use(deps.services)
       .route("/", healthRoutes(deps))
+      .route("/", docsRoutes())
       .route("/", syncRoutes(deps))
       .route("/", statsRoutes(deps))
       .route("/", ingestRoutes(deps))

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "../observability/logger.js";
 import { prometheusMetrics } from "../observability/prometheus.js";
 import { instrumentStore } from "../store/instrumented.js";
 import type { Store } from "../store/types.js";
+import { docsAssets } from "./docs-assets.js";
 import { openStore } from "./store.js";
 
 export function isLoopback(host: string): boolean {
@@ -54,6 +55,8 @@ export async function startServer(
     corsOrigins: config.CORS_ORIGINS,
     draining: () => draining,
   });
+  // The docs page's static files (GET /docs/assets/*), which on Workers are Static Assets.
+  app.use("/docs/assets/*", docsAssets(logger));
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {
