@@ -7,14 +7,29 @@ import { and, desc, eq, exists, getTableColumns, gte, is, lt, max, type SQL, sql
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { COUNTER_NAMES, type StatCounter } from "./counters.js";
 import type * as schema from "./pg/schema.js";
-import type { DeviceReport, DeviceSync, EventStats, ListFilter, Store } from "./types.js";
+import type {
+  DeviceReport,
+  DeviceSync,
+  EventStats,
+  ListFilter,
+  PageFilter,
+  Store,
+  StoredRecords,
+} from "./types.js";
 
 export type Tables = typeof schema;
 export type QueryDb = PgDatabase<PgQueryResultHKT, Tables>;
 
 type BuilderQueries = Pick<
   Store,
-  "eventStats" | "allStats" | "listScans" | "listTransfers" | "listInvalidAttempts" | "deviceHealth" | "ping"
+  | "eventStats"
+  | "allStats"
+  | "listScans"
+  | "listTransfers"
+  | "listInvalidAttempts"
+  | "recordsPage"
+  | "deviceHealth"
+  | "ping"
 >;
 
 type Inserter = Pick<QueryDb, "insert">;
@@ -82,7 +97,9 @@ export function deviceEventsUpsert(db: Inserter, t: Tables, sync: CountedSync) {
     .returning({ scanner_id: e.scanner_id });
 }
 
-function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, time: PgColumn, f: ListFilter) {
+type RecordTable = AnyPgTable & { id: PgColumn; event_id: PgColumn };
+
+function listWhere(table: RecordTable, time: PgColumn, f: ListFilter) {
   return and(
     eq(table.event_id, f.event_id),
     f.from ? gte(time, f.from) : undefined,
@@ -91,6 +108,29 @@ function listWhere(table: AnyPgTable & { id: PgColumn; event_id: PgColumn }, tim
     f.before_id === undefined
       ? undefined
       : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
+  );
+}
+
+/*
+ * An export page: the keyset cursor as a row value, `(time, id) > (t, n)`, which both
+ * planners take as the start of a range scan of the (event_id, time, id) index, so a page
+ * deep in a large event costs what the first does, never an OFFSET's re-read. The order is
+ * written `ASC NULLS FIRST` (the columns are NOT NULL, so it changes no result): Postgres's
+ * index is (event_id, time DESC NULLS LAST, id DESC NULLS LAST), as drizzle-kit writes
+ * `.desc()`, and only that order is its backward scan; a plain `ASC` (NULLS LAST) made the
+ * planner sort. Plans seen on 1,000,000 scans of one event (EXPLAIN ANALYZE, Postgres 15):
+ * `Limit -> Index Scan Backward using ticket_scans_event_ts_idx`, Index Cond `event_id = $1
+ * AND ROW(scan_timestamp, id) > ROW($2, $3)` (and the from/to bounds), no Sort node;
+ * SQLite 3.53 (EXPLAIN QUERY PLAN): `SEARCH ticket_scans USING INDEX
+ * ticket_scans_event_ts_idx (event_id=? AND scan_timestamp>?)`, no temp B-tree for ORDER BY.
+ */
+function pageWhere(table: RecordTable, time: PgColumn, f: PageFilter) {
+  return and(
+    eq(table.event_id, f.event_id),
+    f.from ? gte(time, f.from) : undefined,
+    f.to ? lt(time, f.to) : undefined,
+    // sql.param with the column: the time is bound as the column stores it (ms on SQLite).
+    f.after ? sql`(${time}, ${table.id}) > (${sql.param(f.after.time, time)}, ${f.after.id})` : undefined,
   );
 }
 
@@ -106,7 +146,7 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
   } as Record<StatCounter, SQL<number>> & { last_updated: SQL<Date | null> };
 
   /** An event's records, newest first by their own time, ties by id. */
-  const listing = <T extends AnyPgTable & { id: PgColumn; event_id: PgColumn }>(
+  const listing = <T extends RecordTable>(
     table: T,
     time: PgColumn,
     f: ListFilter,
@@ -117,6 +157,12 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
       .where(listWhere(table, time, f))
       .orderBy(desc(time), desc(table.id))
       .limit(f.limit) as Promise<T["$inferSelect"][]>;
+
+  const recordTables = {
+    scans: [t.ticketScans, t.ticketScans.scan_timestamp],
+    transfers: [t.ticketTransfers, t.ticketTransfers.transfer_timestamp],
+    invalidAttempts: [t.invalidAttempts, t.invalidAttempts.attempt_timestamp],
+  } satisfies Record<keyof StoredRecords, [RecordTable, PgColumn]>;
 
   // Every table of the schema with every column named: one statement that only a database
   // with the whole schema can even plan. Nothing is read (LIMIT 0).
@@ -149,6 +195,16 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
     listScans: (f) => listing(t.ticketScans, t.ticketScans.scan_timestamp, f),
     listTransfers: (f) => listing(t.ticketTransfers, t.ticketTransfers.transfer_timestamp, f),
     listInvalidAttempts: (f) => listing(t.invalidAttempts, t.invalidAttempts.attempt_timestamp, f),
+
+    recordsPage<K extends keyof StoredRecords>(kind: K, f: PageFilter) {
+      const [table, time] = recordTables[kind];
+      return db
+        .select()
+        .from(table as AnyPgTable)
+        .where(pageWhere(table, time, f))
+        .orderBy(sql`${time} asc nulls first`, sql`${table.id} asc nulls first`)
+        .limit(f.limit) as unknown as Promise<StoredRecords[K][]>;
+    },
 
     async deviceHealth(eventId) {
       const d = t.scannerDevices;

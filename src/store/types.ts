@@ -1,6 +1,6 @@
 // The one narrow interface between the service and a database. Two implementations
 // (./pg/store.ts, ./sqlite/store.ts) serve every driver; test/contract runs the same suite on each.
-import type { StatCounter } from "./counters.js";
+import type { RecordKind, StatCounter } from "./counters.js";
 import type * as pg from "./pg/schema.js";
 
 export type Dialect = "postgres" | "sqlite" | "d1";
@@ -14,6 +14,13 @@ export type StoredInvalidAttempt = typeof pg.invalidAttempts.$inferSelect;
 export type ScanRow = Omit<StoredScan, "id" | "received_at">;
 export type TransferRow = Omit<StoredTransfer, "id" | "received_at">;
 export type InvalidAttemptRow = Omit<StoredInvalidAttempt, "id" | "received_at">;
+
+/** The stored record of each kind. */
+export interface StoredRecords {
+  scans: StoredScan;
+  transfers: StoredTransfer;
+  invalidAttempts: StoredInvalidAttempt;
+}
 
 export interface RecordBatch {
   scans: ScanRow[];
@@ -48,6 +55,16 @@ export interface ListFilter {
   before_id?: number | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+}
+
+/** A page of an event's records, oldest first by their own time (`from` inclusive, `to` exclusive), ties by id. */
+export interface PageFilter {
+  event_id: string;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** The keyset cursor: the own time and id of the previous page's last record; the page starts after it. */
+  after?: { time: Date; id: number } | undefined;
+  limit: number;
 }
 
 /** What one POST /sync tells about its scanner, before its records are stored. */
@@ -86,6 +103,11 @@ export interface Store {
   listScans(filter: ListFilter): Promise<StoredScan[]>;
   listTransfers(filter: ListFilter): Promise<StoredTransfer[]>;
   listInvalidAttempts(filter: ListFilter): Promise<StoredInvalidAttempt[]>;
+  /**
+   * One page of an event's records of a kind, oldest first (GET /export/*): a keyset read
+   * of the (event_id, own time, id) index, so every page costs the same however deep it is.
+   */
+  recordsPage<K extends RecordKind>(kind: K, filter: PageFilter): Promise<StoredRecords[K][]>;
   /**
    * A scanner's batch (POST /sync): stored as insert() stores it, and the scanner's
    * health recorded with the counts of what it stored, in the same transaction where

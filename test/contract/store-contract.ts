@@ -6,6 +6,7 @@ import type { Store } from "../../src/store/types.js";
 import type { TestStore } from "../support/test-store.js";
 import type { ContractContext } from "./store-contract/context.js";
 import { notMigrated } from "./store-contract/not-migrated.js";
+import { pages } from "./store-contract/pages.js";
 import { purge } from "./store-contract/purge.js";
 import { reads } from "./store-contract/reads.js";
 import { syncs } from "./store-contract/syncs.js";
@@ -48,6 +49,7 @@ export function storeContract(driver: ContractDriver) {
     };
     writes(c);
     reads(c);
+    pages(c);
     syncs(c);
     purge(c);
   });
