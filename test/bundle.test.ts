@@ -1,5 +1,6 @@
 // The Worker bundle as `wrangler deploy` builds it: it builds, and nothing Node-only
-// (native SQLite, node-postgres, prom-client, the Node server, fs) got into it.
+// (native SQLite, node-postgres, prom-client, the Node server, fs) or build-time only
+// (the OpenAPI generator) got into it.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,8 @@ const NODE_ONLY_PACKAGES = [
   "pg-protocol",
   "prom-client",
   "@hono/node-server",
+  // Build time only: the OpenAPI generator (the Worker serves the generated document).
+  "zod-openapi",
 ];
 const NODE_ONLY_SOURCES = [
   "src/index.ts",
@@ -22,6 +25,8 @@ const NODE_ONLY_SOURCES = [
   "src/store/pg/node-pg.ts",
   "src/store/migrations.ts",
   "src/observability/prometheus.ts",
+  "src/http/openapi.ts",
+  "src/cli/",
 ];
 
 describe("Worker bundle", () => {
@@ -46,6 +51,7 @@ describe("Worker bundle", () => {
       "src/app.ts",
       "src/store/sqlite/d1.ts",
       "src/store/pg/neon.ts",
+      "src/http/openapi-document.ts",
       "node_modules/@neondatabase/serverless/index.mjs",
     ]) {
       expect(modules).toContain(expected);

@@ -7,17 +7,46 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deviceEnv, installTarball, localPrebuilds, run } from "../../scanner-sync/test/support/pack.js";
+import { startTestServer } from "../support/server.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
+const TOKEN = "library-test-admin-token-0123";
 
-/** The README's library example: the ts block under "Using the service as a library". */
-function readmeExample(): string {
+/** The first ts block of the README under `heading`. */
+function readmeExample(heading: string): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Using the service as a library"));
+  const section = readme.slice(readme.indexOf(heading));
   const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!block) throw new Error("README.md has no ts block under 'Using the service as a library'");
+  if (!block) throw new Error(`README.md has no ts block under '${heading}'`);
   return block;
+}
+
+/** tsc --strict on one module of `dir`, against what is installed there: its complaints. */
+async function typeCheck(dir: string, file: string): Promise<string> {
+  const tsc = await run(
+    process.execPath,
+    [
+      TSC,
+      "--noEmit",
+      "--strict",
+      "--module",
+      "nodenext",
+      "--moduleResolution",
+      "nodenext",
+      "--target",
+      "es2022",
+      "--skipLibCheck",
+      "--types",
+      "node",
+      "--typeRoots",
+      join(ROOT, "node_modules/@types"),
+      file,
+    ],
+    dir,
+    deviceEnv(),
+  );
+  return tsc.stdout + tsc.stderr;
 }
 
 describe("the packed root package", () => {
@@ -64,31 +93,9 @@ describe("the packed root package", () => {
   });
 
   it("runs the README's library example, type-checked against the installed declarations", async () => {
-    const code = `${readmeExample()}\nconsole.log(JSON.stringify(stats));\n`;
+    const code = `${readmeExample("## Using the service as a library")}\nconsole.log(JSON.stringify(stats));\n`;
     writeFileSync(join(app, "example.mts"), code);
-    const tsc = await run(
-      process.execPath,
-      [
-        TSC,
-        "--noEmit",
-        "--strict",
-        "--module",
-        "nodenext",
-        "--moduleResolution",
-        "nodenext",
-        "--target",
-        "es2022",
-        "--skipLibCheck",
-        "--types",
-        "node",
-        "--typeRoots",
-        join(ROOT, "node_modules/@types"),
-        "example.mts",
-      ],
-      app,
-      deviceEnv(),
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(await typeCheck(app, "example.mts")).toBe("");
     // The example has no type syntax: as a module, plain node runs it.
     writeFileSync(join(app, "example.mjs"), code);
     const ran = await run(process.execPath, ["example.mjs"], app, deviceEnv());
@@ -103,5 +110,24 @@ describe("the packed root package", () => {
       successful_transfer_count: 1,
       invalid_attempt_count: 1,
     });
+  });
+
+  it("runs the README's typed-client example against a real server, type-checked against the installed package", async () => {
+    const server = await startTestServer("sqlite", { API_TOKENS: `admin:${TOKEN}` });
+    try {
+      const example = readmeExample("### The API as code").replace("http://127.0.0.1:8787", server.url);
+      const code = `${example}\nconsole.log(JSON.stringify(stats));\n`;
+      writeFileSync(join(app, "client.mts"), code);
+      expect(await typeCheck(app, "client.mts")).toBe("");
+      writeFileSync(join(app, "client.mjs"), code);
+      const ran = await run(process.execPath, ["client.mjs"], app, { ...deviceEnv(), VERITIX_TOKEN: TOKEN });
+      expect(ran.stderr).toBe("");
+      expect(ran.code).toBe(0);
+      const [id, stats] = ran.stdout.trim().split("\n");
+      expect(Number(id)).toBeGreaterThan(0);
+      expect(JSON.parse(stats as string)).toMatchObject({ event_id: "event_456", scan_count: 1 });
+    } finally {
+      await server.stop();
+    }
   });
 });
