@@ -20,7 +20,14 @@ import {
 } from "./records.js";
 import type { Kind } from "./store/columns.js";
 import { toRow } from "./store/rows.js";
-import type { DeviceHealth, EventStats, InsertOutcome, RecordBatch, Store } from "./store/types.js";
+import type {
+  DeviceHealth,
+  EventStats,
+  InsertOutcome,
+  PageFilter,
+  RecordBatch,
+  Store,
+} from "./store/types.js";
 import { syncBatch } from "./sync.js";
 
 /** A scanner's health as GET /stats/devices answers it. */
@@ -75,6 +82,8 @@ export function createAnalytics(store: Store) {
     recentScans: (q: ListQuery) => store.listScans(q),
     recentTransfers: (q: ListQuery) => store.listTransfers(q),
     recentInvalidAttempts: (q: ListQuery) => store.listInvalidAttempts(q),
+    /** An event's records of one kind, oldest first by their own time, a page after another (GET /export/*). */
+    exportPage: <K extends Kind>(kind: K, filter: PageFilter) => store.recordsPage(kind, filter),
 
     /** POST /sync: a gate scanner's batch (its envelope read by `syncRequest`), item by item (./sync.ts). */
     syncBatch: (principal: Principal, request: SyncRequest, now?: Date) =>
