@@ -27,7 +27,7 @@ export function docsAssets(logger: Logger, root = DOCS_ASSETS_DIR): MiddlewareHa
     );
     return (_c, next) => next();
   }
-  return serveStatic({
+  const serve = serveStatic({
     root,
     precompressed: true,
     onFound: (_path, c) => {
@@ -35,4 +35,6 @@ export function docsAssets(logger: Logger, root = DOCS_ASSETS_DIR): MiddlewareHa
       c.header("X-Content-Type-Options", "nosniff");
     },
   });
+  // The compressed copies only as encodings of their file, as on Workers (.assetsignore).
+  return (c, next) => (/\.(br|gz)$/.test(c.req.path) ? next() : serve(c, next));
 }
