@@ -95,7 +95,7 @@ describe.each(TARGETS)("the docs page on $name", ({ name }) => {
           page.locator(`.opblock-${method}`, {
             has: page.locator(`.opblock-summary-path[data-path="${path}"]`),
           });
-        await expect.poll(() => block("post", "/scans").isVisible(), { timeout: 30_000 }).toBe(true);
+        await block("post", "/scans").waitFor();
         expect(await block("get", "/stats").isVisible()).toBe(true);
         const rendered = await page
           .locator(".opblock")
@@ -121,7 +121,7 @@ describe.each(TARGETS)("the docs page on $name", ({ name }) => {
         await stats.locator("button.try-out__btn").click();
         await stats.locator("button.execute").click();
         const status = stats.locator(".live-responses-table tbody .response-col_status");
-        await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe("200");
+        await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe("200");
         await page.screenshot({ path: shot, fullPage: true });
 
         expect(browser.foreign, "requests to anywhere but the server").toEqual([]);
@@ -133,5 +133,6 @@ describe.each(TARGETS)("the docs page on $name", ({ name }) => {
         await browser.close();
       }
     },
+    180_000,
   );
 });

@@ -66,6 +66,8 @@ export async function offlineBrowser(origin: string): Promise<OfflineBrowser> {
         console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
       );
     });
+    // Generous: the tests share two cores with servers and workerd processes.
+    context.setDefaultTimeout(60_000);
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (m) => {
       if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
