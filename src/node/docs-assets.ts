@@ -19,12 +19,9 @@ export const DOCS_ASSETS_DIR = fileURLToPath(
 
 export function docsAssets(logger: Logger, root = DOCS_ASSETS_DIR): MiddlewareHandler {
   if (!existsSync(root)) {
-    logger.warn(
-      "the docs page's assets are missing (GET /docs/assets/* answers 404): `npm run build` makes them",
-      {
-        dir: root,
-      },
-    );
+    logger.warn("no docs page assets (GET /docs/assets/* is a 404): `npm run build` makes them", {
+      dir: root,
+    });
     return (_c, next) => next();
   }
   const serve = serveStatic({

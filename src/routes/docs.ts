@@ -5,7 +5,7 @@
 // by the build (scripts/build-docs-assets.mjs) under docs/assets/<its version>/ and served
 // beside the app (Node: src/node/docs-assets.ts; Workers: Static Assets, wrangler.toml), so
 // they may be cached for good; this page and its init script are ours and answered here.
-// Every URL is relative, so the page also works behind a path prefix.
+// Every URL is relative, so the page also loads behind a path prefix.
 import { Hono } from "hono";
 import swaggerUi from "swagger-ui-dist/package.json" with { type: "json" };
 import type { AppEnv } from "../http/env.js";
