@@ -12,6 +12,7 @@ import { requestContext } from "./http/middleware.js";
 import { OPENAPI_DOCUMENT } from "./http/openapi-document.js";
 import { operation } from "./http/operation.js";
 import { docsRoutes } from "./routes/docs.js";
+import { exportRoutes } from "./routes/export.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { statsRoutes } from "./routes/stats.js";
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
       .route("/", docsRoutes())
       .route("/", syncRoutes(deps))
       .route("/", statsRoutes(deps))
+      .route("/", exportRoutes(deps))
       .route("/", ingestRoutes(deps))
       .get(
         "/openapi.json",

@@ -7,6 +7,7 @@ import { requestId } from "hono/request-id";
 import { createAnalytics } from "../analytics.js";
 import { createApp } from "../app.js";
 import { AppError } from "../errors.js";
+import { answerEnded } from "../http/answer-end.js";
 import { edgeCache } from "../http/edge-cache.js";
 import type { AppEnv } from "../http/env.js";
 import { errorResponse } from "../http/errors.js";
@@ -41,8 +42,9 @@ function build(deps: IsolateDeps): WorkerApp {
     try {
       await next();
     } finally {
-      // The pool's sockets must close, but the answer need not wait for it.
-      c.executionCtx.waitUntil(store.close());
+      // The pool's sockets must close, but the answer need not wait for it. A streamed answer
+      // (GET /export/*) reads the store until its body ends: closed after that.
+      c.executionCtx.waitUntil(answerEnded(c).then(() => store.close()));
     }
   };
   return createApp({

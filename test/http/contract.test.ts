@@ -14,6 +14,7 @@ import { workerOnD1, workerOnNeon } from "../support/targets/worker.js";
 import { clientChecks } from "./contract/client.js";
 import { corsChecks } from "./contract/cors.js";
 import { documentChecks } from "./contract/document.js";
+import { exportChecks } from "./contract/export.js";
 import { listings } from "./contract/listings.js";
 import { recordsAndStats } from "./contract/records.js";
 import { sync } from "./contract/sync.js";
@@ -60,6 +61,7 @@ describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
   describe("records and stats", () => recordsAndStats(target));
   describe("listings", () => listings(target));
   describe("POST /sync and device health", () => sync(target));
+  describe("export", () => exportChecks(target));
   describe("the OpenAPI document", () => documentChecks(target));
   describe("the typed client", () => clientChecks(target));
   describe("CORS", () => corsChecks(target));

@@ -9,7 +9,7 @@ export interface RouteCase {
   /** The route as DESIGN.md names it, with the query that matters. */
   route: string;
   /** Which file of src/routes serves it. */
-  resource: "health" | "ingest" | "stats" | "sync";
+  resource: "health" | "ingest" | "stats" | "sync" | "export";
   /** A valid request for event `e`. */
   path(e: string): string;
   body?(e: string): unknown;
@@ -47,6 +47,9 @@ export const ROUTES: RouteCase[] = [
   get("stats", "/stats/invalid-attempts?event_id=", (e) => `/stats/invalid-attempts?event_id=${e}`),
   get("sync", "/stats/devices", () => "/stats/devices"),
   get("sync", "/stats/devices?event_id=", (e) => `/stats/devices?event_id=${e}`),
+  get("export", "/export/scans?event_id=", (e) => `/export/scans?event_id=${e}`),
+  get("export", "/export/transfers?event_id=", (e) => `/export/transfers?event_id=${e}&format=csv`),
+  get("export", "/export/invalid-attempts?event_id=", (e) => `/export/invalid-attempts?event_id=${e}`),
   record("/scans", (e) => ({ ...SPEC.scan, event_id: e })),
   record("/transfers", (e) => ({ ...SPEC.transfer, event_id: e })),
   record("/invalid-attempts", (e) => ({ ...SPEC.invalidAttempt, event_id: e })),
