@@ -14,18 +14,14 @@ export interface Cursor {
  * bytes leave soon, and a database that does not answer costs little to find out), each
  * next one holds about `targetBytes` of output at the previous page's bytes per row, within
  * [min, max] rows. Typical records (~300 bytes as NDJSON) get `max` rows a page, so a
- * 1,000,000-record export is ~200 queries: the Worker's D1 allows 1,000 per invocation on
- * the paid plan. Records near their size limits (~10 KB) get ~200 rows a page, so a page
- * stays a few MB, within the Worker's 128 MB whichever records an event holds.
+ * 1,000,000-record export is ~500 queries: the Worker's D1 allows 1,000 per invocation on
+ * the paid plan. Records near their size limits (~11 KB) get ~100 rows a page, so a page
+ * stays about a megabyte, within the Worker's 128 MB whichever records an event holds.
+ * Larger pages bought nothing on Node and cost memory: the server's RSS grew by 69 MB over
+ * an export of 1,000,000 scans at 5,000 rows / 2 MiB, by 42 MB at 2,000 / 1 MiB, by 38-39 MB
+ * at 1,000 and 500 (bench/export.ts; the same throughput within noise).
  */
-export interface PageSizes {
-  first: number;
-  min: number;
-  max: number;
-  targetBytes: number;
-}
-
-export const PAGE_SIZES: PageSizes = { first: 100, min: 100, max: 5000, targetBytes: 2 * 1024 * 1024 };
+export const PAGE_SIZES: PageSizes = { first: 100, min: 100, max: 2000, targetBytes: 1024 * 1024 };
 
 /** How an export ended, with the rows read by then: all sent, the client went away, or a read failed mid-way. */
 export type ExportEnd =
