@@ -21,6 +21,13 @@ export interface Cursor {
  * an export of 1,000,000 scans at 5,000 rows / 2 MiB, by 42 MB at 2,000 / 1 MiB, by 38-39 MB
  * at 1,000 and 500 (bench/export.ts; the same throughput within noise).
  */
+export interface PageSizes {
+  first: number;
+  min: number;
+  max: number;
+  targetBytes: number;
+}
+
 export const PAGE_SIZES: PageSizes = { first: 100, min: 100, max: 2000, targetBytes: 1024 * 1024 };
 
 /** How an export ended, with the rows read by then: all sent, the client went away, or a read failed mid-way. */
