@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps) {
       .use(deps.corsOrigins?.length ? corsFor(deps.corsOrigins) : passThrough)
       .use(deps.services)
       .route("/", healthRoutes(deps))
-      .route("/", docsRoutes())
+      .route("/", docsRoutes(deps))
       .route("/", syncRoutes(deps))
       .route("/", statsRoutes(deps))
       .route("/", exportRoutes(deps))

@@ -1,11 +1,11 @@
 // The one error envelope: {"error", "message", "request_id", "issues"?}. Every refusal,
 // from the service, the store, Hono's middleware or a bug, leaves through errorResponse:
-// onError, notFound, the validator hook, GET /health and the Worker's misconfiguration
-// answer all build it here.
+// onError (validation refusals among them: src/http/operation.ts throws them), notFound,
+// GET /health and the Worker's misconfiguration answer all build it here.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { AppError, type ErrorCode, STATUS, toIssues, validationError } from "../errors.js";
+import { AppError, type ErrorCode, STATUS } from "../errors.js";
 import { errorFields } from "../observability/logger.js";
 import { StoreError, type StoreFailure } from "../store/errors.js";
 import type { AppEnv } from "./env.js";
@@ -73,12 +73,4 @@ export function onError(err: Error, c: Context<AppEnv>) {
 
 export function notFound(c: Context<AppEnv>) {
   return errorResponse(c, new AppError("not_found", `no route for ${c.req.method} ${c.req.path}`));
-}
-
-/** @hono/zod-validator hook: a failed parse becomes the 400 envelope with its issues. */
-export function validationHook(result: {
-  success: boolean;
-  error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] };
-}) {
-  if (!result.success) throw validationError(toIssues(result.error?.issues ?? []));
 }

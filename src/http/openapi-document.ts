@@ -7,6 +7,12 @@ export const OPENAPI_DOCUMENT: Readonly<Record<string, unknown>> = {
     "version": "1.0.0",
     "description": "Ticket-scan analytics: record scans, transfers and invalid attempts; read exact counters per event; upload gate scanners' offline batches; export an event's records.\n\nEvery refusal is one JSON envelope: `error` (a code), `message`, `request_id`, and `issues` (each `path` and `message`) for invalid input.\n\nIdentifiers are at most 128 characters, free text at most 1024."
   },
+  "servers": [
+    {
+      "url": "./",
+      "description": "The server that serves this document"
+    }
+  ],
   "tags": [
     {
       "name": "Records",
@@ -124,6 +130,29 @@ export const OPENAPI_DOCUMENT: Readonly<Record<string, unknown>> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Error404"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/docs": {
+      "get": {
+        "operationId": "getDocs",
+        "summary": "This API's reference page",
+        "description": "Swagger UI over GET /openapi.json; it loads nothing but this origin.\n\nPublic: no token.",
+        "tags": [
+          "Service"
+        ],
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The page.",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
                 }
               }
             }
@@ -801,6 +830,435 @@ export const OPENAPI_DOCUMENT: Readonly<Record<string, unknown>> = {
           },
           "304": {
             "description": "Not modified: If-None-Match matches the answer's ETag."
+          },
+          "400": {
+            "description": "Invalid input: `validation_failed` with every issue, or `malformed_json` for a body that is not JSON.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error400"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No bearer token, or one that is not valid (unknown, expired, badly signed).",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme to use",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error401"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The token is valid, but its role (or scanner) may not make this request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error403"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The database does not answer (`unavailable`: retry after Retry-After) or lacks the schema (`database_not_migrated`: run the migrations).",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before retrying",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error503"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/export/scans": {
+      "get": {
+        "operationId": "exportScans",
+        "summary": "Every scans record of an event, streamed",
+        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `scan_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
+        "tags": [
+          "Export"
+        ],
+        "security": [
+          {
+            "apiToken": [
+              "admin",
+              "reader"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "in": "query",
+            "name": "event_id",
+            "schema": {
+              "$ref": "#/components/schemas/Identifier"
+            },
+            "required": true,
+            "description": "At most 128 characters, not empty; surrounding whitespace is trimmed, and the rules apply to what remains; no NUL characters or lone UTF-16 surrogates."
+          },
+          {
+            "in": "query",
+            "name": "from",
+            "schema": {
+              "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?([Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$",
+              "example": "2024-01-15T10:30:45Z",
+              "description": "ISO 8601, from 1970 on; without an offset it is UTC.",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "to",
+            "schema": {
+              "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?([Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$",
+              "example": "2024-01-15T10:30:45Z",
+              "description": "ISO 8601, from 1970 on; without an offset it is UTC.",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "format",
+            "schema": {
+              "default": "ndjson",
+              "type": "string",
+              "enum": [
+                "ndjson",
+                "csv"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The records. NDJSON: one StoredScan object per line (as the listings answer them), LF-terminated. CSV (RFC 4180, CRLF): a header row (id, uuid, ticket_id, event_id, scanner_id, scan_timestamp, is_valid, location, device_info, additional_metadata, received_at), times in ISO 8601 UTC, booleans true/false, additional_metadata as its JSON text, null as an empty field and an empty text as \"\".",
+            "headers": {
+              "Content-Disposition": {
+                "description": "attachment, with a file name of the export, its event and window",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/x-ndjson": {
+                "schema": {
+                  "type": "string",
+                  "description": "Lines of StoredScan"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Invalid input: `validation_failed` with every issue, or `malformed_json` for a body that is not JSON.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error400"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No bearer token, or one that is not valid (unknown, expired, badly signed).",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme to use",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error401"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The token is valid, but its role (or scanner) may not make this request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error403"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The database does not answer (`unavailable`: retry after Retry-After) or lacks the schema (`database_not_migrated`: run the migrations).",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before retrying",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error503"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/export/transfers": {
+      "get": {
+        "operationId": "exportTransfers",
+        "summary": "Every transfers record of an event, streamed",
+        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `transfer_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
+        "tags": [
+          "Export"
+        ],
+        "security": [
+          {
+            "apiToken": [
+              "admin",
+              "reader"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "in": "query",
+            "name": "event_id",
+            "schema": {
+              "$ref": "#/components/schemas/Identifier"
+            },
+            "required": true,
+            "description": "At most 128 characters, not empty; surrounding whitespace is trimmed, and the rules apply to what remains; no NUL characters or lone UTF-16 surrogates."
+          },
+          {
+            "in": "query",
+            "name": "from",
+            "schema": {
+              "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?([Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$",
+              "example": "2024-01-15T10:30:45Z",
+              "description": "ISO 8601, from 1970 on; without an offset it is UTC.",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "to",
+            "schema": {
+              "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?([Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$",
+              "example": "2024-01-15T10:30:45Z",
+              "description": "ISO 8601, from 1970 on; without an offset it is UTC.",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "format",
+            "schema": {
+              "default": "ndjson",
+              "type": "string",
+              "enum": [
+                "ndjson",
+                "csv"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The records. NDJSON: one StoredTransfer object per line (as the listings answer them), LF-terminated. CSV (RFC 4180, CRLF): a header row (id, uuid, ticket_id, event_id, from_user_id, to_user_id, transfer_timestamp, transfer_reason, ip_address, user_agent, is_successful, additional_metadata, received_at), times in ISO 8601 UTC, booleans true/false, additional_metadata as its JSON text, null as an empty field and an empty text as \"\".",
+            "headers": {
+              "Content-Disposition": {
+                "description": "attachment, with a file name of the export, its event and window",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/x-ndjson": {
+                "schema": {
+                  "type": "string",
+                  "description": "Lines of StoredTransfer"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Invalid input: `validation_failed` with every issue, or `malformed_json` for a body that is not JSON.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error400"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No bearer token, or one that is not valid (unknown, expired, badly signed).",
+            "headers": {
+              "WWW-Authenticate": {
+                "description": "The scheme to use",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error401"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The token is valid, but its role (or scanner) may not make this request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error403"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The database does not answer (`unavailable`: retry after Retry-After) or lacks the schema (`database_not_migrated`: run the migrations).",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before retrying",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error503"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/export/invalid-attempts": {
+      "get": {
+        "operationId": "exportInvalidAttempts",
+        "summary": "Every invalid attempts record of an event, streamed",
+        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `attempt_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
+        "tags": [
+          "Export"
+        ],
+        "security": [
+          {
+            "apiToken": [
+              "admin",
+              "reader"
+            ]
+          }
+        ],
+        "parameters": [
+          {
+            "in": "query",
+            "name": "event_id",
+            "schema": {
+              "$ref": "#/components/schemas/Identifier"
+            },
+            "required": true,
+            "description": "At most 128 characters, not empty; surrounding whitespace is trimmed, and the rules apply to what remains; no NUL characters or lone UTF-16 surrogates."
+          },
+          {
+            "in": "query",
+            "name": "from",
+            "schema": {
+              "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?([Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$",
+              "example": "2024-01-15T10:30:45Z",
+              "description": "ISO 8601, from 1970 on; without an offset it is UTC.",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "to",
+            "schema": {
+              "pattern": "^(\\d{4})-(\\d{2})-(\\d{2})(?:[Tt ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?([Zz]|[+-]\\d{2}(?::?\\d{2})?)?)?$",
+              "example": "2024-01-15T10:30:45Z",
+              "description": "ISO 8601, from 1970 on; without an offset it is UTC.",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "format",
+            "schema": {
+              "default": "ndjson",
+              "type": "string",
+              "enum": [
+                "ndjson",
+                "csv"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The records. NDJSON: one StoredInvalidAttempt object per line (as the listings answer them), LF-terminated. CSV (RFC 4180, CRLF): a header row (id, uuid, attempt_type, ticket_id, event_id, attempt_timestamp, reason, ip_address, user_agent, additional_metadata, received_at), times in ISO 8601 UTC, booleans true/false, additional_metadata as its JSON text, null as an empty field and an empty text as \"\".",
+            "headers": {
+              "Content-Disposition": {
+                "description": "attachment, with a file name of the export, its event and window",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/x-ndjson": {
+                "schema": {
+                  "type": "string",
+                  "description": "Lines of StoredInvalidAttempt"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           },
           "400": {
             "description": "Invalid input: `validation_failed` with every issue, or `malformed_json` for a body that is not JSON.",

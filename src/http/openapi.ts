@@ -119,13 +119,15 @@ function refusals(op: AnyOperation): Responses {
 function answers(op: AnyOperation): ZodOpenApiResponsesObject {
   const out = refusals(op);
   for (const [status, answer] of Object.entries(op.answers)) {
-    const content = answer.content;
+    const contents = answer.content === undefined ? [] : [answer.content].flat();
     out[status] = {
       description: answer.description,
-      ...(content
+      ...(contents.length
         ? {
-            content:
-              "type" in content ? { [content.type]: { schema: content.schema } } : json(content.schema),
+            content: Object.assign(
+              {},
+              ...contents.map((c) => ("type" in c ? { [c.type]: { schema: c.schema } } : json(c.schema))),
+            ),
           }
         : {}),
       ...(answer.headers ? { headers: answer.headers } : {}),
@@ -199,6 +201,8 @@ export function buildDocument(app: Hono<AppEnv>): oas31.OpenAPIObject {
         `Identifiers are at most ${LIMITS.id} characters, free text at most ${LIMITS.text}.`,
       ].join("\n\n"),
     },
+    // Relative: calls go where the document was read from, behind a path prefix too.
+    servers: [{ url: "./", description: "The server that serves this document" }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: { schemas: NAMED_SCHEMAS, securitySchemes: SECURITY_SCHEMES },

@@ -18,7 +18,8 @@ export type Content = { schema: z.ZodType } | { type: string; schema: Record<str
 
 export interface Answer {
   description: string;
-  content?: Content;
+  /** One media type, or several (the client picks one by a parameter, e.g. `format`). */
+  content?: Content | Content[];
   headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
 

@@ -8,7 +8,8 @@
 // Every URL is relative, so the page also loads behind a path prefix.
 import { Hono } from "hono";
 import swaggerUi from "swagger-ui-dist/package.json" with { type: "json" };
-import type { AppEnv } from "../http/env.js";
+import type { AppDeps, AppEnv } from "../http/env.js";
+import { operation } from "../http/operation.js";
 
 const ASSETS = `docs/assets/${swaggerUi.version}`;
 
@@ -64,9 +65,23 @@ const HEADERS = {
   "Cache-Control": "no-cache",
 };
 
-export function docsRoutes() {
+export function docsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
-    .get("/docs", (c) => c.body(PAGE, 200, { ...HEADERS, "Content-Type": "text/html; charset=utf-8" }))
+    .get(
+      "/docs",
+      operation(deps, {
+        operationId: "getDocs",
+        summary: "This API's reference page",
+        description: "Swagger UI over GET /openapi.json; it loads nothing but this origin.",
+        tag: "Service",
+        access: "public",
+        database: false,
+        answers: {
+          200: { description: "The page.", content: { type: "text/html", schema: { type: "string" } } },
+        },
+      }),
+      (c) => c.body(PAGE, 200, { ...HEADERS, "Content-Type": "text/html; charset=utf-8" }),
+    )
     .get("/docs/init.js", (c) =>
       c.body(INIT, 200, { ...HEADERS, "Content-Type": "text/javascript; charset=utf-8" }),
     );

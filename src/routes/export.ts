@@ -2,7 +2,6 @@
 // (optionally within a window of its own time), oldest first, streamed as NDJSON or CSV for
 // the revenue and warehouse jobs. Pages are read from the database only as the client takes
 // the bytes (src/export/stream.ts), so memory stays flat however large the event.
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { EXPORT_NAMES, EXPORTS, type ExportName } from "../export/columns.js";
 import { contentDisposition } from "../export/filename.js";
@@ -11,15 +10,49 @@ import { exportQuery } from "../export/query.js";
 import { type ExportEnd, openExport } from "../export/stream.js";
 import { answerEndsWith } from "../http/answer-end.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
-import { validationHook } from "../http/errors.js";
-import { requireRole } from "../http/middleware.js";
+import { operation } from "../http/operation.js";
 import { errorFields } from "../observability/logger.js";
+
+/** What the document says of each export: its operation id and the schema of its records. */
+const DESCRIBED: Record<ExportName, { operationId: string; record: string }> = {
+  scans: { operationId: "exportScans", record: "StoredScan" },
+  transfers: { operationId: "exportTransfers", record: "StoredTransfer" },
+  "invalid-attempts": { operationId: "exportInvalidAttempts", record: "StoredInvalidAttempt" },
+};
+
+function exportOperation(deps: AppDeps, name: ExportName) {
+  const { operationId, record } = DESCRIBED[name];
+  const { time, columns } = EXPORTS[name];
+  return operation(deps, {
+    operationId,
+    summary: `Every ${name.replace("-", " ")} record of an event, streamed`,
+    description: `All of the event's records (\`from\` inclusive, \`to\` exclusive, by \`${time}\`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by \`from\`/\`to\` (see the README).`,
+    tag: "Export",
+    access: ["reader"],
+    database: true,
+    query: exportQuery,
+    answers: {
+      200: {
+        description: `The records. NDJSON: one ${record} object per line (as the listings answer them), LF-terminated. CSV (RFC 4180, CRLF): a header row (${columns.join(", ")}), times in ISO 8601 UTC, booleans true/false, additional_metadata as its JSON text, null as an empty field and an empty text as "".`,
+        content: [
+          { type: "application/x-ndjson", schema: { type: "string", description: `Lines of ${record}` } },
+          { type: "text/csv", schema: { type: "string" } },
+        ],
+        headers: {
+          "Content-Disposition": {
+            description: "attachment, with a file name of the export, its event and window",
+            schema: { type: "string" },
+          },
+        },
+      },
+    },
+  });
+}
 
 export function exportRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  app.use("/export/*", requireRole(deps, "reader"));
   for (const name of EXPORT_NAMES) {
-    app.get(`/export/${name}`, zValidator("query", exportQuery, validationHook), async (c) => {
+    app.get(`/export/${name}`, exportOperation(deps, name), async (c) => {
       const q = c.req.valid("query");
       const { kind, time, columns } = EXPORTS[name as ExportName];
       const format = FORMATS[q.format];

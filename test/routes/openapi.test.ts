@@ -1,0 +1,41 @@
+// The OpenAPI document's reach: every route the app serves is built from an operation spec
+// (src/http/operation.ts), so the document (read off those specs) describes it. A route
+// added without one would be served and undocumented; this fails first.
+import { findTargetHandler } from "hono/utils/handler";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPENAPI_DOCUMENT } from "../../src/http/openapi-document.js";
+import { operationOf } from "../../src/http/operation.js";
+import { type RouteApp, routeApp } from "../support/route-app.js";
+
+/** Served, but not API: the docs page's init script (a file of the page, like its assets). */
+const NOT_API = new Set(["GET /docs/init.js"]);
+
+describe("the OpenAPI document's reach", () => {
+  let t: RouteApp;
+  beforeAll(async () => {
+    t = await routeApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("every route the app serves is built from an operation spec, and the document lists it", () => {
+    const described = new Map<string, boolean>();
+    for (const route of t.app.routes) {
+      if (route.method === "ALL") continue; // middleware of every route
+      const key = `${route.method} ${route.path}`;
+      described.set(
+        key,
+        (described.get(key) ?? false) || operationOf(findTargetHandler(route.handler)) !== undefined,
+      );
+    }
+    const routes = [...described.keys()].filter((k) => !NOT_API.has(k));
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.filter((k) => !described.get(k))).toEqual([]);
+    const paths = OPENAPI_DOCUMENT.paths as Record<string, Record<string, unknown>>;
+    const documented = Object.entries(paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(routes.sort());
+  });
+});
