@@ -28,6 +28,12 @@ export function documentChecks(target: () => HttpTarget) {
     });
   });
 
+  it("serves its reference page at GET /docs, public", async () => {
+    const res = await target().call("GET", "/docs", { as: "none" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<div id="swagger-ui">');
+  });
+
   it("describes every route of the API once, each protected one with its roles, 401 and 403", async () => {
     const doc = (await (await target().call("GET", "/openapi.json")).json()) as Doc;
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -38,6 +44,10 @@ export function documentChecks(target: () => HttpTarget) {
         "GET /health",
         "GET /metrics",
         "GET /openapi.json",
+        "GET /docs",
+        "GET /export/scans",
+        "GET /export/transfers",
+        "GET /export/invalid-attempts",
         "POST /scans",
         "POST /transfers",
         "POST /invalid-attempts",
