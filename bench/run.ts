@@ -3,11 +3,14 @@
 // Knobs (env): BENCH_SECONDS (seconds per load measurement, 3), BENCH_ROUNDS (alternating
 // reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
 // BENCH_SAMPLES (sequential requests per event, 2000), BENCH_DRAIN_RECORDS (scans buffered on
-// the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1.
-import { writeFileSync } from "node:fs";
+// the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1,
+// BENCH_ONLY=export (the export benchmark alone: its section of RESULTS.md is rewritten, the
+// rest of the file kept).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { EXPORT_SECTION, EXPORT_SECTION_END, exportSection, exportThroughput } from "./export.js";
 import { ingestThroughput } from "./ingest-throughput.js";
 import { cliStartup } from "./scanner-cli.js";
 import { drainThroughput, recordLatency } from "./scanner-sync.js";
@@ -28,6 +31,7 @@ const KNOBS = [
   "BENCH_DRAIN_RECORDS",
   "BENCH_SKIP_POSTGRES",
   "BENCH_OPEN",
+  "BENCH_ONLY",
 ];
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] || fallback);
@@ -55,6 +59,34 @@ else if (await postgresAvailable()) backends.push("postgres");
 else notes.push(`Postgres skipped: no server answers at ${new URL(ADMIN_URL).host}.`);
 for (const n of notes) note(n);
 
+const results = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
+const command = () =>
+  `${KNOBS.filter((k) => process.env[k])
+    .map((k) => `${k}=${process.env[k]} `)
+    .join("")}npm run bench`;
+const exportRows = async () => {
+  const out: ResultRow[] = [];
+  for (const backend of backends)
+    out.push(...(await exportThroughput(backend, { records: bigRecords, rounds })));
+  return out;
+};
+
+if (process.env.BENCH_ONLY) {
+  if (process.env.BENCH_ONLY !== "export") throw new Error("BENCH_ONLY takes one value: export");
+  const section = exportSection(await exportRows(), { command: command(), records: bigRecords, rounds });
+  console.log(`\n${section}`);
+  const old = existsSync(results) ? readFileSync(results, "utf8") : "";
+  const [from, to] = [old.indexOf(EXPORT_SECTION), old.indexOf(EXPORT_SECTION_END)];
+  writeFileSync(
+    results,
+    from === -1 || to === -1
+      ? `${old.trimEnd()}\n\n${section}`
+      : `${old.slice(0, from)}${section}${old.slice(to + EXPORT_SECTION_END.length + 1)}`,
+  );
+  note("wrote the export section of bench/RESULTS.md");
+  process.exit(0);
+}
+
 const rows: ResultRow[] = [];
 const bare = await startBareServer();
 try {
@@ -69,6 +101,8 @@ try {
 } finally {
   await bare.stop();
 }
+// The export: a section of its own (BENCH_ONLY=export rewrites it alone).
+const exported = await exportRows();
 // The gate device (scanner-sync): no bare server needed.
 rows.push(...(await recordLatency({ samples: recordSamples, warmup: 200 })));
 rows.push(...(await cliStartup({ runs: 41, warmup: 3 })));
@@ -85,9 +119,6 @@ rows.push(...worker.rows);
 notes.push(...worker.notes);
 
 const elapsed = (performance.now() - started) / 1000;
-const command = `${KNOBS.filter((k) => process.env[k])
-  .map((k) => `${k}=${process.env[k]} `)
-  .join("")}npm run bench`;
 const cpu = cpus();
 const machine =
   `${cpu.length} CPUs (${cpu[0]?.model.trim() ?? "unknown"}), Node ${process.version}, ` +
@@ -99,7 +130,7 @@ console.log(`${machine}. ${elapsed.toFixed(0)} s in all.`);
 
 const md = `# Benchmark results
 
-Produced by \`${command}\` on ${new Date().toISOString()}.
+Produced by \`${command()}\` on ${new Date().toISOString()}.
 Machine: ${machine}. The bench took ${elapsed.toFixed(0)} s.
 
 Every figure is a ratio against a reference measured in the same run on the same machine,
@@ -170,6 +201,7 @@ ${table}
   warm-up ones; the Worker runs under \`wrangler dev --local\` (STATS_CACHE_SECONDS=0, so every
   request queries D1), which puts wrangler's proxy Worker in front of it: the 404 row (a
   path no route has, no query; ${workerSamples / 2} requests each) gives that floor on both sides. No target.
-${notes.map((n) => `- ${n}\n`).join("")}`;
-writeFileSync(fileURLToPath(new URL("./RESULTS.md", import.meta.url)), md);
+${notes.map((n) => `- ${n}\n`).join("")}
+${exportSection(exported, { command: command(), records: bigRecords, rounds })}`;
+writeFileSync(results, md);
 note("wrote bench/RESULTS.md");

@@ -12,6 +12,8 @@ export type Backend = "sqlite" | "postgres";
 
 export interface BackendDb {
   backend: Backend;
+  /** Where it is, for a bench's own reader of it (the export's bare-driver reference). */
+  location: { sqlitePath: string } | { databaseUrl: string };
   seed(plan: SeedPlan): Promise<void>;
   /** Starts the real server on this database (in a child process). */
   startServer(): Promise<ChildServer>;
@@ -23,6 +25,7 @@ export async function createBackendDb(backend: Backend, label: string): Promise<
     const file = tempSqliteFile(label);
     return {
       backend,
+      location: { sqlitePath: file.path },
       seed: (plan) => seedSqlite(file.path, plan),
       startServer: () => startAppServer({ sqlitePath: file.path }),
       dispose: async () => file.remove(),
@@ -31,6 +34,7 @@ export async function createBackendDb(backend: Backend, label: string): Promise<
   const db = await createBenchDatabase(label);
   return {
     backend,
+    location: { databaseUrl: db.url },
     seed: (plan) => seedPostgres(db.url, plan),
     startServer: () => startAppServer({ databaseUrl: db.url }),
     dispose: () => db.drop(),

@@ -12,6 +12,8 @@ const BARE = fileURLToPath(new URL("./bare-server.ts", import.meta.url));
 
 export interface ChildServer {
   url: string;
+  /** The child's process id, where it is one (its memory and CPU time, in /proc). */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startScript(
   const ready = url ? await waitForHealth(child, name, url, 60_000) : await waitForUrl(child, name, 60_000);
   return {
     url: ready,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
