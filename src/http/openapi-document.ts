@@ -894,7 +894,7 @@ export const OPENAPI_DOCUMENT: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "exportScans",
         "summary": "Every scans record of an event, streamed",
-        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `scan_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
+        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `scan_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way, the Node server breaks the transfer off (no clean end); workerd may end it cleanly (workerd#6818), so a job should compare its row count with GET /stats. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
         "tags": [
           "Export"
         ],
@@ -1037,7 +1037,7 @@ export const OPENAPI_DOCUMENT: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "exportTransfers",
         "summary": "Every transfers record of an event, streamed",
-        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `transfer_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
+        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `transfer_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way, the Node server breaks the transfer off (no clean end); workerd may end it cleanly (workerd#6818), so a job should compare its row count with GET /stats. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
         "tags": [
           "Export"
         ],
@@ -1180,7 +1180,7 @@ export const OPENAPI_DOCUMENT: Readonly<Record<string, unknown>> = {
       "get": {
         "operationId": "exportInvalidAttempts",
         "summary": "Every invalid attempts record of an event, streamed",
-        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `attempt_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
+        "description": "All of the event's records (`from` inclusive, `to` exclusive, by `attempt_timestamp`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way, the Node server breaks the transfer off (no clean end); workerd may end it cleanly (workerd#6818), so a job should compare its row count with GET /stats. On Workers, a very large event is best split by `from`/`to` (see the README).\n\nRoles: admin, reader.",
         "tags": [
           "Export"
         ],

@@ -26,7 +26,7 @@ function exportOperation(deps: AppDeps, name: ExportName) {
   return operation(deps, {
     operationId,
     summary: `Every ${name.replace("-", " ")} record of an event, streamed`,
-    description: `All of the event's records (\`from\` inclusive, \`to\` exclusive, by \`${time}\`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way the transfer breaks off (no clean end), so a short file is never mistaken for a whole one. On Workers, a very large event is best split by \`from\`/\`to\` (see the README).`,
+    description: `All of the event's records (\`from\` inclusive, \`to\` exclusive, by \`${time}\`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way, the Node server breaks the transfer off (no clean end); workerd may end it cleanly (workerd#6818), so a job should compare its row count with GET /stats. On Workers, a very large event is best split by \`from\`/\`to\` (see the README).`,
     tag: "Export",
     access: ["reader"],
     database: true,
