@@ -21,6 +21,11 @@ export interface AppDeps {
    * so a cached answer never reaches a caller who may not read it.
    */
   readCache?: MiddlewareHandler<AppEnv>;
+  /**
+   * The OpenAPI document GET /openapi.json answers (src/openapi.json, on Node). The Worker
+   * serves that file as a static asset instead, so its bundle does not carry it.
+   */
+  apiDocument?: Readonly<Record<string, unknown>>;
   /** Origins whose pages may call the API from a browser (CORS_ORIGINS); none when empty. */
   corsOrigins?: readonly string[];
   /** True once the Node server is draining (SIGTERM): GET /health answers 503. */

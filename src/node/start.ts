@@ -7,6 +7,7 @@ import { createApp, sharedServices } from "../app.js";
 import type { Config } from "../config.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { prometheusMetrics } from "../observability/prometheus.js";
+import apiDocument from "../openapi.json" with { type: "json" };
 import { instrumentStore } from "../store/instrumented.js";
 import type { Store } from "../store/types.js";
 import { docsAssets } from "./docs-assets.js";
@@ -53,6 +54,7 @@ export async function startServer(
     logger,
     metrics,
     corsOrigins: config.CORS_ORIGINS,
+    apiDocument,
     draining: () => draining,
   });
   // The docs page's static files (GET /docs/assets/*), which on Workers are Static Assets.

@@ -3,8 +3,8 @@
 // added without one would be served and undocumented; this fails first.
 import { findTargetHandler } from "hono/utils/handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OPENAPI_DOCUMENT } from "../../src/http/openapi-document.js";
 import { operationOf } from "../../src/http/operation.js";
+import OPENAPI_DOCUMENT from "../../src/openapi.json" with { type: "json" };
 import { type RouteApp, routeApp } from "../support/route-app.js";
 
 /** Served, but not API: the docs page's init script (a file of the page, like its assets). */
