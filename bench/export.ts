@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { EXPORTS } from "../src/export/columns.js";
 import { authFetch } from "./support/auth.js";
 import { type Backend, type BackendDb, withServer } from "./support/backends.js";
 import type { ChildServer } from "./support/child-server.js";
@@ -23,19 +24,8 @@ import { seedPlan, totalRecords } from "./support/seed-plan.js";
 const RATE_TARGET = 0.5;
 const RSS_TARGET_MB = 64;
 const FETCH = 5000;
-const COLUMNS = [
-  "id",
-  "uuid",
-  "ticket_id",
-  "event_id",
-  "scanner_id",
-  "scan_timestamp",
-  "is_valid",
-  "location",
-  "device_info",
-  "additional_metadata",
-  "received_at",
-] as const;
+/** The export's columns, in its order: the reference reads and writes exactly these. */
+const COLUMNS = EXPORTS.scans.columns;
 const SELECT = `SELECT ${COLUMNS.join(", ")} FROM ticket_scans WHERE event_id = $1 ORDER BY scan_timestamp, id`;
 
 export interface ExportOptions {

@@ -6,11 +6,12 @@
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DOCS_ASSETS_DIR } from "../../src/node/docs-assets.js";
 import { browserTestsRun, offlineBrowser } from "../support/browser.js";
 import { DOCS_ASSETS, mediaTypeOf, urlsIn } from "../support/docs-page.js";
 import { nodeTarget } from "../support/targets/node.js";
+import { startAll } from "../support/targets/start-all.js";
 import type { HttpTarget } from "../support/targets/target.js";
 import { workerOnD1 } from "../support/targets/worker.js";
 import { TOKENS } from "../support/tokens.js";
@@ -20,32 +21,15 @@ const TARGETS = [
   { name: "the Worker", start: workerOnD1 },
 ];
 
-// Both start at once; each block waits for its own.
-const started = new Map<string, Promise<HttpTarget>>();
-beforeAll(() => {
-  for (const { name, start } of TARGETS) {
-    const running = start();
-    running.catch(() => {});
-    started.set(name, running);
-  }
-});
-afterAll(async () => {
-  await Promise.all(
-    [...started.values()].map((r) =>
-      r.then(
-        (t) => t.stop(),
-        () => {},
-      ),
-    ),
-  );
-});
+// Every target starts at once; each block waits for its own.
+const started = startAll(TARGETS);
 
 type Operations = { paths: Record<string, Record<string, unknown>> };
 
 describe.each(TARGETS)("the docs page on $name", ({ name }) => {
   let t: HttpTarget;
   beforeAll(async () => {
-    t = await (started.get(name) as Promise<HttpTarget>);
+    t = await started(name);
   }, 120_000);
 
   it("serves the page, and each file it loads with its media type; Swagger UI's as built, cached for good", async () => {

@@ -2,13 +2,14 @@
 // target: the Node server on SQLite and on Postgres (in this process), and the Worker in
 // workerd (`wrangler dev --local`, production config) on D1 and on Neon serverless
 // Postgres. Each target starts once for this file; every test creates its own events.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { authChecks } from "../support/auth-checks.js";
 import { RECORD_KINDS } from "../support/bad-input.js";
 import { queryChecks, recordRouteChecks, syncChecks } from "../support/bad-input-checks.js";
 import { type Conformance, documentConformance } from "../support/conformance.js";
 import { routesServedBy } from "../support/routes.js";
 import { nodeTarget } from "../support/targets/node.js";
+import { startAll } from "../support/targets/start-all.js";
 import type { HttpTarget } from "../support/targets/target.js";
 import { workerOnD1, workerOnNeon } from "../support/targets/worker.js";
 import { clientChecks } from "./contract/client.js";
@@ -26,32 +27,14 @@ const TARGETS = [
   { name: "Worker on Neon", prometheus: false, start: workerOnNeon },
 ];
 
-// Every target starts at once, so the Workers come up while the Node targets are tested;
-// each block waits for its own. A target that fails to start fails its block.
-const started = new Map<string, Promise<HttpTarget>>();
-beforeAll(() => {
-  for (const { name, start } of TARGETS) {
-    const running = start();
-    running.catch(() => {});
-    started.set(name, running);
-  }
-});
-afterAll(async () => {
-  await Promise.all(
-    [...started.values()].map((running) =>
-      running.then(
-        (t) => t.stop(),
-        () => {},
-      ),
-    ),
-  );
-});
+// Every target starts at once; each block waits for its own.
+const started = startAll(TARGETS);
 
 describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
   let t: HttpTarget;
   let conformance: Conformance;
   beforeAll(async () => {
-    const running = await (started.get(name) as Promise<HttpTarget>);
+    const running = await started(name);
     // Every answer of every section below is held to the target's own OpenAPI document.
     conformance = await documentConformance(running.url);
     t = conformance.wrap(running);
