@@ -1,6 +1,7 @@
 // One error type for everything the service refuses; the HTTP edge maps `code` to a
 // status and the one error envelope (src/http/errors.ts).
 import type * as z from "zod";
+import type { issue } from "./records.js";
 
 export type ErrorCode =
   | "validation_failed"
@@ -14,10 +15,8 @@ export type ErrorCode =
   | "database_not_migrated"
   | "internal";
 
-export interface Issue {
-  path: string;
-  message: string;
-}
+/** One refusal of an input: where (a dotted path) and what is wrong (records.ts `issue`). */
+export type Issue = z.output<typeof issue>;
 
 export const STATUS: Record<ErrorCode, 400 | 401 | 403 | 404 | 413 | 499 | 500 | 503> = {
   validation_failed: 400,
