@@ -155,7 +155,10 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
       .select()
       .from(table as AnyPgTable)
       .where(listWhere(table, time, f))
-      .orderBy(desc(time), desc(table.id))
+      // NULLS LAST, as the Postgres index is built (drizzle-kit's `.desc()`): a plain DESC means
+      // NULLS FIRST there, and the planner sorted every record of the event to answer a page.
+      // The columns are NOT NULL, so no result changes; SQLite's DESC is NULLS LAST anyway.
+      .orderBy(sql`${time} desc nulls last`, sql`${table.id} desc nulls last`)
       .limit(f.limit) as Promise<T["$inferSelect"][]>;
 
   const recordTables = {
