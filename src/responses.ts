@@ -10,7 +10,7 @@ import { COUNTER_NAMES, type StatCounter } from "./store/counters.js";
 import { invalidAttempts, scannerDevices, ticketScans, ticketTransfers } from "./store/pg/schema.js";
 
 /** A time in an answer: what Date's toJSON writes (UTC, milliseconds). */
-export const isoTime = z.iso.datetime({ offset: false }).meta({ example: "2024-01-15T10:30:45.000Z" });
+const isoTime = z.iso.datetime({ offset: false }).meta({ example: "2024-01-15T10:30:45.000Z" });
 
 /** JSON of each column type of the tables (Postgres names; SQLite's tables have the same columns). */
 const JSON_OF: Record<string, () => z.ZodType> = {

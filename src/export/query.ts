@@ -24,5 +24,3 @@ export const exportQuery = z
     message: "must not be after `to`",
     path: ["from"],
   });
-
-export type ExportQuery = z.output<typeof exportQuery>;

@@ -28,7 +28,7 @@ export interface PageSizes {
   targetBytes: number;
 }
 
-export const PAGE_SIZES: PageSizes = { first: 100, min: 100, max: 2000, targetBytes: 1024 * 1024 };
+const PAGE_SIZES: PageSizes = { first: 100, min: 100, max: 2000, targetBytes: 1024 * 1024 };
 
 /** How an export ended, with the rows read by then: all sent, the client went away, or a read failed mid-way. */
 export type ExportEnd =

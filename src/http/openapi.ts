@@ -34,7 +34,7 @@ import type { AppEnv } from "./env.js";
 import { type Answer, type AnyOperation, operationOf, type Tag } from "./operation.js";
 
 /** The version of the API's contract (not of the package): it changes when a client must. */
-export const API_VERSION = "1.0.0";
+const API_VERSION = "1.0.0";
 
 const TAGS: Record<Tag, string> = {
   Records: "One ticket scan, transfer or invalid attempt per request (the platform's services).",
@@ -173,7 +173,7 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
 }
 
 /** Every operation the app serves, with the method and path it serves it at. */
-export function operationsOf(app: Hono<AppEnv>) {
+function operationsOf(app: Hono<AppEnv>) {
   const found: { method: string; path: string; op: AnyOperation }[] = [];
   for (const route of app.routes) {
     const op = operationOf(findTargetHandler(route.handler));

@@ -51,7 +51,7 @@ export interface OperationSpec<Q extends z.ZodObject | undefined, B extends z.Zo
   cached?: boolean;
 }
 
-export const OPERATION: unique symbol = Symbol("veritix.operation");
+const OPERATION: unique symbol = Symbol("veritix.operation");
 
 export type AnyOperation = OperationSpec<z.ZodObject | undefined, z.ZodType | undefined>;
 

@@ -60,11 +60,16 @@ async function check(
   return `${method} ${path} ${status}: the body does not match the document: ${JSON.stringify(validate.errors?.slice(0, 3))} in ${JSON.stringify(body).slice(0, 500)}`;
 }
 
+/** The document a running target serves, and its Api held to it. */
 export async function documentConformance(baseUrl: string): Promise<Conformance> {
   const res = await fetch(`${baseUrl}/openapi.json`);
   expect(res.status).toBe(200);
-  const document = (await res.json()) as OpenApi;
+  return conformanceTo((await res.json()) as Record<string, unknown>);
+}
 
+/** An Api held to `doc` (the served one, or src/openapi.json for the in-process app). */
+export async function conformanceTo(doc: Record<string, unknown>): Promise<Conformance> {
+  const document = doc as OpenApi;
   const validator = new Validator();
   const verdict = await validator.validate(structuredClone(document));
   if (!verdict.valid)
