@@ -3,6 +3,9 @@
 // nothing of HTTP (routes call it; use it as a library too) and reaches the database
 // only through the store.
 import type * as z from "zod";
+import { gates } from "./attendance/gates.js";
+import type { TimelineQuery } from "./attendance/queries.js";
+import { timeline } from "./attendance/timeline.js";
 import type { Principal } from "./auth/roles.js";
 import { parseOrThrow } from "./errors.js";
 import {
@@ -84,6 +87,24 @@ export function createAnalytics(store: Store) {
     recentInvalidAttempts: (q: ListQuery) => store.listInvalidAttempts(q),
     /** An event's records of one kind, oldest first by their own time, a page after another (GET /export/*). */
     exportPage: <K extends Kind>(kind: K, filter: PageFilter) => store.recordsPage(kind, filter),
+
+    /** An event's admissions; zeros and nulls for an event without records. */
+    async attendance(eventId: string) {
+      const a = await store.attendance(eventId);
+      const { admitted_count, valid_scan_count, invalid_scan_count, ...times } = a;
+      return {
+        event_id: eventId,
+        admitted_count,
+        valid_scan_count,
+        repeat_scan_count: valid_scan_count - admitted_count,
+        invalid_scan_count,
+        ...times,
+      };
+    },
+    /** An event's entry flow per bucket (./attendance/timeline.ts). */
+    timeline: (q: TimelineQuery) => timeline(store, q),
+    /** An event's gates and their scanners, busiest first; `now` sets the last-minutes windows. */
+    gates: (eventId: string, now?: Date) => gates(store, eventId, now),
 
     /** POST /sync: a gate scanner's batch (its envelope read by `syncRequest`), item by item (./sync.ts). */
     syncBatch: (principal: Principal, request: SyncRequest, now?: Date) =>

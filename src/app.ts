@@ -12,6 +12,7 @@ import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
 import { operation } from "./http/operation.js";
 import { errorEnvelope } from "./responses.js";
+import { attendanceRoutes } from "./routes/attendance.js";
 import { docsRoutes } from "./routes/docs.js";
 import { exportRoutes } from "./routes/export.js";
 import { healthRoutes } from "./routes/health.js";
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps) {
       .route("/", docsRoutes(deps))
       .route("/", syncRoutes(deps))
       .route("/", statsRoutes(deps))
+      .route("/", attendanceRoutes(deps))
       .route("/", exportRoutes(deps))
       .route("/", ingestRoutes(deps))
       .get(

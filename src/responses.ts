@@ -123,3 +123,93 @@ function envelopeOf(status: number) {
 export const healthUnavailable = errorEnvelope(503)
   .extend({ status: z.literal("unavailable"), database: healthOk.shape.database })
   .meta({ id: "HealthUnavailable" });
+
+// --- Entry flow (GET /stats/attendance, /stats/timeline, /stats/gates) -----------------
+
+const count = () => z.int().min(0);
+
+export const attendance = z
+  .strictObject({
+    event_id: z.string(),
+    admitted_count: count().meta({
+      description: "Distinct tickets with a valid scan: each admitted by its first entry.",
+    }),
+    valid_scan_count: count(),
+    repeat_scan_count: count().meta({
+      description: "Valid scans of tickets already admitted: valid_scan_count − admitted_count.",
+    }),
+    invalid_scan_count: count(),
+    first_entry_at: isoTime.nullable().meta({ description: "The earliest first entry." }),
+    last_entry_at: isoTime.nullable().meta({ description: "The latest first entry." }),
+    peak: z
+      .strictObject({ minute: isoTime, entries: z.int().min(1) })
+      .nullable()
+      .meta({
+        description: "The minute with the most first entries (the earliest such); null without entries.",
+      }),
+    last_updated: isoTime.nullable(),
+  })
+  .meta({ id: "Attendance" });
+
+export const timelinePoint = z
+  .strictObject({
+    t: isoTime.meta({ description: "The bucket's start." }),
+    entries: count(),
+    valid_scans: count(),
+    invalid_scans: count(),
+    invalid_attempts: count()
+      .nullable()
+      .meta({ description: "Null when the timeline is of a gate or scanner: attempts have neither." }),
+  })
+  .meta({ id: "TimelinePoint" });
+
+export const timelineAnswer = z
+  .strictObject({
+    event_id: z.string(),
+    bucket: z.string(),
+    from: isoTime
+      .nullable()
+      .meta({ description: "The first bucket's start; null when the event has neither scans nor attempts." }),
+    to: isoTime.nullable().meta({ description: "The end of the last bucket (exclusive)." }),
+    points: z.array(timelinePoint),
+  })
+  .meta({ id: "Timeline" });
+
+const gateFigures = {
+  entries: count().meta({ description: "First entries here." }),
+  valid_scans: count(),
+  invalid_scans: count(),
+  last_scan_at: isoTime.meta({ description: "The latest own time of any scan here, valid or not." }),
+  entries_last_5_min: count().meta({
+    description: "First entries whose own time lies in (now − 5 min, now], by the server's clock.",
+  }),
+};
+
+export const gateScanner = z
+  .strictObject({
+    scanner_id: z.string().nullable(),
+    ...gateFigures,
+    last_sync_at: isoTime
+      .nullable()
+      .meta({
+        description: "When the server received the scanner's latest POST /sync; null if it never used it.",
+      }),
+    pending: z.int().min(0).nullable().meta({ description: "The backlog that sync reported." }),
+  })
+  .meta({ id: "GateScanner" });
+
+export const gate = z
+  .strictObject({
+    location: z
+      .string()
+      .nullable()
+      .meta({ description: "The scans' location; null for scans without one (or an empty one)." }),
+    ...gateFigures,
+    entries_last_15_min: count(),
+    scanners: z.array(gateScanner),
+  })
+  .meta({ id: "Gate" });
+
+export const gatesAnswer = z
+  .strictObject({ event_id: z.string(), gates: z.array(gate), count: count() })
+  .meta({ id: "Gates" });

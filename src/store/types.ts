@@ -90,6 +90,48 @@ export interface DeviceSync extends DeviceReport {
 
 export type DeviceHealth = typeof pg.scannerDevices.$inferSelect;
 
+/** Counts of one minute row of the entry flow (./pg/schema.ts). */
+type MinuteCounts = Pick<typeof pg.eventMinutes.$inferSelect, "entries" | "valid_scans" | "invalid_scans">;
+
+/** An event's admissions (GET /stats/attendance), before repeat scans are derived. */
+export interface Attendance {
+  admitted_count: number;
+  valid_scan_count: number;
+  invalid_scan_count: number;
+  /** The earliest and the latest first entry. */
+  first_entry_at: Date | null;
+  last_entry_at: Date | null;
+  /** The minute with the most first entries (the earliest such). */
+  peak: { minute: Date; entries: number } | null;
+  last_updated: Date | null;
+}
+
+export interface TimelineFilter {
+  event_id: string;
+  /** The bucket's width in ms: a whole number of minutes. */
+  bucketMs: number;
+  /** Bucket-aligned bounds: `from` inclusive, `to` exclusive. */
+  from: Date;
+  to: Date;
+  /** A gate ('' for scans without one) and a scanner: only their figures. */
+  location?: string | undefined;
+  scanner_id?: string | undefined;
+}
+
+/** One bucket with something in it: its start (epoch ms) and its counts; no attempts by gate. */
+export type TimelineBucket = MinuteCounts & { t: number; invalid_attempts: number | null };
+
+/** One scanner at one gate of an event: its figures, and its device health (null: never synced). */
+export type GateScanner = MinuteCounts &
+  Pick<typeof pg.gateScanners.$inferSelect, "last_scan_at"> & {
+    location: string | null;
+    scanner_id: string | null;
+    entries_last_5_min: number;
+    entries_last_15_min: number;
+    last_sync_at: DeviceHealth["last_sync_at"] | null;
+    pending: DeviceHealth["pending"];
+  };
+
 export interface Store {
   readonly dialect: Dialect;
   /**
@@ -116,6 +158,14 @@ export interface Store {
   sync(batch: RecordBatch, device: DeviceReport): Promise<SyncOutcome>;
   /** Every scanner, or those that uploaded records of one event; most recently synced first. */
   deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
+  /** An event's admissions: counts, first and last entry, peak minute. Zeros and nulls when it has none. */
+  attendance(eventId: string): Promise<Attendance>;
+  /** The start of the event's first minute with a scan or an attempt and the end of its last; null: none. */
+  activitySpan(eventId: string): Promise<{ first: Date; last: Date } | null>;
+  /** The entry flow summed per bucket in [from, to); buckets with nothing are left out. */
+  timelineBuckets(filter: TimelineFilter): Promise<TimelineBucket[]>;
+  /** Each scanner at each gate of the event, with first entries of the 15 and 5 minutes up to `now`. */
+  gateScanners(eventId: string, now: Date): Promise<GateScanner[]>;
   /**
    * Retention: deletes at most `chunk` records of each kind whose own time (scan,
    * transfer or attempt time) is before `cutoff`, oldest first, and answers how many it

@@ -1,7 +1,8 @@
 // Batch SQL for Postgres (node-postgres and Neon). One statement per kind: the batch is
 // one jsonb parameter, an array of rows, each an array of values in KINDS column order;
-// the insert's RETURNING feeds the stats upsert in the same statement, so only rows
-// actually inserted are counted, exactly, whatever runs concurrently.
+// the insert's RETURNING feeds the stats upsert and the entry-flow aggregates
+// (./entry-flow-sql.ts) in the same statement, so only rows actually inserted are
+// counted, exactly, whatever runs concurrently.
 import { type SQL, sql } from "drizzle-orm";
 import {
   type ColumnType,
@@ -11,6 +12,7 @@ import {
   type Kind,
   type KindSpec,
 } from "../columns.js";
+import { FLOW_RETURNING, flowCtes } from "./entry-flow-sql.js";
 
 // Rows as positional arrays in jsonb, read by index: measured 2x cheaper for Postgres
 // than json_to_recordset (which looks every field up by name in every row), and smaller.
@@ -31,12 +33,12 @@ interface BatchSql {
   select: string;
 }
 
-function build(spec: KindSpec): BatchSql {
+function build(kind: Kind, spec: KindSpec): BatchSql {
   const names = Object.keys(spec.columns);
   const cols = names.join(", ");
   const input = names.map((c, i) => valueAt(i, c, spec.columns[c] as ColumnType)).join(", ");
   const flags = names.filter((c) => spec.columns[c] === "boolean");
-  const returning = ["id", "uuid", "event_id", spec.time, ...flags].join(", ");
+  const returning = ["id", "uuid", "event_id", spec.time, ...flags, ...FLOW_RETURNING[kind]].join(", ");
   const counters = Object.keys(spec.counters).join(", ");
   const ctes =
     `WITH input AS (SELECT ${input} FROM jsonb_array_elements($1::jsonb) AS e), ` +
@@ -47,7 +49,8 @@ function build(spec: KindSpec): BatchSql {
     `st AS (INSERT INTO analytics_stats (event_id, stat_date, ${counters}, updated_at) ` +
     `SELECT event_id, (${spec.time} AT TIME ZONE 'UTC')::date, ${counterExpressions(spec).join(", ")}, now() ` +
     "FROM ins WHERE event_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2 " +
-    `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at)`;
+    `ON CONFLICT (event_id, stat_date) DO UPDATE SET ${counterIncrements(spec)}, updated_at = excluded.updated_at)` +
+    flowCtes(kind);
   const select =
     " SELECT id, uuid, false AS duplicate FROM ins " +
     // The statement's snapshot does not see the rows `ins` wrote: these are older ones.
@@ -57,10 +60,9 @@ function build(spec: KindSpec): BatchSql {
   return { ctes, select };
 }
 
-const SQL_OF = Object.fromEntries(Object.entries(KINDS).map(([k, spec]) => [k, build(spec)])) as Record<
-  Kind,
-  BatchSql
->;
+const SQL_OF = Object.fromEntries(
+  Object.entries(KINDS).map(([k, spec]) => [k, build(k as Kind, spec)]),
+) as Record<Kind, BatchSql>;
 
 /** The rows as the batch statement reads them: arrays in column order, times as epoch ms. */
 function encodeRows(kind: Kind, rows: readonly object[]): string {

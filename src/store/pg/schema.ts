@@ -141,3 +141,82 @@ export const scannerEvents = pgTable(
     index("scanner_events_event_idx").on(t.event_id),
   ],
 );
+
+/*
+ * Entry flow (DESIGN.md, "Entry flow and attendance"): aggregates kept by the batch SQL
+ * with the records, for rows actually inserted. In these tables a gate (location) or a
+ * scanner that is absent is '' (scanner ids are never empty; an empty location is no gate
+ * either), so they can be plain key columns: a NULL never equals another in a unique
+ * index, on either dialect. A minute is the epoch ms of its start, so bucketing is the
+ * same integer arithmetic on both dialects.
+ */
+
+/** A ticket admitted to an event: its first entry (earliest valid scan by own time, then uuid). */
+export const ticketEntries = pgTable(
+  "ticket_entries",
+  {
+    event_id: text("event_id").notNull(),
+    ticket_id: text("ticket_id").notNull(),
+    first_at: ts("first_at").notNull(),
+    first_uuid: text("first_uuid").notNull(),
+    first_location: text("first_location").notNull(),
+    first_scanner_id: text("first_scanner_id").notNull(),
+    valid_scans: integer("valid_scans").notNull(),
+    // The first entry the latest update displaced (null: it displaced none). Read back in
+    // the same statement, it is where that entry's count comes off.
+    moved_from_at: ts("moved_from_at"),
+    moved_from_location: text("moved_from_location"),
+    moved_from_scanner_id: text("moved_from_scanner_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.ticket_id] }),
+    index("ticket_entries_event_first_idx").on(t.event_id, t.first_at),
+  ],
+);
+
+/** Per event, minute, gate and scanner: first entries there, and valid and invalid scans. */
+export const gateMinutes = pgTable(
+  "gate_minutes",
+  {
+    event_id: text("event_id").notNull(),
+    location: text("location").notNull(),
+    scanner_id: text("scanner_id").notNull(),
+    minute: bigint("minute", { mode: "number" }).notNull(),
+    entries: integer("entries").notNull().default(0),
+    valid_scans: integer("valid_scans").notNull().default(0),
+    invalid_scans: integer("invalid_scans").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] }),
+    index("gate_minutes_scanner_idx").on(t.event_id, t.scanner_id, t.minute),
+  ],
+);
+
+/** Per event and minute: the same over every gate, and the event's invalid attempts. */
+export const eventMinutes = pgTable(
+  "event_minutes",
+  {
+    event_id: text("event_id").notNull(),
+    minute: bigint("minute", { mode: "number" }).notNull(),
+    entries: integer("entries").notNull().default(0),
+    valid_scans: integer("valid_scans").notNull().default(0),
+    invalid_scans: integer("invalid_scans").notNull().default(0),
+    invalid_attempts: integer("invalid_attempts").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.minute] })],
+);
+
+/** Per event, gate and scanner, over all time: the figures of GET /stats/gates. */
+export const gateScanners = pgTable(
+  "gate_scanners",
+  {
+    event_id: text("event_id").notNull(),
+    location: text("location").notNull(),
+    scanner_id: text("scanner_id").notNull(),
+    entries: integer("entries").notNull().default(0),
+    valid_scans: integer("valid_scans").notNull().default(0),
+    invalid_scans: integer("invalid_scans").notNull().default(0),
+    last_scan_at: ts("last_scan_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.location, t.scanner_id] })],
+);

@@ -4,6 +4,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
 import { deviceSync, fatesOf, nothingStored, syncOutcome } from "../device-sync.js";
+import { entryFlowReads } from "../entry-flow-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import {
   builderQueries,
@@ -113,6 +114,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
     },
 
     ...builderQueries(db, schema),
+    ...entryFlowReads(db, schema),
 
     async sync(batch, report) {
       const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);

@@ -132,3 +132,69 @@ export const scannerEvents = sqliteTable(
     index("scanner_events_event_idx").on(t.event_id),
   ],
 );
+
+// Entry flow: the same tables as ../pg/schema.ts (see there for what they hold).
+
+export const ticketEntries = sqliteTable(
+  "ticket_entries",
+  {
+    event_id: text("event_id").notNull(),
+    ticket_id: text("ticket_id").notNull(),
+    first_at: ts("first_at").notNull(),
+    first_uuid: text("first_uuid").notNull(),
+    first_location: text("first_location").notNull(),
+    first_scanner_id: text("first_scanner_id").notNull(),
+    valid_scans: integer("valid_scans").notNull(),
+    moved_from_at: ts("moved_from_at"),
+    moved_from_location: text("moved_from_location"),
+    moved_from_scanner_id: text("moved_from_scanner_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.ticket_id] }),
+    index("ticket_entries_event_first_idx").on(t.event_id, t.first_at),
+  ],
+);
+
+export const gateMinutes = sqliteTable(
+  "gate_minutes",
+  {
+    event_id: text("event_id").notNull(),
+    location: text("location").notNull(),
+    scanner_id: text("scanner_id").notNull(),
+    minute: integer("minute").notNull(),
+    entries: integer("entries").notNull().default(0),
+    valid_scans: integer("valid_scans").notNull().default(0),
+    invalid_scans: integer("invalid_scans").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] }),
+    index("gate_minutes_scanner_idx").on(t.event_id, t.scanner_id, t.minute),
+  ],
+);
+
+export const eventMinutes = sqliteTable(
+  "event_minutes",
+  {
+    event_id: text("event_id").notNull(),
+    minute: integer("minute").notNull(),
+    entries: integer("entries").notNull().default(0),
+    valid_scans: integer("valid_scans").notNull().default(0),
+    invalid_scans: integer("invalid_scans").notNull().default(0),
+    invalid_attempts: integer("invalid_attempts").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.minute] })],
+);
+
+export const gateScanners = sqliteTable(
+  "gate_scanners",
+  {
+    event_id: text("event_id").notNull(),
+    location: text("location").notNull(),
+    scanner_id: text("scanner_id").notNull(),
+    entries: integer("entries").notNull().default(0),
+    valid_scans: integer("valid_scans").notNull().default(0),
+    invalid_scans: integer("invalid_scans").notNull().default(0),
+    last_scan_at: ts("last_scan_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.location, t.scanner_id] })],
+);

@@ -6,6 +6,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
 import { deviceSync, type RecordFate, syncOutcome } from "../device-sync.js";
+import { entryFlowReads } from "../entry-flow-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "../queries.js";
 import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "../types.js";
@@ -50,18 +51,21 @@ export async function storeRowsAsJson(
   kinds: KindRows[],
 ): Promise<StoredRows[]> {
   if (kinds.length === 0) return [];
-  const statements = kinds.flatMap(({ kind, rows }) => {
+  // Per kind: the uuids stored before, its counts, then its insert.
+  const plan = kinds.map(({ kind, rows }) =>
     // The JSON statements see the rows as a set: each uuid once.
-    const q = jsonBatchStatements(
+    jsonBatchStatements(
       kind,
       firstOfEachUuid(rows, (r) => r[0] as string),
-    );
-    return [q.existing, q.stats, q.insert];
-  });
-  const results = await atomic(statements);
+    ),
+  );
+  const results = await atomic(plan.flatMap((q) => [q.existing, ...q.counts, q.insert]));
+  let at = 0;
   return kinds.map(({ rows }, i) => {
-    const inserted = idMap(results[i * 3 + 2] ?? []);
-    const existing = idMap(results[i * 3] ?? []);
+    const existing = idMap(results[at] ?? []);
+    at += 1 + (plan[i]?.counts.length ?? 0);
+    const inserted = idMap(results[at] ?? []);
+    at += 1;
     return {
       ids: outcomes(
         rows.map((r) => ({ uuid: r[0] as string })),
@@ -128,6 +132,7 @@ export function sqliteStore(driver: SqliteDriver): Store {
     sync: async (batch, device) => syncOutcome(await store(batch, device)),
 
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
+    ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables),
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction

@@ -12,6 +12,7 @@ import type { DeviceReport } from "../../types.js";
 import { countStored, type EncodedRow, idOfUuidSql, insertRowSql, statsUpsertSql } from "../batch-sql.js";
 import * as schema from "../schema.js";
 import { deviceStatements, fatesOfStored, type KindRows, type SqliteDb, type StoredRows } from "../store.js";
+import { entryFlowWriter } from "./entry-flow.js";
 
 /** A statement as text and bound values (what a Drizzle SQL renders to). */
 export interface Query {
@@ -65,6 +66,8 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
     return st;
   };
 
+  const entryFlow = entryFlowWriter(statement);
+
   // In process, a statement per row costs less than taking one JSON parameter apart.
   // run() rather than RETURNING: SQLite's RETURNING costs more per row than the insert.
   const storeKind = (kind: Kind, rows: EncodedRow[]): StoredRows => {
@@ -82,6 +85,7 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
     }
     // Only what this transaction stored counts; it commits with the rows or not at all.
     for (const group of countStored(kind, fresh)) stats.run(group);
+    entryFlow(kind, fresh);
     return { ids };
   };
 

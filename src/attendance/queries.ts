@@ -1,0 +1,53 @@
+// The queries of GET /stats/attendance, /stats/timeline and /stats/gates. The routes
+// validate with them, and the OpenAPI document describes the routes from them.
+import * as z from "zod";
+import { idString, instant, textString } from "../records.js";
+
+/** Bucket widths of a timeline, in ms: each a whole number of minutes, aligned since the Unix epoch. */
+export const BUCKETS = {
+  "1m": 60_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "1h": 3_600_000,
+  "1d": 86_400_000,
+} as const;
+export type Bucket = keyof typeof BUCKETS;
+export const BUCKET_NAMES = Object.keys(BUCKETS) as Bucket[];
+
+/** The most points one timeline answers: beyond, ask for a wider bucket or a shorter range. */
+export const MAX_POINTS = 2000;
+
+export const eventQuery = z.strictObject({ event_id: idString });
+
+/**
+ * Strict, as the export's: a misspelt parameter (`locaton`) would otherwise answer the
+ * whole event's flow as if it were one gate's.
+ */
+export const timelineQuery = z
+  .strictObject({
+    event_id: idString,
+    bucket: z
+      .enum(BUCKET_NAMES as [Bucket, ...Bucket[]])
+      .default("5m")
+      .meta({ description: "The width of each point, aligned to the Unix epoch (UTC)." }),
+    from: instant.optional().meta({
+      description:
+        "Inclusive, floored to the bucket. Default: the start of the bucket of the event's earliest scan or invalid attempt.",
+    }),
+    to: instant.optional().meta({
+      description:
+        "Exclusive, ceiled to the bucket. Default: the end of the bucket of the event's latest scan or invalid attempt.",
+    }),
+    location: textString.optional().meta({
+      description:
+        "Only this gate's scans (empty: scans without a location). Invalid attempts have no gate: `invalid_attempts` is then null.",
+    }),
+    scanner_id: idString.optional().meta({
+      description: "Only this scanner's scans; `invalid_attempts` is then null.",
+    }),
+  })
+  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), {
+    message: "must not be after `to`",
+    path: ["from"],
+  });
+export type TimelineQuery = z.output<typeof timelineQuery>;

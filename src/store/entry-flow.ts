@@ -1,0 +1,93 @@
+// The entry-flow aggregates (DESIGN.md, "Entry flow and attendance") as both dialects' batch
+// SQL keeps them: the SQL both share (the upserts, written once), and the JS the
+// better-sqlite3 writer uses to turn what a ticket upsert answered into counts.
+//
+// How a first entry moves without a read-modify-write: the ticket's upsert compares the
+// batch's earliest valid scan with the recorded first entry inside ON CONFLICT DO UPDATE,
+// on the row it has locked, and writes the entry it displaced into `moved_from_*`. What it
+// RETURNs says, per ticket, where an entry comes on (+1) and where one comes off (-1); the
+// minute, gate and scanner tables then take those as increments. So concurrent writers,
+// replays and any arrival order give the counts of the earliest scan, exactly.
+
+/** Where a scan's gate or scanner is absent, the aggregates key it as '' (see ./pg/schema.ts). */
+export const NO_KEY = "";
+
+export type FlowDialect = "pg" | "sqlite";
+
+/** The epoch ms of a minute's start, of an epoch-ms integer expression (times are never before 1970). */
+export const minuteOf = (ms: string): string => `(${ms}) / 60000 * 60000`;
+
+/** A timestamp column as epoch ms, per dialect (SQLite stores ms already). */
+export const msOf = (dialect: FlowDialect, column: string): string =>
+  dialect === "pg" ? `(extract(epoch FROM ${column}) * 1000)::bigint` : column;
+
+// Ties between two scans of the same time go to the smaller uuid, compared byte by byte as
+// SQLite does (uuids are lowercase, but a database collation need not be bytewise).
+const uuidOrder = (dialect: FlowDialect) => (dialect === "pg" ? ' COLLATE "C"' : "");
+
+/** The ticket's upsert's ON CONFLICT: one more entry-eligible scan count, and the earlier first entry. */
+export function ticketEntryConflict(dialect: FlowDialect): string {
+  const c = uuidOrder(dialect);
+  const earlier =
+    `(excluded.first_at, excluded.first_uuid${c}) < ` +
+    `(ticket_entries.first_at, ticket_entries.first_uuid${c})`;
+  const moved = (col: string) =>
+    `moved_from_${col} = CASE WHEN ${earlier} THEN ticket_entries.first_${col} END`;
+  const first = (col: string) =>
+    `first_${col} = CASE WHEN ${earlier} THEN excluded.first_${col} ELSE ticket_entries.first_${col} END`;
+  const cols = ["at", "location", "scanner_id"];
+  // Every SET expression reads the row as it was before this update.
+  return (
+    "ON CONFLICT (event_id, ticket_id) DO UPDATE SET " +
+    [
+      "valid_scans = ticket_entries.valid_scans + excluded.valid_scans",
+      ...cols.map(moved),
+      ...[...cols, "uuid"].map(first),
+    ].join(", ")
+  );
+}
+
+export const TICKET_ENTRY_COLUMNS =
+  "event_id, ticket_id, first_at, first_uuid, first_location, first_scanner_id, valid_scans";
+
+/** What a ticket's upsert answers: enough to tell where its entry came on and off. */
+export const TICKET_ENTRY_RETURNING =
+  "event_id, ticket_id, valid_scans, first_at, first_location, first_scanner_id, " +
+  "moved_from_at, moved_from_location, moved_from_scanner_id";
+
+const add = (table: string, cols: string[]) => cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`);
+
+/** The three aggregate tables' upserts: what a row adds, and the key it adds to. */
+export const FLOW_TABLES = {
+  gate_minutes: {
+    key: ["event_id", "location", "scanner_id", "minute"],
+    values: ["entries", "valid_scans", "invalid_scans"],
+  },
+  event_minutes: {
+    key: ["event_id", "minute"],
+    values: ["entries", "valid_scans", "invalid_scans", "invalid_attempts"],
+  },
+  gate_scanners: {
+    key: ["event_id", "location", "scanner_id"],
+    values: ["entries", "valid_scans", "invalid_scans", "last_scan_at"],
+  },
+} as const;
+export type FlowTable = keyof typeof FLOW_TABLES;
+
+/** `INSERT INTO t (key..., values...)`, with its `ON CONFLICT ... DO UPDATE` as the second part. */
+export function flowUpsert(dialect: FlowDialect, table: FlowTable, values: readonly string[]) {
+  const { key } = FLOW_TABLES[table];
+  const sets = add(
+    table,
+    values.filter((v) => v !== "last_scan_at"),
+  );
+  // The latest scan only grows; both sides are never null (an entry's delta carries its own scan time).
+  if (values.includes("last_scan_at"))
+    sets.push(
+      `last_scan_at = ${dialect === "pg" ? "greatest" : "max"}(${table}.last_scan_at, excluded.last_scan_at)`,
+    );
+  return {
+    into: `INSERT INTO ${table} (${[...key, ...values].join(", ")})`,
+    conflict: `ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${sets.join(", ")}`,
+  };
+}

@@ -1,0 +1,80 @@
+// The entry-flow aggregates in Postgres: more CTEs of a kind's batch statement, reading
+// `ins` (the rows it stored), so they change in the same statement as the records and only
+// for rows actually inserted. ../entry-flow.ts says how a first entry moves.
+
+import type { Kind } from "../columns.js";
+import {
+  FLOW_TABLES,
+  type FlowTable,
+  flowUpsert,
+  minuteOf,
+  msOf,
+  NO_KEY,
+  TICKET_ENTRY_COLUMNS,
+  TICKET_ENTRY_RETURNING,
+  ticketEntryConflict,
+} from "../entry-flow.js";
+
+/** Columns of `ins` the CTEs below read, beyond id, uuid, event_id, own time and flags. */
+export const FLOW_RETURNING: Record<Kind, string[]> = {
+  scans: ["ticket_id", "location", "scanner_id"],
+  transfers: [],
+  invalidAttempts: [],
+};
+
+const minute = (column: string) => minuteOf(msOf("pg", column));
+const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
+
+/** `name AS (INSERT ... SELECT <key>, sums FROM d GROUP BY <key> ... ON CONFLICT ...)`, in key order. */
+function fromDeltas(name: string, table: FlowTable): string {
+  const { key: keys, values } = FLOW_TABLES[table];
+  const upsert = flowUpsert("pg", table, values);
+  const sums = values.map((v) => (v === "last_scan_at" ? "max(last_scan_at)" : `sum(${v})`));
+  const positions = keys.map((_, i) => i + 1).join(", ");
+  // Sorted keys: concurrent statements lock rows in one global order (no deadlock among them).
+  return (
+    `${name} AS (${upsert.into} SELECT ${keys.join(", ")}, ${sums.join(", ")} FROM d ` +
+    `GROUP BY ${positions} ORDER BY ${positions} ${upsert.conflict})`
+  );
+}
+
+const SCANS = [
+  // This batch's valid scans per ticket: how many, and the earliest (own time, then uuid).
+  "tk AS (SELECT DISTINCT ON (event_id, ticket_id) event_id, ticket_id, scan_timestamp AS first_at, " +
+    `uuid AS first_uuid, ${key("location")} AS first_location, ${key("scanner_id")} AS first_scanner_id, ` +
+    "count(*) OVER (PARTITION BY event_id, ticket_id) AS n FROM ins WHERE is_valid " +
+    'ORDER BY event_id, ticket_id, scan_timestamp, uuid COLLATE "C")',
+  `te AS (INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) ` +
+    `SELECT ${TICKET_ENTRY_COLUMNS.replace("valid_scans", "n")} FROM tk ORDER BY event_id, ticket_id ` +
+    `${ticketEntryConflict("pg")} RETURNING ${TICKET_ENTRY_RETURNING})`,
+  // Every change to the minute, gate and scanner figures: each scan stored, each first entry
+  // that came on (a new ticket: its count is this batch's alone; or an earlier scan), and
+  // each that came off. An entry's row carries its scan's time as a scan seen there.
+  "d AS (" +
+    [
+      `SELECT event_id, ${key("location")} AS location, ${key("scanner_id")} AS scanner_id, ` +
+        `${minute("scan_timestamp")} AS minute, 0 AS entries, CASE WHEN is_valid THEN 1 ELSE 0 END AS valid_scans, ` +
+        "CASE WHEN is_valid THEN 0 ELSE 1 END AS invalid_scans, 0 AS invalid_attempts, scan_timestamp AS last_scan_at FROM ins",
+      `SELECT te.event_id, te.first_location, te.first_scanner_id, ${minute("te.first_at")}, 1, 0, 0, 0, te.first_at ` +
+        "FROM te JOIN tk USING (event_id, ticket_id) WHERE te.valid_scans = tk.n OR te.moved_from_at IS NOT NULL",
+      `SELECT event_id, moved_from_location, moved_from_scanner_id, ${minute("moved_from_at")}, -1, 0, 0, 0, moved_from_at ` +
+        "FROM te WHERE moved_from_at IS NOT NULL",
+    ].join(" UNION ALL ") +
+    ")",
+  fromDeltas("gm", "gate_minutes"),
+  fromDeltas("em", "event_minutes"),
+  fromDeltas("gs", "gate_scanners"),
+];
+
+const ATTEMPTS = [
+  // An invalid attempt has no gate; those naming an event count in its minute.
+  `d AS (SELECT event_id, ${minute("attempt_timestamp")} AS minute, 0 AS entries, 0 AS valid_scans, ` +
+    "0 AS invalid_scans, 1 AS invalid_attempts FROM ins WHERE event_id IS NOT NULL)",
+  fromDeltas("em", "event_minutes"),
+];
+
+/** The kind's entry-flow CTEs, to follow the statement's `ins` (empty: the kind keeps none). */
+export function flowCtes(kind: Kind): string {
+  const ctes = kind === "scans" ? SCANS : kind === "invalidAttempts" ? ATTEMPTS : [];
+  return ctes.map((cte) => `, ${cte}`).join("");
+}

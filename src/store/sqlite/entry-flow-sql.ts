@@ -1,0 +1,95 @@
+// The entry-flow aggregates in SQLite (../entry-flow.ts says how a first entry moves).
+//
+// - D1: statements over the batch's JSON parameter, run in its one batch() after the
+//   stats and before the insert, so "not stored yet" (no row under the uuid) still picks
+//   the rows the insert will store (flowJsonSql).
+// - better-sqlite3: the ticket upsert per ticket (ticketUpsertSql), then each aggregate
+//   row's increments bound as values (flowUpsertSql), counted in JS (./embedded/entry-flow.ts).
+import { KINDS, type Kind } from "../columns.js";
+import {
+  FLOW_TABLES,
+  type FlowTable,
+  flowUpsert,
+  minuteOf,
+  NO_KEY,
+  TICKET_ENTRY_COLUMNS,
+  TICKET_ENTRY_RETURNING,
+  ticketEntryConflict,
+} from "../entry-flow.js";
+
+const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
+
+/** One ticket's valid scans of a batch: event, ticket, the earliest's time, uuid, gate, scanner, and how many. */
+export const ticketUpsertSql = (): string =>
+  `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ` +
+  `${ticketEntryConflict("sqlite")} RETURNING ${TICKET_ENTRY_RETURNING}`;
+
+/** One aggregate row's increments: its key, then its values, in FLOW_TABLES order. */
+export function flowUpsertSql(table: FlowTable): string {
+  const { key: keys, values } = FLOW_TABLES[table];
+  const upsert = flowUpsert("sqlite", table, values);
+  return `${upsert.into} VALUES (${[...keys, ...values].map(() => "?").join(", ")}) ${upsert.conflict}`;
+}
+
+// --- D1 ------------------------------------------------------------------------------
+
+/** `name AS (INSERT ... SELECT <key>, sums FROM d GROUP BY <key> ...)` as a statement of its own. */
+function fromDeltas(table: FlowTable): string {
+  const { key: keys, values } = FLOW_TABLES[table];
+  const upsert = flowUpsert("sqlite", table, values);
+  const sums = values.map((v) => (v === "last_scan_at" ? "max(last_scan_at)" : `sum(${v})`));
+  const positions = keys.map((_, i) => i + 1).join(", ");
+  // Every statement returns rows so drivers can run them all the same way.
+  return `${upsert.into} SELECT ${keys.join(", ")}, ${sums.join(", ")} FROM d GROUP BY ${positions} ${upsert.conflict} RETURNING 0 AS id`;
+}
+
+/** The batch's rows not stored yet, as a subquery over its JSON parameter (`?`). */
+function fresh(kind: Kind): string {
+  const spec = KINDS[kind];
+  const cols = Object.keys(spec.columns);
+  const input = `SELECT ${cols.map((c, i) => `value->>${i} AS ${c}`).join(", ")} FROM json_each(?)`;
+  return `(SELECT * FROM (${input}) AS i WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE t.uuid = i.uuid))`;
+}
+
+const minute = (column: string) => minuteOf(column);
+
+function scanStatements(): string[] {
+  const f = fresh("scans");
+  const tickets =
+    `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) ` +
+    `SELECT event_id, ticket_id, scan_timestamp, uuid, ${key("location")}, ${key("scanner_id")}, n FROM (` +
+    "SELECT *, count(*) OVER (PARTITION BY event_id, ticket_id) AS n, " +
+    "row_number() OVER (PARTITION BY event_id, ticket_id ORDER BY scan_timestamp, uuid) AS r " +
+    `FROM ${f} WHERE is_valid) WHERE r = 1 ${ticketEntryConflict("sqlite")} RETURNING 0 AS id`;
+  // Run after `tickets`: the ticket rows now hold what that upsert made of them.
+  const deltas =
+    `WITH f AS ${f}, tk AS (SELECT event_id, ticket_id, count(*) AS n FROM f WHERE is_valid GROUP BY 1, 2), ` +
+    "te AS (SELECT t.* , tk.n FROM tk JOIN ticket_entries t USING (event_id, ticket_id)), " +
+    "d AS (" +
+    [
+      `SELECT event_id, ${key("location")} AS location, ${key("scanner_id")} AS scanner_id, ` +
+        `${minute("scan_timestamp")} AS minute, 0 AS entries, is_valid AS valid_scans, 1 - is_valid AS invalid_scans, ` +
+        "0 AS invalid_attempts, scan_timestamp AS last_scan_at FROM f",
+      `SELECT event_id, first_location, first_scanner_id, ${minute("first_at")}, 1, 0, 0, 0, first_at ` +
+        "FROM te WHERE valid_scans = n OR moved_from_at IS NOT NULL",
+      `SELECT event_id, moved_from_location, moved_from_scanner_id, ${minute("moved_from_at")}, -1, 0, 0, 0, moved_from_at ` +
+        "FROM te WHERE moved_from_at IS NOT NULL",
+    ].join(" UNION ALL ") +
+    ") ";
+  const tables: FlowTable[] = ["gate_minutes", "event_minutes", "gate_scanners"];
+  return [tickets, ...tables.map((t) => deltas + fromDeltas(t))];
+}
+
+function attemptStatements(): string[] {
+  const d =
+    `WITH d AS (SELECT event_id, ${minute("attempt_timestamp")} AS minute, 0 AS entries, 0 AS valid_scans, ` +
+    `0 AS invalid_scans, 1 AS invalid_attempts FROM ${fresh("invalidAttempts")} WHERE event_id IS NOT NULL) `;
+  return [d + fromDeltas("event_minutes")];
+}
+
+/** A kind's entry-flow statements for D1, each with one `?`: the batch as JSON. */
+export const flowJsonSql: Record<Kind, string[]> = {
+  scans: scanStatements(),
+  transfers: [],
+  invalidAttempts: attemptStatements(),
+};
