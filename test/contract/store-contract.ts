@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { Store } from "../../src/store/types.js";
 import type { TestStore } from "../support/test-store.js";
 import type { ContractContext } from "./store-contract/context.js";
+import { entryFlow } from "./store-contract/entry-flow.js";
 import { notMigrated } from "./store-contract/not-migrated.js";
 import { pages } from "./store-contract/pages.js";
 import { purge } from "./store-contract/purge.js";
@@ -40,6 +41,9 @@ export function storeContract(driver: ContractDriver) {
         return opened().store;
       },
       rawCounts: (e) => opened().rawCounts(e),
+      get raw() {
+        return opened().raw;
+      },
       async expectExact(eventId) {
         const { event_id, last_updated, ...counted } = await opened().store.eventStats(eventId);
         expect(event_id).toBe(eventId);
@@ -52,5 +56,6 @@ export function storeContract(driver: ContractDriver) {
     pages(c);
     syncs(c);
     purge(c);
+    entryFlow(c);
   });
 }

@@ -151,8 +151,8 @@ export async function recomputeGateScanners(
              max(${ms(d, "scan_timestamp")}) AS last
            FROM ticket_scans WHERE event_id = :e GROUP BY 1, 2) AS s
      LEFT JOIN (SELECT location, scanner_id, count(*) AS entries,
-             sum(CASE WHEN ms > :now - 300000 AND ms <= :now THEN 1 ELSE 0 END) AS last5,
-             sum(CASE WHEN ms > :now - 900000 AND ms <= :now THEN 1 ELSE 0 END) AS last15
+             sum(CASE WHEN ms > CAST(:now AS BIGINT) - 300000 AND ms <= CAST(:now AS BIGINT) THEN 1 ELSE 0 END) AS last5,
+             sum(CASE WHEN ms > CAST(:now AS BIGINT) - 900000 AND ms <= CAST(:now AS BIGINT) THEN 1 ELSE 0 END) AS last15
            FROM (${firsts(d)}) AS f GROUP BY 1, 2) AS f
        ON f.location IS NOT DISTINCT FROM s.location AND f.scanner_id IS NOT DISTINCT FROM s.scanner_id`,
     { e, now },
@@ -171,9 +171,9 @@ export async function recomputeGateScanners(
 
 /** `:name` placeholders as the dialect binds them: pg's $1..., SQLite's @name. */
 export function bindNamed(d: Dialect, text: string, values: Record<string, unknown>) {
-  if (d === "sqlite") return { text: text.replace(/:([a-z]\w*)/g, "@$1"), values };
+  if (d === "sqlite") return { text: text.replace(/(?<!:):([a-z]\w*)/g, "@$1"), values };
   const names: string[] = [];
-  const out = text.replace(/:([a-z]\w*)/g, (_, name: string) => {
+  const out = text.replace(/(?<!:):([a-z]\w*)/g, (_, name: string) => {
     let i = names.indexOf(name);
     if (i < 0) i = names.push(name) - 1;
     return `$${i + 1}`;

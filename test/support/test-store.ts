@@ -1,6 +1,7 @@
 // What every driver's contract test gets: a store plus the raw counts behind its stats.
 // No runtime imports: the workerd tests (test/workers) use it too.
 import type { EventStats, Store } from "../../src/store/types.js";
+import type { Dialect, RawQuery } from "./entry-flow-recompute.js";
 
 export type RawCounts = Omit<EventStats, "event_id" | "last_updated">;
 
@@ -8,6 +9,8 @@ export interface TestStore {
   store: Store;
   /** Counts computed from the record tables themselves, not from analytics_stats. */
   rawCounts(eventId: string): Promise<RawCounts>;
+  /** The database itself, read apart from the store (test/support/entry-flow-recompute.ts). */
+  raw: { dialect: Dialect; query: RawQuery };
   cleanup(): Promise<void>;
 }
 

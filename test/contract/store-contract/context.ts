@@ -2,11 +2,13 @@
 // raw counts behind its stats, and the check that the stats equal them.
 
 import type { Store } from "../../../src/store/types.js";
-import type { RawCounts } from "../../support/test-store.js";
+import type { RawCounts, TestStore } from "../../support/test-store.js";
 
 export interface ContractContext {
   readonly store: Store;
   rawCounts(eventId: string): Promise<RawCounts>;
+  /** The database itself, read apart from the store. */
+  readonly raw: TestStore["raw"];
   /** The event's stats, checked to equal the counts of its raw records; answers the counters. */
   expectExact(eventId: string): Promise<RawCounts>;
 }

@@ -1,0 +1,309 @@
+// The store contract, the entry flow: every figure of attendance, timeline and gates (as
+// the service answers them from the store's aggregates) equals a plain SQL recomputation
+// from the raw rows (../../support/entry-flow-recompute.ts), whatever the arrival order,
+// batching, replays and concurrent writers; and the same records in two orders answer alike.
+import { expect, it } from "vitest";
+import { createAnalytics } from "../../../src/analytics.js";
+import { BUCKETS, type Bucket } from "../../../src/attendance/queries.js";
+import type { DeviceReport, InvalidAttemptRow, RecordBatch, ScanRow } from "../../../src/store/types.js";
+import {
+  recomputeAttendance,
+  recomputeGateScanners,
+  recomputeTimeline,
+} from "../../support/entry-flow-recompute.js";
+import { attemptRow, batch, scanRow } from "../../support/records.js";
+import { at, type ContractContext, freshEvent } from "./context.js";
+
+/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+type Rand = ReturnType<typeof random>;
+const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+const hex = (rand: Rand, n: number) =>
+  Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join("");
+function shuffle<T>(rand: Rand, xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+const GATES = ["North", "South", "East", null, ""] as const;
+const SCANNERS = ["s1", "s2", "s3", "s4", null] as const;
+const BASE = Date.UTC(2026, 5, 1, 18, 0, 0);
+const HOURS = 3 * 3_600_000;
+
+type Item = { kind: "scan"; row: ScanRow } | { kind: "attempt"; row: InvalidAttemptRow };
+
+/**
+ * An event's records: tickets scanned 0–4 times (some at the same instant: the uuid decides),
+ * valid and not, at several gates and scanners (some without), over hours; invalid attempts,
+ * some of another event or none. `head` starts every uuid: two events generated from one seed
+ * with different heads have the same records, their uuids in the same order.
+ */
+function generate(seed: number, eventId: string, head: string): Item[] {
+  const rand = random(seed);
+  const uuid = () => `${head}-${hex(rand, 4)}-7${hex(rand, 3)}-8${hex(rand, 3)}-${hex(rand, 12)}`;
+  const items: Item[] = [];
+  for (let t = 0; t < 30; t++) {
+    const times: number[] = [];
+    const scans = Math.floor(rand() * 5);
+    for (let s = 0; s < scans; s++) {
+      const time = times.length && rand() < 0.25 ? pick(rand, times) : BASE + Math.floor(rand() * HOURS);
+      times.push(time);
+      const row = scanRow({
+        uuid: uuid(),
+        event_id: eventId,
+        ticket_id: `T${t}`,
+        scan_timestamp: new Date(time),
+        is_valid: rand() < 0.8,
+        location: pick(rand, GATES),
+        scanner_id: pick(rand, SCANNERS),
+      });
+      items.push({ kind: "scan", row });
+    }
+  }
+  for (let i = 0; i < 12; i++) {
+    const row = attemptRow({
+      uuid: uuid(),
+      event_id: i % 6 === 5 ? null : eventId,
+      attempt_timestamp: new Date(BASE - 3_600_000 + Math.floor(rand() * (HOURS + 7_200_000))),
+    });
+    items.push({ kind: "attempt", row });
+  }
+  return items;
+}
+
+const report = (scanner: string, now: number): DeviceReport => ({
+  scanner_id: scanner,
+  received_at: new Date(now),
+  sent_at: new Date(now),
+  items: 0,
+  rejected: 0,
+  pending: 0,
+  oldest_pending_at: null,
+  app_version: null,
+});
+
+/** Sends the items in a random order, in batches (insert or sync), four at a time, then replays some. */
+async function deliver(c: ContractContext, items: Item[], rand: Rand): Promise<void> {
+  const order = shuffle(rand, items);
+  const chunks: RecordBatch[] = [];
+  for (let i = 0; i < order.length; ) {
+    const size = 1 + Math.floor(rand() * 8);
+    const part = order.slice(i, i + size);
+    i += size;
+    chunks.push(
+      batch({
+        scans: part.flatMap((x) => (x.kind === "scan" ? [x.row] : [])),
+        invalidAttempts: part.flatMap((x) => (x.kind === "attempt" ? [x.row] : [])),
+      }),
+    );
+  }
+  const send = (b: RecordBatch) =>
+    rand() < 0.5 ? c.store.insert(b) : c.store.sync(b, report(`dev-${Math.floor(rand() * 3)}`, Date.now()));
+  const replays = chunks.filter(() => rand() < 0.3);
+  const all = [...chunks, ...shuffle(rand, replays)];
+  for (let i = 0; i < all.length; i += 4) await Promise.all(all.slice(i, i + 4).map(send));
+}
+
+/** The service's three answers for an event, `now` fixing the gates' windows. */
+async function answers(c: ContractContext, eventId: string, now: number) {
+  const analytics = createAnalytics(c.store);
+  const timelines: Record<string, unknown> = {};
+  for (const bucket of ["1m", "5m", "1h"] as Bucket[]) {
+    timelines[bucket] = await analytics.timeline({ event_id: eventId, bucket });
+  }
+  for (const [name, filter] of Object.entries(FILTERS)) {
+    timelines[name] = await analytics.timeline({ event_id: eventId, bucket: "15m", ...filter });
+  }
+  return {
+    attendance: await analytics.attendance(eventId),
+    timelines,
+    gates: await analytics.gates(eventId, new Date(now)),
+  };
+}
+
+const FILTERS: Record<string, { location?: string; scanner_id?: string }> = {
+  north: { location: "North" },
+  "no gate": { location: "" },
+  s2: { scanner_id: "s2" },
+  "north s1": { location: "North", scanner_id: "s1" },
+};
+
+type Answers = Awaited<ReturnType<typeof answers>>;
+type Timeline = Awaited<ReturnType<ReturnType<typeof createAnalytics>["timeline"]>>;
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+async function expectRecomputed(
+  c: ContractContext,
+  eventId: string,
+  now: number,
+  got: Answers,
+  seed: number,
+) {
+  const { dialect, query } = c.raw;
+  const why = `seed ${seed}, event ${eventId}`;
+  const a = got.attendance;
+  expect(
+    {
+      admitted_count: a.admitted_count,
+      valid_scan_count: a.valid_scan_count,
+      repeat_scan_count: a.repeat_scan_count,
+      invalid_scan_count: a.invalid_scan_count,
+      first_entry_at: iso(a.first_entry_at),
+      last_entry_at: iso(a.last_entry_at),
+      peak: a.peak && { minute: iso(a.peak.minute), entries: a.peak.entries },
+    },
+    why,
+  ).toEqual(await recomputeAttendance(dialect, query, eventId));
+
+  const check = async (name: string, t: Timeline, filter: { location?: string; scanner_id?: string }) => {
+    const width = BUCKETS[t.bucket];
+    const r = await recomputeTimeline(dialect, query, eventId, width, filter);
+    const msg = `${why}, timeline ${name}`;
+    if (r.first === null || r.last === null) {
+      expect(t.points, msg).toEqual([]);
+      return;
+    }
+    expect(iso(t.from), msg).toBe(new Date(r.first - (r.first % width)).toISOString());
+    expect(iso(t.to), msg).toBe(new Date(r.last - (r.last % width) + width).toISOString());
+    const filtered = filter.location !== undefined || filter.scanner_id !== undefined;
+    const zero = { entries: 0, valid_scans: 0, invalid_scans: 0, invalid_attempts: filtered ? null : 0 };
+    for (const p of t.points) {
+      const want = r.points.get(p.t.toISOString()) ?? zero;
+      expect({ ...p, t: undefined }, `${msg} at ${p.t.toISOString()}`).toEqual({ ...want, t: undefined });
+      r.points.delete(p.t.toISOString());
+    }
+    expect([...r.points.keys()], `${msg}: buckets with records left out`).toEqual([]);
+  };
+  for (const [name, t] of Object.entries(got.timelines)) {
+    await check(name, t as Timeline, FILTERS[name] ?? {});
+  }
+
+  const scanners = await recomputeGateScanners(dialect, query, eventId, now);
+  const flat = got.gates.gates.flatMap((g) =>
+    g.scanners.map((s) => ({
+      location: g.location,
+      scanner_id: s.scanner_id,
+      entries: s.entries,
+      valid_scans: s.valid_scans,
+      invalid_scans: s.invalid_scans,
+      last_scan_at: s.last_scan_at.toISOString(),
+      entries_last_5_min: s.entries_last_5_min,
+    })),
+  );
+  const key = (x: { location: string | null; scanner_id: string | null }) => `${x.location}|${x.scanner_id}`;
+  const sorted = <T extends { location: string | null; scanner_id: string | null }>(xs: T[]) =>
+    [...xs].sort((p, q) => (key(p) < key(q) ? -1 : 1));
+  expect(sorted(flat), `${why}, gates`).toEqual(sorted(scanners.map(({ entries_last_15_min, ...s }) => s)));
+  for (const g of got.gates.gates) {
+    const mine = scanners.filter((s) => s.location === g.location);
+    expect(g.entries_last_15_min, `${why}, gate ${g.location}`).toBe(
+      mine.reduce((n, s) => n + s.entries_last_15_min, 0),
+    );
+    expect(g.entries, `${why}, gate ${g.location}`).toBe(mine.reduce((n, s) => n + s.entries, 0));
+  }
+  // Busiest first, in gates and in each gate's scanners.
+  const entries = got.gates.gates.map((g) => g.entries);
+  expect(entries, why).toEqual([...entries].sort((p, q) => q - p));
+}
+
+/** Registers the entry-flow tests; `c` is the contract's store on a migrated database. */
+export function entryFlow(c: ContractContext) {
+  it("keeps every attendance, timeline and gate figure equal to a recomputation from the raw rows, under any arrival order, batching, replays and concurrent writers", async () => {
+    for (const seed of [1, 2, 3]) {
+      const e = freshEvent();
+      const items = generate(seed, e, hex(random(seed + 100), 8));
+      await deliver(c, items, random(seed * 7));
+      // Inside the evening: some first entries fall in the last 5 and 15 minutes, some after now.
+      const now = BASE + 90 * 60_000 + 12_345;
+      await expectRecomputed(c, e, now, await answers(c, e, now), seed);
+    }
+  });
+
+  it("answers the same records alike whatever order they arrived in", async () => {
+    const seed = 11;
+    const [e1, e2] = [freshEvent(), freshEvent()];
+    // One seed, two events: the same records, their uuids in the same order in both.
+    await deliver(c, generate(seed, e1, "0a0a0a0a"), random(1));
+    await deliver(c, generate(seed, e2, "0b0b0b0b"), random(2));
+    const now = BASE + HOURS / 2;
+    const same = (x: Answers) =>
+      JSON.parse(JSON.stringify(x).replaceAll(e1, "E").replaceAll(e2, "E"), (k, v) =>
+        k === "last_updated" ? null : v,
+      );
+    const [first, second] = [await answers(c, e1, now), await answers(c, e2, now)];
+    expect(first.attendance.admitted_count).toBeGreaterThan(0);
+    expect(same(second)).toEqual(same(first));
+  });
+
+  it("moves a first entry to an older scan uploaded later: its minute, gate and scanner with it", async () => {
+    const e = freshEvent();
+    const analytics = createAnalytics(c.store);
+    const scan = (time: string, location: string, scanner: string) =>
+      scanRow({ event_id: e, ticket_id: "T1", scan_timestamp: at(time), location, scanner_id: scanner });
+    await c.store.insert(batch({ scans: [scan("2026-06-01T10:05:10Z", "A", "a1")] }));
+    // An offline scanner at gate B scanned the ticket four minutes earlier; it uploads now.
+    await c.store.sync(batch({ scans: [scan("2026-06-01T10:01:20Z", "B", "b1")] }), report("b1", Date.now()));
+
+    const attendance = await analytics.attendance(e);
+    expect(attendance).toMatchObject({
+      admitted_count: 1,
+      valid_scan_count: 2,
+      repeat_scan_count: 1,
+      first_entry_at: at("2026-06-01T10:01:20Z"),
+      last_entry_at: at("2026-06-01T10:01:20Z"),
+      peak: { minute: at("2026-06-01T10:01:00Z"), entries: 1 },
+    });
+    const timeline = await analytics.timeline({ event_id: e, bucket: "1m" });
+    const at10 = (m: number) => timeline.points[m - 1];
+    expect(timeline.points).toHaveLength(5);
+    expect(at10(1)).toMatchObject({ entries: 1, valid_scans: 1 });
+    expect(at10(5)).toMatchObject({ entries: 0, valid_scans: 1 });
+    // 10:01:20 lies in the five minutes up to 10:06; gate A's entry went with it.
+    const gates = await analytics.gates(e, at("2026-06-01T10:06:00Z"));
+    expect(gates.gates.map((g) => [g.location, g.entries, g.entries_last_5_min])).toEqual([
+      ["B", 1, 1],
+      ["A", 0, 0],
+    ]);
+  });
+
+  it("answers an event without records with zeros and nulls", async () => {
+    const analytics = createAnalytics(c.store);
+    expect(await analytics.attendance("no-such-event")).toEqual({
+      event_id: "no-such-event",
+      admitted_count: 0,
+      valid_scan_count: 0,
+      repeat_scan_count: 0,
+      invalid_scan_count: 0,
+      first_entry_at: null,
+      last_entry_at: null,
+      peak: null,
+      last_updated: null,
+    });
+    expect(await analytics.timeline({ event_id: "no-such-event", bucket: "5m" })).toEqual({
+      event_id: "no-such-event",
+      bucket: "5m",
+      from: null,
+      to: null,
+      points: [],
+    });
+    expect(await analytics.gates("no-such-event")).toEqual({
+      event_id: "no-such-event",
+      gates: [],
+      count: 0,
+    });
+  });
+}
