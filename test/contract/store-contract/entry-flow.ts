@@ -5,84 +5,24 @@
 import { expect, it } from "vitest";
 import { createAnalytics } from "../../../src/analytics.js";
 import { BUCKETS, type Bucket } from "../../../src/attendance/queries.js";
-import type { DeviceReport, InvalidAttemptRow, RecordBatch, ScanRow } from "../../../src/store/types.js";
+import type { DeviceReport, RecordBatch } from "../../../src/store/types.js";
 import {
   recomputeAttendance,
   recomputeGateScanners,
   recomputeTimeline,
 } from "../../support/entry-flow-recompute.js";
-import { attemptRow, batch, scanRow } from "../../support/records.js";
+import {
+  BASE,
+  generate,
+  HOURS,
+  hex,
+  type Item,
+  type Rand,
+  random,
+  shuffle,
+} from "../../support/entry-flow-records.js";
+import { batch, scanRow } from "../../support/records.js";
 import { at, type ContractContext, freshEvent } from "./context.js";
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Rand = ReturnType<typeof random>;
-const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-const hex = (rand: Rand, n: number) =>
-  Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join("");
-function shuffle<T>(rand: Rand, xs: T[]): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
-
-const GATES = ["North", "South", "East", null, ""] as const;
-const SCANNERS = ["s1", "s2", "s3", "s4", null] as const;
-const BASE = Date.UTC(2026, 5, 1, 18, 0, 0);
-const HOURS = 3 * 3_600_000;
-
-type Item = { kind: "scan"; row: ScanRow } | { kind: "attempt"; row: InvalidAttemptRow };
-
-/**
- * An event's records: tickets scanned 0–4 times (some at the same instant: the uuid decides),
- * valid and not, at several gates and scanners (some without), over hours; invalid attempts,
- * some of another event or none. `head` starts every uuid: two events generated from one seed
- * with different heads have the same records, their uuids in the same order.
- */
-function generate(seed: number, eventId: string, head: string): Item[] {
-  const rand = random(seed);
-  const uuid = () => `${head}-${hex(rand, 4)}-7${hex(rand, 3)}-8${hex(rand, 3)}-${hex(rand, 12)}`;
-  const items: Item[] = [];
-  for (let t = 0; t < 30; t++) {
-    const times: number[] = [];
-    const scans = Math.floor(rand() * 5);
-    for (let s = 0; s < scans; s++) {
-      const time = times.length && rand() < 0.25 ? pick(rand, times) : BASE + Math.floor(rand() * HOURS);
-      times.push(time);
-      const row = scanRow({
-        uuid: uuid(),
-        event_id: eventId,
-        ticket_id: `T${t}`,
-        scan_timestamp: new Date(time),
-        is_valid: rand() < 0.8,
-        location: pick(rand, GATES),
-        scanner_id: pick(rand, SCANNERS),
-      });
-      items.push({ kind: "scan", row });
-    }
-  }
-  for (let i = 0; i < 12; i++) {
-    const row = attemptRow({
-      uuid: uuid(),
-      event_id: i % 6 === 5 ? null : eventId,
-      attempt_timestamp: new Date(BASE - 3_600_000 + Math.floor(rand() * (HOURS + 7_200_000))),
-    });
-    items.push({ kind: "attempt", row });
-  }
-  return items;
-}
 
 const report = (scanner: string, now: number): DeviceReport => ({
   scanner_id: scanner,

@@ -1,0 +1,218 @@
+// The upgrade to the entry flow: a database filled under the previous schema (migrations
+// 0000-0001, records stored before the aggregates existed), then opened by this code,
+// whose migration 0002 backfills them. Every figure must equal the recomputation from the
+// raw rows, and stay so as new records (older scans among them) arrive after the upgrade.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
+import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { createAnalytics } from "../../src/analytics.js";
+import { migrationsFolder } from "../../src/store/migrations.js";
+import { nodePgStore } from "../../src/store/pg/node-pg.js";
+import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
+import type { Store } from "../../src/store/types.js";
+import {
+  bindNamed,
+  type Dialect,
+  type RawQuery,
+  recomputeAttendance,
+  recomputeGateScanners,
+  recomputeTimeline,
+} from "../support/entry-flow-recompute.js";
+import { BASE, generate, type Item } from "../support/entry-flow-records.js";
+import { createTestDatabase } from "../support/pg.js";
+import { batch, scanRow } from "../support/records.js";
+
+/** The migrations as they were before the entry flow: the first `count`, in a folder of their own. */
+function previousMigrations(dialect: "pg" | "sqlite", count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), `veritix-migrations-${dialect}-`));
+  cpSync(migrationsFolder(dialect), dir, { recursive: true });
+  const journalPath = join(dir, "meta", "_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: unknown[] };
+  journal.entries = journal.entries.slice(0, count);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+const SCAN_COLUMNS = [
+  "uuid",
+  "ticket_id",
+  "event_id",
+  "scanner_id",
+  "scan_timestamp",
+  "is_valid",
+  "location",
+];
+const ATTEMPT_COLUMNS = ["uuid", "attempt_type", "reason", "ticket_id", "event_id", "attempt_timestamp"];
+
+/** The records as plain INSERTs into the old tables: what the previous code left behind. */
+function rowsOf(items: Item[], encode: (v: unknown) => unknown) {
+  return items.map((item) => {
+    const row = item.row as unknown as Record<string, unknown>;
+    const columns = item.kind === "scan" ? SCAN_COLUMNS : ATTEMPT_COLUMNS;
+    const table = item.kind === "scan" ? "ticket_scans" : "invalid_attempts";
+    return { table, columns, values: columns.map((c) => encode(row[c] ?? null)) };
+  });
+}
+
+interface Upgraded {
+  store: Store;
+  dialect: Dialect;
+  query: RawQuery;
+  cleanup(): Promise<void>;
+}
+
+async function upgradedSqlite(items: Item[]): Promise<Upgraded> {
+  const dir = mkdtempSync(join(tmpdir(), "veritix-upgrade-"));
+  const path = join(dir, "old.db");
+  const old = new Database(path);
+  const previous = previousMigrations("sqlite", 2);
+  migrateSqlite(drizzleSqlite({ client: old }), { migrationsFolder: previous });
+  const encode = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === "boolean" ? Number(v) : v);
+  old.transaction(() => {
+    for (const r of rowsOf(items, encode)) {
+      old
+        .prepare(
+          `INSERT INTO ${r.table} (${r.columns.join(", ")}) VALUES (${r.columns.map(() => "?").join(", ")})`,
+        )
+        .run(r.values);
+    }
+  })();
+  old.close();
+  const store = await betterSqliteStore({ path });
+  const reader = new Database(path, { readonly: true });
+  return {
+    store,
+    dialect: "sqlite",
+    async query(text, values) {
+      const q = bindNamed("sqlite", text, values);
+      return reader.prepare(q.text).all(q.values) as Record<string, unknown>[];
+    },
+    async cleanup() {
+      reader.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(previous, { recursive: true, force: true });
+    },
+  };
+}
+
+async function upgradedPg(items: Item[]): Promise<Upgraded> {
+  const database = await createTestDatabase();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const previous = previousMigrations("pg", 2);
+  await migratePg(drizzlePg({ client }), { migrationsFolder: previous });
+  for (const r of rowsOf(items, (v) => v)) {
+    await client.query(
+      `INSERT INTO ${r.table} (${r.columns.join(", ")}) VALUES (${r.columns.map((_, i) => `$${i + 1}`).join(", ")})`,
+      r.values,
+    );
+  }
+  const store = await nodePgStore({ url: database.url });
+  return {
+    store,
+    dialect: "pg",
+    async query(text, values) {
+      const q = bindNamed("pg", text, values);
+      return (await client.query(q.text, q.values as unknown[])).rows;
+    },
+    async cleanup() {
+      await store.close();
+      await client.end();
+      await database.drop();
+      rmSync(previous, { recursive: true, force: true });
+    },
+  };
+}
+
+async function expectExact(u: Upgraded, eventId: string, now: number) {
+  const analytics = createAnalytics(u.store);
+  const { event_id, last_updated, ...attendance } = await analytics.attendance(eventId);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  expect({
+    ...attendance,
+    first_entry_at: iso(attendance.first_entry_at),
+    last_entry_at: iso(attendance.last_entry_at),
+    peak: attendance.peak && { minute: iso(attendance.peak.minute), entries: attendance.peak.entries },
+  }).toEqual(await recomputeAttendance(u.dialect, u.query, eventId));
+
+  const timeline = await analytics.timeline({ event_id: eventId, bucket: "15m" });
+  const want = await recomputeTimeline(u.dialect, u.query, eventId, 900_000);
+  const nonzero = timeline.points
+    .filter((p) => p.entries || p.valid_scans || p.invalid_scans || p.invalid_attempts)
+    .map(({ t, ...p }) => [t.toISOString(), p]);
+  expect(Object.fromEntries(nonzero)).toEqual(Object.fromEntries(want.points));
+
+  const gates = await analytics.gates(eventId, new Date(now));
+  const got = gates.gates.flatMap((g) =>
+    g.scanners.map((s) => ({
+      location: g.location,
+      scanner_id: s.scanner_id,
+      entries: s.entries,
+      valid_scans: s.valid_scans,
+      invalid_scans: s.invalid_scans,
+      last_scan_at: s.last_scan_at.toISOString(),
+      entries_last_5_min: s.entries_last_5_min,
+    })),
+  );
+  const key = (x: { location: string | null; scanner_id: string | null }) => `${x.location}|${x.scanner_id}`;
+  const byKey = <T extends { location: string | null; scanner_id: string | null }>(xs: T[]) =>
+    [...xs].sort((p, q) => (key(p) < key(q) ? -1 : 1));
+  const recomputed = await recomputeGateScanners(u.dialect, u.query, eventId, now);
+  expect(byKey(got)).toEqual(byKey(recomputed.map(({ entries_last_15_min, ...s }) => s)));
+}
+
+describe.each([
+  { name: "SQLite", open: upgradedSqlite },
+  { name: "Postgres", open: upgradedPg },
+])("upgrade to the entry flow on $name", ({ open }) => {
+  const opened: Upgraded[] = [];
+  afterAll(async () => {
+    for (const u of opened) await u.cleanup();
+  });
+
+  it("backfills the aggregates of the records already stored, then keeps them exact as records arrive", async () => {
+    const [e1, e2] = ["upgrade-1", "upgrade-2"];
+    const items = [...generate(21, e1, "0c0c0c0c"), ...generate(22, e2, "0d0d0d0d")];
+    const u = await open(items);
+    opened.push(u);
+    const now = BASE + 80 * 60_000;
+    expect((await createAnalytics(u.store).attendance(e1)).admitted_count).toBeGreaterThan(0);
+    await expectExact(u, e1, now);
+    await expectExact(u, e2, now);
+
+    // After the upgrade: more scans, some older than the backfilled first entries.
+    const later = [
+      scanRow({
+        event_id: e1,
+        ticket_id: "T1",
+        scan_timestamp: new Date(BASE - 60_000),
+        location: "West",
+        scanner_id: "w1",
+      }),
+      scanRow({
+        event_id: e1,
+        ticket_id: "T2",
+        scan_timestamp: new Date(BASE + 30 * 60_000),
+        location: "North",
+        scanner_id: "s1",
+      }),
+      scanRow({
+        event_id: e1,
+        ticket_id: "T-new",
+        scan_timestamp: new Date(BASE + 79 * 60_000),
+        location: "North",
+        scanner_id: "s1",
+      }),
+    ];
+    await u.store.insert(batch({ scans: later }));
+    await expectExact(u, e1, now);
+  });
+});
