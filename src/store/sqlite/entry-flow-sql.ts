@@ -3,7 +3,8 @@
 // - D1: statements over the batch's JSON parameter, run in its one batch() after the
 //   stats and before the insert, so "not stored yet" (no row under the uuid) still picks
 //   the rows the insert will store (flowJsonSql).
-// - better-sqlite3: the ticket upsert per ticket (ticketUpsertSql), then each aggregate
+// - better-sqlite3: per ticket, its insert if it is new (ticketInsertSql), else its upsert
+//   (ticketUpsertSql), then each aggregate
 //   row's increments bound as values (flowUpsertSql), counted in JS (./embedded/entry-flow.ts).
 import { KINDS, type Kind } from "../columns.js";
 import {
@@ -18,6 +19,10 @@ import {
 } from "../entry-flow.js";
 
 const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
+
+/** A ticket not admitted yet: its row as ticketUpsertSql binds it; changes nothing if there is one. */
+export const ticketInsertSql = (): string =>
+  `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
 
 /** One ticket's valid scans of a batch: event, ticket, the earliest's time, uuid, gate, scanner, and how many. */
 export const ticketUpsertSql = (): string =>
