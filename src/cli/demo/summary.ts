@@ -22,6 +22,8 @@ export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiH
   const failed = count(transfers, (t) => !t.is_successful);
   const atGates = count(invalidAttempts, (a) => a.attempt_type === "scan");
   const query = `event_id=${encodeURIComponent(data.eventId)}`;
+  // The doors, not the weeks of transfers before them: the timeline's own default would span those.
+  const [doors, end] = [data.evening.doorsOpen.toISOString(), data.evening.end.toISOString()];
   const curl = api.needsToken ? `curl -H "Authorization: Bearer $READER_TOKEN"` : "curl";
   return [
     `Demo event ${data.eventId} in ${where.database} ${where.target}`,
@@ -41,6 +43,9 @@ export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiH
     `See them (start the server with \`npm start\`${api.needsToken ? "; a reader token from API_TOKENS" : ""}):`,
     `  ${curl} '${api.baseUrl}/stats?${query}'`,
     `  ${curl} '${api.baseUrl}/stats/scans?${query}&limit=5'`,
+    `  ${curl} '${api.baseUrl}/stats/attendance?${query}'`,
+    `  ${curl} '${api.baseUrl}/stats/timeline?${query}&bucket=15m&from=${doors}&to=${end}'`,
+    `  ${curl} '${api.baseUrl}/stats/gates?${query}'`,
   ].join("\n");
 }
 
