@@ -15,7 +15,7 @@ export function random(seed: number) {
   };
 }
 export type Rand = ReturnType<typeof random>;
-const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+export const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 export const hex = (rand: Rand, n: number) =>
   Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join("");
 export function shuffle<T>(rand: Rand, xs: T[]): T[] {

@@ -75,6 +75,22 @@ async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
   return outcomes(rows, inserted, existing);
 }
 
+/**
+ * Runs `attempt` again when Postgres aborted it to break a deadlock: it ran in one statement
+ * or one transaction, so nothing of it stayed. Concurrent batches lock rows in one order per
+ * table (sorted keys), but two can still take rows of two tables (or two days' stats rows)
+ * in opposite orders.
+ */
+async function retryingDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= 5 || !isDeadlock(err)) throw err;
+    }
+  }
+}
+
 function purgeStatement(cutoff: Date, chunk: number): SQL {
   const parts = KIND_NAMES.map((kind) => {
     const table = sql.identifier(KINDS[kind].table);
@@ -95,22 +111,16 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
       // One kind is one statement, atomic on its own: no transaction round trips.
       if (kinds.length === 1) {
         const kind = kinds[0] as Kind;
-        out[kind] = await insertKind(db, kind, batch[kind]);
+        out[kind] = await retryingDeadlocks(() => insertKind(db, kind, batch[kind]));
         return out;
       }
       if (kinds.length === 0) return out;
-      // Kinds lock in a fixed order, but two batches can still take stats rows of different
-      // days in opposite orders; Postgres then aborts one, and it simply runs again.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await db.transaction(async (tx) => {
-            for (const kind of kinds) out[kind] = await insertKind(tx, kind, batch[kind]);
-          });
-          return out;
-        } catch (err) {
-          if (attempt >= 5 || !isDeadlock(err)) throw err;
-        }
-      }
+      await retryingDeadlocks(() =>
+        db.transaction(async (tx) => {
+          for (const kind of kinds) out[kind] = await insertKind(tx, kind, batch[kind]);
+        }),
+      );
+      return out;
     },
 
     ...builderQueries(db, schema),
@@ -133,7 +143,9 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         const perEvent = deviceEventsUpsert(db, schema, counted);
         const also = [deviceUpsert(db, schema, counted).getSQL(), ...(perEvent ? [perEvent.getSQL()] : [])];
         const unique = firstOfEachUuid<{ uuid: string }>(batch[kind]);
-        const [row] = await runNamed<{ stored: number }>(db, syncStatement(kind, unique, also));
+        const [row] = await retryingDeadlocks(() =>
+          runNamed<{ stored: number }>(db, syncStatement(kind, unique, also)),
+        );
         const stored = row?.stored ?? 0;
         const out = nothingStored();
         out[kind] = { stored, duplicates: rows.length - stored };

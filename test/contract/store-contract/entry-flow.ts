@@ -17,6 +17,7 @@ import {
   HOURS,
   hex,
   type Item,
+  pick,
   type Rand,
   random,
   shuffle,
@@ -171,6 +172,36 @@ export function entryFlow(c: ContractContext) {
       const now = BASE + 90 * 60_000 + 12_345;
       await expectRecomputed(c, e, now, await answers(c, e, now), seed);
     }
+  });
+
+  it("stays exact with twenty writers at once on the same tickets, gates and minutes", async () => {
+    const e = freshEvent();
+    const rand = random(99);
+    const items = generate(99, e, hex(rand, 8)).map((item) =>
+      // Ten tickets, two gates: every writer contends for the same rows.
+      item.kind === "scan"
+        ? {
+            ...item,
+            row: {
+              ...item.row,
+              ticket_id: `T${Math.floor(rand() * 10)}`,
+              location: pick(rand, ["North", "South"]),
+            },
+          }
+        : item,
+    );
+    const writers = Array.from({ length: 20 }, (_, w) => items.filter((_, i) => i % 20 === w));
+    await Promise.all(
+      writers.map(async (mine) => {
+        for (const item of mine) {
+          await c.store.insert(
+            item.kind === "scan" ? batch({ scans: [item.row] }) : batch({ invalidAttempts: [item.row] }),
+          );
+        }
+      }),
+    );
+    const now = BASE + HOURS / 3;
+    await expectRecomputed(c, e, now, await answers(c, e, now), 99);
   });
 
   it("answers the same records alike whatever order they arrived in", async () => {
