@@ -19,6 +19,7 @@ import { getJson } from "./support/latency.js";
 import { median } from "./support/load.js";
 import { note, timed } from "./support/progress.js";
 import { atLeast, atMost, fmt, markdownTable, type ResultRow } from "./support/results.js";
+import { type Section, sectionText } from "./support/sections.js";
 import { seedPlan, totalRecords } from "./support/seed-plan.js";
 
 const RATE_TARGET = 0.5;
@@ -218,18 +219,17 @@ export async function exportThroughput(backend: Backend, opts: ExportOptions): P
   );
 }
 
-/** The heading and the closing mark of the export's section of bench/RESULTS.md. */
-export const EXPORT_SECTION = "## Export (GET /export/scans)";
-export const EXPORT_SECTION_END = "<!-- end of the export section -->";
+/** Where the export's section of bench/RESULTS.md starts, and BENCH_ONLY's name for it. */
+export const EXPORT_SECTION: Section = { name: "export", heading: "## Export (GET /export/scans)" };
 
 /** The export's section of bench/RESULTS.md: its table and how it was measured. */
 export function exportSection(
   rows: ResultRow[],
   run: { command: string; records: number; rounds: number },
 ): string {
-  return `${EXPORT_SECTION}
-
-Produced by \`${run.command}\` on ${new Date().toISOString()} (BENCH_ONLY=export rewrites this
+  return sectionText(
+    EXPORT_SECTION,
+    `Produced by \`${run.command}\` on ${new Date().toISOString()} (BENCH_ONLY=export rewrites this
 section alone).
 
 ${markdownTable(rows)}
@@ -247,7 +247,6 @@ ${markdownTable(rows)}
   (rows/s) and the ratio of the medians. Server CPU: user + system time of the server
   process during one export (median), from /proc/<pid>/stat.
 - **server RSS growth**: the server's VmRSS (/proc/<pid>/status) sampled every 10 ms during
-  each export; shown is the highest peak over the level just before the export, of all rounds.
-${EXPORT_SECTION_END}
-`;
+  each export; shown is the highest peak over the level just before the export, of all rounds.`,
+  );
 }

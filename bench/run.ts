@@ -4,13 +4,19 @@
 // reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
 // BENCH_SAMPLES (sequential requests per event, 2000), BENCH_DRAIN_RECORDS (scans buffered on
 // the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1,
-// BENCH_ONLY=export (the export benchmark alone: its section of RESULTS.md is rewritten, the
-// rest of the file kept).
+// BENCH_ONLY=export or attendance (that benchmark alone: its section of RESULTS.md is
+// rewritten, the rest of the file kept).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { EXPORT_SECTION, EXPORT_SECTION_END, exportSection, exportThroughput } from "./export.js";
+import {
+  ATTENDANCE_SECTION,
+  type AttendanceRun,
+  attendanceLatency,
+  attendanceSection,
+} from "./attendance.js";
+import { EXPORT_SECTION, exportSection, exportThroughput } from "./export.js";
 import { ingestThroughput } from "./ingest-throughput.js";
 import { cliStartup } from "./scanner-cli.js";
 import { drainThroughput, recordLatency } from "./scanner-sync.js";
@@ -21,6 +27,7 @@ import { startBareServer } from "./support/child-server.js";
 import { ADMIN_URL, postgresAvailable } from "./support/postgres.js";
 import { note } from "./support/progress.js";
 import { markdownTable, type ResultRow } from "./support/results.js";
+import { replaceSection, type Section } from "./support/sections.js";
 import { workerBenches } from "./worker.js";
 
 const KNOBS = [
@@ -70,20 +77,40 @@ const exportRows = async () => {
     out.push(...(await exportThroughput(backend, { records: bigRecords, rounds })));
   return out;
 };
+const attendanceRuns = async () => {
+  const out: AttendanceRun[] = [];
+  for (const backend of backends)
+    out.push(await attendanceLatency(backend, { bigScans: bigRecords, samples, warmup: 200 }));
+  return out;
+};
+/** The benchmarks with a section of RESULTS.md of their own, each run and written by `render`. */
+const sections: Record<string, { section: Section; render: () => Promise<string> }> = {
+  export: {
+    section: EXPORT_SECTION,
+    render: async () =>
+      exportSection(await exportRows(), { command: command(), records: bigRecords, rounds }),
+  },
+  attendance: {
+    section: ATTENDANCE_SECTION,
+    render: async () =>
+      attendanceSection(await attendanceRuns(), {
+        command: command(),
+        bigScans: bigRecords,
+        samples,
+        warmup: 200,
+      }),
+  },
+};
 
-if (process.env.BENCH_ONLY) {
-  if (process.env.BENCH_ONLY !== "export") throw new Error("BENCH_ONLY takes one value: export");
-  const section = exportSection(await exportRows(), { command: command(), records: bigRecords, rounds });
-  console.log(`\n${section}`);
+const only = process.env.BENCH_ONLY;
+if (only) {
+  const bench = Object.hasOwn(sections, only) ? sections[only] : undefined;
+  if (!bench) throw new Error(`BENCH_ONLY takes one of: ${Object.keys(sections).join(", ")}`);
+  const text = await bench.render();
+  console.log(`\n${text}`);
   const old = existsSync(results) ? readFileSync(results, "utf8") : "";
-  const [from, to] = [old.indexOf(EXPORT_SECTION), old.indexOf(EXPORT_SECTION_END)];
-  writeFileSync(
-    results,
-    from === -1 || to === -1
-      ? `${old.trimEnd()}\n\n${section}`
-      : `${old.slice(0, from)}${section}${old.slice(to + EXPORT_SECTION_END.length + 1)}`,
-  );
-  note("wrote the export section of bench/RESULTS.md");
+  writeFileSync(results, replaceSection(old, bench.section, text));
+  note(`wrote the ${only} section of bench/RESULTS.md`);
   process.exit(0);
 }
 
@@ -101,8 +128,9 @@ try {
 } finally {
   await bare.stop();
 }
-// The export: a section of its own (BENCH_ONLY=export rewrites it alone).
-const exported = await exportRows();
+// The export and the entry-flow reads: sections of their own (BENCH_ONLY rewrites one alone).
+const sectionTexts: string[] = [];
+for (const bench of Object.values(sections)) sectionTexts.push(await bench.render());
 // The gate device (scanner-sync): no bare server needed.
 rows.push(...(await recordLatency({ samples: recordSamples, warmup: 200 })));
 rows.push(...(await cliStartup({ runs: 41, warmup: 3 })));
@@ -202,6 +230,6 @@ ${table}
   request queries D1), which puts wrangler's proxy Worker in front of it: the 404 row (a
   path no route has, no query; ${workerSamples / 2} requests each) gives that floor on both sides. No target.
 ${notes.map((n) => `- ${n}\n`).join("")}
-${exportSection(exported, { command: command(), records: bigRecords, rounds })}`;
+${sectionTexts.join("\n")}`;
 writeFileSync(results, md);
 note("wrote bench/RESULTS.md");

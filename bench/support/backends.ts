@@ -2,10 +2,11 @@
 // a temporary SQLite file, or a new Postgres database dropped afterwards.
 import type { ChildServer } from "./child-server.js";
 import { startAppServer } from "./child-server.js";
+import type { EntryFlowPlan, RawCounts } from "./entry-flow-plan.js";
 import { createBenchDatabase } from "./postgres.js";
 import type { SeedPlan } from "./seed-plan.js";
-import { seedPostgres } from "./seed-postgres.js";
-import { seedSqlite } from "./seed-sqlite.js";
+import { seedEntryFlowPostgres, seedPostgres } from "./seed-postgres.js";
+import { seedEntryFlowSqlite, seedSqlite } from "./seed-sqlite.js";
 import { tempSqliteFile } from "./sqlite-file.js";
 
 export type Backend = "sqlite" | "postgres";
@@ -15,6 +16,8 @@ export interface BackendDb {
   /** Where it is, for a bench's own reader of it (the export's bare-driver reference). */
   location: { sqlitePath: string } | { databaseUrl: string };
   seed(plan: SeedPlan): Promise<void>;
+  /** The entry-flow plan's rows and aggregates; what the raw rows say per event. */
+  seedEntryFlow(plan: EntryFlowPlan): Promise<Map<string, RawCounts>>;
   /** Starts the real server on this database (in a child process). */
   startServer(): Promise<ChildServer>;
   dispose(): Promise<void>;
@@ -27,6 +30,7 @@ export async function createBackendDb(backend: Backend, label: string): Promise<
       backend,
       location: { sqlitePath: file.path },
       seed: (plan) => seedSqlite(file.path, plan),
+      seedEntryFlow: (plan) => seedEntryFlowSqlite(file.path, plan),
       startServer: () => startAppServer({ sqlitePath: file.path }),
       dispose: async () => file.remove(),
     };
@@ -36,6 +40,7 @@ export async function createBackendDb(backend: Backend, label: string): Promise<
     backend,
     location: { databaseUrl: db.url },
     seed: (plan) => seedPostgres(db.url, plan),
+    seedEntryFlow: (plan) => seedEntryFlowPostgres(db.url, plan),
     startServer: () => startAppServer({ databaseUrl: db.url }),
     dispose: () => db.drop(),
   };

@@ -1,7 +1,19 @@
 // Seeds a Postgres database directly in SQL (generate_series per group), bypassing HTTP.
 // The migrations are applied first through the project's own store, as the server would.
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
-import { runSql } from "./postgres.js";
+import { entryFlowBackfill } from "./backfill.js";
+import {
+  type EntryFlowPlan,
+  type FlowEvent,
+  flowEvents,
+  RAW_COUNTS,
+  type RawCounts,
+  rawCounts,
+  SHARED_COLUMNS,
+  SPAN_MS,
+  shapedScans,
+} from "./entry-flow-plan.js";
+import { querySql, runSql } from "./postgres.js";
 import { BASE_MS, literal, perEvent, type SeedGroup, type SeedPlan } from "./seed-plan.js";
 
 function eventExpr(g: SeedGroup): string {
@@ -37,4 +49,33 @@ export async function seedPostgres(url: string, plan: SeedPlan): Promise<void> {
     // What autovacuum would do shortly after a bulk load.
     "VACUUM ANALYZE",
   ]);
+}
+
+function insertFlow(e: FlowEvent, startMs: number): string {
+  const start = `'${new Date(startMs).toISOString()}'::timestamptz`;
+  const scans = shapedScans(e, `generate_series(0::bigint, ${e.scans - 1}) AS g(n)`);
+  return (
+    "INSERT INTO ticket_scans (uuid, ticket_id, event_id, scanner_id, scan_timestamp, is_valid, location, device_info) " +
+    `SELECT '00000000-0000-7000-8000-' || lpad(to_hex(${e.offset} + n), 12, '0'), ${SHARED_COLUMNS.ticket}, ` +
+    `${literal(e.id)}, ${SHARED_COLUMNS.scanner}, ${start} + at_ms * interval '1 millisecond', valid, ` +
+    `${SHARED_COLUMNS.location}, 'bench-seed' FROM (${scans}) AS s`
+  );
+}
+
+/** The entry-flow plan's scans, their stats and the migration's backfill of the aggregates. */
+export async function seedEntryFlowPostgres(
+  url: string,
+  plan: EntryFlowPlan,
+): Promise<Map<string, RawCounts>> {
+  await (await nodePgStore({ url, max: 1 })).close();
+  await runSql(url, [
+    "SET synchronous_commit = off",
+    "BEGIN",
+    ...flowEvents(plan).map((e) => insertFlow(e, plan.endMs - SPAN_MS)),
+    STATS_FROM_ROWS,
+    ...entryFlowBackfill("pg"),
+    "COMMIT",
+    "VACUUM ANALYZE",
+  ]);
+  return rawCounts(await querySql(url, RAW_COUNTS));
 }
