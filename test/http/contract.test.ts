@@ -15,6 +15,7 @@ import { workerOnD1, workerOnNeon } from "../support/targets/worker.js";
 import { clientChecks } from "./contract/client.js";
 import { corsChecks } from "./contract/cors.js";
 import { documentChecks } from "./contract/document.js";
+import { entryFlow } from "./contract/entry-flow.js";
 import { exportChecks } from "./contract/export.js";
 import { listings } from "./contract/listings.js";
 import { recordsAndStats } from "./contract/records.js";
@@ -44,6 +45,7 @@ describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
   describe("records and stats", () => recordsAndStats(target));
   describe("listings", () => listings(target));
   describe("POST /sync and device health", () => sync(target));
+  describe("entry flow and attendance", () => entryFlow(target));
   describe("export", () => exportChecks(target));
   describe("the OpenAPI document", () => documentChecks(target));
   describe("the typed client", () => clientChecks(target));

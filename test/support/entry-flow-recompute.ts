@@ -8,6 +8,12 @@ export type Dialect = "pg" | "sqlite";
 /** Runs one query with named values (`:name` in the text) and answers its rows. */
 export type RawQuery = (text: string, values: Record<string, unknown>) => Promise<Record<string, unknown>[]>;
 
+/** A database read apart from the code under test: its dialect and a way to query it. */
+export interface RawDatabase {
+  dialect: Dialect;
+  query: RawQuery;
+}
+
 /** A time column as epoch ms. */
 const ms = (d: Dialect, col: string) => (d === "pg" ? `(extract(epoch FROM ${col}) * 1000)::bigint` : col);
 const byUuid = (d: Dialect) => (d === "pg" ? 'uuid COLLATE "C"' : "uuid");

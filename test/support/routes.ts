@@ -9,7 +9,7 @@ export interface RouteCase {
   /** The route as DESIGN.md names it, with the query that matters. */
   route: string;
   /** Which file of src/routes serves it. */
-  resource: "health" | "ingest" | "stats" | "sync" | "export";
+  resource: "health" | "ingest" | "stats" | "attendance" | "sync" | "export";
   /** A valid request for event `e`. */
   path(e: string): string;
   body?(e: string): unknown;
@@ -45,6 +45,9 @@ export const ROUTES: RouteCase[] = [
   get("stats", "/stats/scans?event_id=", (e) => `/stats/scans?event_id=${e}`),
   get("stats", "/stats/transfers?event_id=", (e) => `/stats/transfers?event_id=${e}`),
   get("stats", "/stats/invalid-attempts?event_id=", (e) => `/stats/invalid-attempts?event_id=${e}`),
+  get("attendance", "/stats/attendance?event_id=", (e) => `/stats/attendance?event_id=${e}`),
+  get("attendance", "/stats/timeline?event_id=", (e) => `/stats/timeline?event_id=${e}&bucket=1h`),
+  get("attendance", "/stats/gates?event_id=", (e) => `/stats/gates?event_id=${e}`),
   get("sync", "/stats/devices", () => "/stats/devices"),
   get("sync", "/stats/devices?event_id=", (e) => `/stats/devices?event_id=${e}`),
   get("export", "/export/scans?event_id=", (e) => `/export/scans?event_id=${e}`),

@@ -7,7 +7,9 @@ import pg from "pg";
 import { parseConfig } from "../../src/config.js";
 import { type RunningServer, startServer } from "../../src/node/start.js";
 import { silentLogger } from "../../src/observability/logger.js";
+import type { RawDatabase } from "./entry-flow-recompute.js";
 import { createTestDatabase } from "./pg.js";
+import { pgClientDatabase, sqliteFileDatabase } from "./raw-database.js";
 import type { RawCounts } from "./stores.js";
 import { countsQuery, numbers } from "./stores.js";
 
@@ -17,6 +19,8 @@ export interface TestServer extends RunningServer {
   /** The Postgres database's URL (postgres only). */
   databaseUrl?: string;
   rawCounts(eventId: string): Promise<RawCounts>;
+  /** The database itself, read apart from the server. */
+  raw: RawDatabase;
   /** fetch relative to the server, JSON in and out. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
@@ -25,6 +29,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(db: DbKind, env: Record<string, string> = {}): Promise<TestServer> {
   let cleanup: () => Promise<void>;
   let rawCounts: (e: string) => Promise<RawCounts>;
+  let raw: RawDatabase;
   const dbEnv: Record<string, string> = {};
   if (db === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "veritix-http-"));
@@ -38,6 +43,7 @@ export async function startTestServer(db: DbKind, env: Record<string, string> = 
         reader.close();
       }
     };
+    raw = sqliteFileDatabase(dbEnv.SQLITE_PATH as string);
   } else {
     const database = await createTestDatabase();
     dbEnv.DATABASE_URL = database.url;
@@ -48,6 +54,7 @@ export async function startTestServer(db: DbKind, env: Record<string, string> = 
       await database.drop();
     };
     rawCounts = async (e) => numbers((await client.query(countsQuery("$1"), [e])).rows[0]);
+    raw = pgClientDatabase(client);
     await client.connect();
   }
   const config = parseConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "error", ...dbEnv, ...env });
@@ -56,6 +63,7 @@ export async function startTestServer(db: DbKind, env: Record<string, string> = 
     ...server,
     databaseUrl: dbEnv.DATABASE_URL,
     rawCounts,
+    raw,
     call(method, path, body, headers = {}) {
       return fetch(`${server.url}${path}`, {
         method,

@@ -18,6 +18,7 @@ export async function nodeTarget(db: DbKind): Promise<HttpTarget> {
     prometheus: true,
     url: server.url,
     ...httpApi(server.url, server.rawCounts),
+    raw: server.raw,
     stop: () => server.stop(),
   };
 }

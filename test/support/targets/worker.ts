@@ -4,7 +4,8 @@
 // workerd). On D1: a local D1 under a fresh --persist-to directory, migrated by wrangler;
 // its raw records read from that SQLite file. On Neon: DATABASE_URL of a fresh migrated
 // Postgres database, reached through the WebSocket-to-TCP proxy of ../ws-proxy.ts
-// (NEON_WS_PROXY) as the Neon driver reaches Neon's endpoint.
+// (NEON_WS_PROXY) as the Neon driver reaches Neon's endpoint. Either database is also read
+// directly, apart from the Worker (raw counts, the entry flow's recomputation).
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import pg from "pg";
 import { nodePgStore } from "../../../src/store/pg/node-pg.js";
 import { httpApi } from "../api.js";
 import { createTestDatabase } from "../pg.js";
+import { pgClientDatabase, sqliteFileDatabase } from "../raw-database.js";
 import { countsQuery, numbers, type RawCounts } from "../test-store.js";
 import { API_TOKENS, CORS_ORIGIN, SIGNING_KEY } from "../tokens.js";
 import { startWsProxy } from "../ws-proxy.js";
@@ -56,6 +58,7 @@ export async function workerOnD1(): Promise<HttpTarget> {
       prometheus: false,
       url: dev.url,
       ...httpApi(dev.url, rawCounts),
+      raw: sqliteFileDatabase(file),
       async stop() {
         await dev.stop();
         rmSync(persistTo, { recursive: true, force: true });
@@ -95,6 +98,7 @@ export async function workerOnNeon(): Promise<HttpTarget> {
       prometheus: false,
       url: dev.url,
       ...httpApi(dev.url, async (e) => numbers((await reader.query(countsQuery("$1"), [e])).rows[0])),
+      raw: pgClientDatabase(reader),
       async stop() {
         await dev.stop();
         rmSync(persistTo, { recursive: true, force: true });
