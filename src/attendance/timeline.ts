@@ -48,11 +48,16 @@ export async function timeline(store: Store, q: TimelineQuery): Promise<Timeline
   let to = q.to ? ceil(q.to.getTime(), width) : span ? ceil(span.last.getTime(), width) : null;
   const empty = { event_id: q.event_id, bucket: q.bucket, points: [] };
   if (from === null && to === null) return { ...empty, from: null, to: null };
-  // One bound given, the event without records: an empty range at it. A given bound past
-  // the event's own end: the same.
+  // One bound given, the event without records: an empty range at it. A given bound beyond
+  // the event's own span (a `from` after its end, a `to` before its start): the same, at
+  // the bound given. Equal given bounds ask for nothing, whatever the rounding would make.
   from ??= to as number;
   to ??= from;
-  if (to < from) to = from;
+  if (to < from) {
+    if (q.to && !q.from) from = to;
+    else to = from;
+  }
+  if (q.from && q.to && q.from.getTime() === q.to.getTime()) to = from;
   const points = (to - from) / width;
   if (points > MAX_POINTS) throw tooManyPoints(q, from, to, points);
   const filtered = q.location !== undefined || q.scanner_id !== undefined;

@@ -87,6 +87,22 @@ describe("entry flow routes", () => {
       `/stats/timeline?event_id=${e}&from=2026-03-01T10:05:00Z&to=2026-03-01T10:05:00Z`,
     );
     expect(none.points).toEqual([]);
+    // Equal bounds inside a bucket: still nothing, not the bucket that holds them.
+    const inside = await get<Timeline>(
+      `/stats/timeline?event_id=${e}&bucket=15m&from=2026-03-01T10:07:00Z&to=2026-03-01T10:07:00Z`,
+    );
+    expect(inside).toMatchObject({
+      from: "2026-03-01T10:00:00.000Z",
+      to: "2026-03-01T10:00:00.000Z",
+      points: [],
+    });
+    // A to before the event's start, with the default from: an empty range at to.
+    const before = await get<Timeline>(`/stats/timeline?event_id=${e}&to=2026-03-01T09:00:00Z`);
+    expect(before).toMatchObject({
+      from: "2026-03-01T09:00:00.000Z",
+      to: "2026-03-01T09:00:00.000Z",
+      points: [],
+    });
     // A from past the event's end, with the default to: an empty range at from.
     const after = await get<Timeline>(`/stats/timeline?event_id=${e}&from=2026-03-02T00:00:00Z`);
     expect(after).toMatchObject({
