@@ -1,8 +1,10 @@
 // The entry-flow reads (GET /stats/attendance, /stats/timeline, /stats/gates), written once
 // for both dialects as queries.ts writes the others: Drizzle's builder and SQL both
-// dialects read the same. Every read touches aggregate rows only (an event's minutes, its
-// gates and scanners) and the ends of an index, never its records: the cost follows the
-// length of the event and its number of scanners, not its number of scans.
+// dialects read the same. The reads touch aggregate rows (an event's minutes, its gates and
+// scanners) and the ends of an index, never its records: the cost follows the length of the
+// event and its number of scanners, not its number of scans. One exception, measured
+// (bench/RESULTS.md): the gates' "last 5/15 minutes" count the first entries of those
+// minutes one by one, so their cost follows how fast the doors are moving right now.
 import { and, desc, eq, gt, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { NO_KEY } from "./entry-flow.js";
 import type { QueryDb, Tables } from "./queries.js";
