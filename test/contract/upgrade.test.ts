@@ -25,7 +25,7 @@ import {
   recomputeGateScanners,
   recomputeTimeline,
 } from "../support/entry-flow-recompute.js";
-import { BASE, generate, type Item } from "../support/entry-flow-records.js";
+import { BASE, byGateAndScanner, generate, type Item, scannerRows } from "../support/entry-flow-records.js";
 import { createTestDatabase } from "../support/pg.js";
 import { batch, scanRow } from "../support/records.js";
 
@@ -151,22 +151,10 @@ async function expectExact(u: Upgraded, eventId: string, now: number) {
   expect(Object.fromEntries(nonzero)).toEqual(Object.fromEntries(want.points));
 
   const gates = await analytics.gates(eventId, new Date(now));
-  const got = gates.gates.flatMap((g) =>
-    g.scanners.map((s) => ({
-      location: g.location,
-      scanner_id: s.scanner_id,
-      entries: s.entries,
-      valid_scans: s.valid_scans,
-      invalid_scans: s.invalid_scans,
-      last_scan_at: s.last_scan_at.toISOString(),
-      entries_last_5_min: s.entries_last_5_min,
-    })),
-  );
-  const key = (x: { location: string | null; scanner_id: string | null }) => `${x.location}|${x.scanner_id}`;
-  const byKey = <T extends { location: string | null; scanner_id: string | null }>(xs: T[]) =>
-    [...xs].sort((p, q) => (key(p) < key(q) ? -1 : 1));
   const recomputed = await recomputeGateScanners(u.dialect, u.query, eventId, now);
-  expect(byKey(got)).toEqual(byKey(recomputed.map(({ entries_last_15_min, ...s }) => s)));
+  expect(byGateAndScanner(scannerRows(gates))).toEqual(
+    byGateAndScanner(recomputed.map(({ entries_last_15_min, ...s }) => s)),
+  );
 }
 
 describe.each([

@@ -1,19 +1,12 @@
 // Random events for the entry-flow property tests: seeded, so a failing case can be
 // replayed from its seed.
+
+import { mulberry32 } from "../../src/cli/demo/random.js";
 import type { InvalidAttemptRow, ScanRow } from "../../src/store/types.js";
 import { attemptRow, scanRow } from "./records.js";
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's own seeded generator (src/cli/demo/random.ts). */
+export const random = mulberry32;
 export type Rand = ReturnType<typeof random>;
 export const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 export const hex = (rand: Rand, n: number) =>
@@ -72,3 +65,38 @@ export function generate(seed: number, eventId: string, head: string): Item[] {
   }
   return items;
 }
+
+type GatesAnswer = {
+  gates: {
+    location: string | null;
+    scanners: {
+      scanner_id: string | null;
+      entries: number;
+      valid_scans: number;
+      invalid_scans: number;
+      last_scan_at: Date;
+      entries_last_5_min: number;
+    }[];
+  }[];
+};
+type Keyed = { location: string | null; scanner_id: string | null };
+
+/** GET /stats/gates's scanners as rows like recomputeGateScanners's (without the 15-minute window). */
+export const scannerRows = (answer: GatesAnswer) =>
+  answer.gates.flatMap((g) =>
+    g.scanners.map((s) => ({
+      location: g.location,
+      scanner_id: s.scanner_id,
+      entries: s.entries,
+      valid_scans: s.valid_scans,
+      invalid_scans: s.invalid_scans,
+      last_scan_at: s.last_scan_at.toISOString(),
+      entries_last_5_min: s.entries_last_5_min,
+    })),
+  );
+
+/** Rows in one order, by gate then scanner, to compare two lists whatever their order. */
+export const byGateAndScanner = <T extends Keyed>(xs: T[]): T[] => {
+  const key = (x: Keyed) => `${x.location}|${x.scanner_id}`;
+  return [...xs].sort((p, q) => (key(p) < key(q) ? -1 : 1));
+};

@@ -13,6 +13,7 @@ import {
 } from "../../support/entry-flow-recompute.js";
 import {
   BASE,
+  byGateAndScanner,
   generate,
   HOURS,
   hex,
@@ -20,6 +21,7 @@ import {
   pick,
   type Rand,
   random,
+  scannerRows,
   shuffle,
 } from "../../support/entry-flow-records.js";
 import { batch, scanRow } from "../../support/records.js";
@@ -134,21 +136,9 @@ async function expectRecomputed(
   }
 
   const scanners = await recomputeGateScanners(dialect, query, eventId, now);
-  const flat = got.gates.gates.flatMap((g) =>
-    g.scanners.map((s) => ({
-      location: g.location,
-      scanner_id: s.scanner_id,
-      entries: s.entries,
-      valid_scans: s.valid_scans,
-      invalid_scans: s.invalid_scans,
-      last_scan_at: s.last_scan_at.toISOString(),
-      entries_last_5_min: s.entries_last_5_min,
-    })),
+  expect(byGateAndScanner(scannerRows(got.gates)), `${why}, gates`).toEqual(
+    byGateAndScanner(scanners.map(({ entries_last_15_min, ...s }) => s)),
   );
-  const key = (x: { location: string | null; scanner_id: string | null }) => `${x.location}|${x.scanner_id}`;
-  const sorted = <T extends { location: string | null; scanner_id: string | null }>(xs: T[]) =>
-    [...xs].sort((p, q) => (key(p) < key(q) ? -1 : 1));
-  expect(sorted(flat), `${why}, gates`).toEqual(sorted(scanners.map(({ entries_last_15_min, ...s }) => s)));
   for (const g of got.gates.gates) {
     const mine = scanners.filter((s) => s.location === g.location);
     expect(g.entries_last_15_min, `${why}, gate ${g.location}`).toBe(
