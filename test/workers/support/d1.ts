@@ -4,6 +4,7 @@ import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { d1Store } from "../../../src/store/sqlite/d1.js";
 import type { Store } from "../../../src/store/types.js";
+import { bindNamed } from "../../support/entry-flow-recompute.js";
 import { countsQuery, numbers, type TestStore } from "../../support/test-store.js";
 
 export async function d1TestStore(): Promise<TestStore> {
@@ -12,6 +13,17 @@ export async function d1TestStore(): Promise<TestStore> {
     async rawCounts(e) {
       const row = await env.DB.prepare(countsQuery("?1")).bind(e).first<Record<string, unknown>>();
       return numbers(row ?? {});
+    },
+    raw: {
+      dialect: "sqlite",
+      async query(text, values) {
+        // D1 binds by position: pg's $1... placeholders as ?1...
+        const q = bindNamed("pg", text, values);
+        const { results } = await env.DB.prepare(q.text.replace(/\$(\d+)/g, "?$1"))
+          .bind(...(q.values as unknown[]))
+          .all<Record<string, unknown>>();
+        return results;
+      },
     },
     async cleanup() {},
   };

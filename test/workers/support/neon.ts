@@ -4,6 +4,7 @@ import { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, inject } from "vitest";
 import { neonStore, proxiedClient } from "../../../src/store/pg/neon.js";
 import type { Store } from "../../../src/store/types.js";
+import { bindNamed } from "../../support/entry-flow-recompute.js";
 import { countsQuery, numbers, type TestStore } from "../../support/test-store.js";
 
 export interface NeonDatabase {
@@ -71,6 +72,13 @@ export function neonTestStore(db: NeonDatabase): () => Promise<TestStore> {
     return {
       store,
       rawCounts: async (e) => numbers((await reader.query(countsQuery("$1"), [e])).rows[0]),
+      raw: {
+        dialect: "pg",
+        async query(text, values) {
+          const q = bindNamed("pg", text, values);
+          return (await reader.query(q.text, q.values as unknown[])).rows as Record<string, unknown>[];
+        },
+      },
       async cleanup() {
         await reader.end();
         await store.close();
