@@ -189,11 +189,9 @@ export const gateScanner = z
   .strictObject({
     scanner_id: z.string().nullable(),
     ...gateFigures,
-    last_sync_at: isoTime
-      .nullable()
-      .meta({
-        description: "When the server received the scanner's latest POST /sync; null if it never used it.",
-      }),
+    last_sync_at: isoTime.nullable().meta({
+      description: "When the server received the scanner's latest POST /sync; null if it never used it.",
+    }),
     pending: z.int().min(0).nullable().meta({ description: "The backlog that sync reported." }),
   })
   .meta({ id: "GateScanner" });
