@@ -18,15 +18,14 @@ import { nodePgStore } from "../../src/store/pg/node-pg.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import type { Store } from "../../src/store/types.js";
 import {
-  bindNamed,
-  type Dialect,
-  type RawQuery,
+  type RawDatabase,
   recomputeAttendance,
   recomputeGateScanners,
   recomputeTimeline,
 } from "../support/entry-flow-recompute.js";
 import { BASE, byGateAndScanner, generate, type Item, scannerRows } from "../support/entry-flow-records.js";
 import { createTestDatabase } from "../support/pg.js";
+import { pgClientDatabase, sqliteFileDatabase } from "../support/raw-database.js";
 import { batch, scanRow } from "../support/records.js";
 
 /** The migrations as they were before the entry flow: the first `count`, in a folder of their own. */
@@ -61,10 +60,8 @@ function rowsOf(items: Item[], encode: (v: unknown) => unknown) {
   });
 }
 
-interface Upgraded {
+interface Upgraded extends RawDatabase {
   store: Store;
-  dialect: Dialect;
-  query: RawQuery;
   cleanup(): Promise<void>;
 }
 
@@ -86,16 +83,10 @@ async function upgradedSqlite(items: Item[]): Promise<Upgraded> {
   })();
   old.close();
   const store = await betterSqliteStore({ path });
-  const reader = new Database(path, { readonly: true });
   return {
     store,
-    dialect: "sqlite",
-    async query(text, values) {
-      const q = bindNamed("sqlite", text, values);
-      return reader.prepare(q.text).all(q.values) as Record<string, unknown>[];
-    },
+    ...sqliteFileDatabase(path),
     async cleanup() {
-      reader.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
       rmSync(previous, { recursive: true, force: true });
@@ -118,11 +109,7 @@ async function upgradedPg(items: Item[]): Promise<Upgraded> {
   const store = await nodePgStore({ url: database.url });
   return {
     store,
-    dialect: "pg",
-    async query(text, values) {
-      const q = bindNamed("pg", text, values);
-      return (await client.query(q.text, q.values as unknown[])).rows;
-    },
+    ...pgClientDatabase(client),
     async cleanup() {
       await store.close();
       await client.end();

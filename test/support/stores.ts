@@ -7,8 +7,8 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
-import { bindNamed } from "./entry-flow-recompute.js";
 import { createTestDatabase } from "./pg.js";
+import { pgClientDatabase, sqliteFileDatabase } from "./raw-database.js";
 import { countsQuery, numbers, type TestStore } from "./test-store.js";
 
 export { countsQuery, numbers, type RawCounts, type TestStore } from "./test-store.js";
@@ -23,13 +23,7 @@ export async function sqliteTestStore(writer: "thread" | "inline" = "thread"): P
   return {
     store,
     rawCounts: async (e) => numbers(counts.get({ e }) as Record<string, unknown>),
-    raw: {
-      dialect: "sqlite",
-      async query(text, values) {
-        const q = bindNamed("sqlite", text, values);
-        return reader.prepare(q.text).all(q.values) as Record<string, unknown>[];
-      },
-    },
+    raw: sqliteFileDatabase(path),
     async cleanup() {
       reader.close();
       await store.close();
@@ -46,13 +40,7 @@ export async function pgTestStore(): Promise<TestStore> {
   return {
     store,
     rawCounts: async (e) => numbers((await client.query(countsQuery("$1"), [e])).rows[0]),
-    raw: {
-      dialect: "pg",
-      async query(text, values) {
-        const q = bindNamed("pg", text, values);
-        return (await client.query(q.text, q.values as unknown[])).rows;
-      },
-    },
+    raw: pgClientDatabase(client),
     async cleanup() {
       await client.end();
       await store.close();
