@@ -91,3 +91,19 @@ export function flowUpsert(dialect: FlowDialect, table: FlowTable, values: reado
     conflict: `ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${sets.join(", ")}`,
   };
 }
+
+/**
+ * `INSERT ... SELECT <key>, sums FROM d GROUP BY <key> ORDER BY <key> ON CONFLICT ...`: a
+ * table's increments from `d`, the batch's changes (a CTE of both dialects' batch SQL with
+ * the key columns and every value). Sorted keys: concurrent writers lock rows in one order.
+ */
+export function deltasUpsert(dialect: FlowDialect, table: FlowTable): string {
+  const { key: keys, values } = FLOW_TABLES[table];
+  const upsert = flowUpsert(dialect, table, values);
+  const sums = values.map((v) => (v === "last_scan_at" ? "max(last_scan_at)" : `sum(${v})`));
+  const positions = keys.map((_, i) => i + 1).join(", ");
+  return (
+    `${upsert.into} SELECT ${keys.join(", ")}, ${sums.join(", ")} FROM d ` +
+    `GROUP BY ${positions} ORDER BY ${positions} ${upsert.conflict}`
+  );
+}

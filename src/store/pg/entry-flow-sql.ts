@@ -4,9 +4,8 @@
 
 import type { Kind } from "../columns.js";
 import {
-  FLOW_TABLES,
+  deltasUpsert,
   type FlowTable,
-  flowUpsert,
   minuteOf,
   msOf,
   NO_KEY,
@@ -25,18 +24,8 @@ export const FLOW_RETURNING: Record<Kind, string[]> = {
 const minute = (column: string) => minuteOf(msOf("pg", column));
 const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
 
-/** `name AS (INSERT ... SELECT <key>, sums FROM d GROUP BY <key> ... ON CONFLICT ...)`, in key order. */
-function fromDeltas(name: string, table: FlowTable): string {
-  const { key: keys, values } = FLOW_TABLES[table];
-  const upsert = flowUpsert("pg", table, values);
-  const sums = values.map((v) => (v === "last_scan_at" ? "max(last_scan_at)" : `sum(${v})`));
-  const positions = keys.map((_, i) => i + 1).join(", ");
-  // Sorted keys: concurrent statements lock rows in one global order (no deadlock among them).
-  return (
-    `${name} AS (${upsert.into} SELECT ${keys.join(", ")}, ${sums.join(", ")} FROM d ` +
-    `GROUP BY ${positions} ORDER BY ${positions} ${upsert.conflict})`
-  );
-}
+/** A CTE of the table's increments from `d`. */
+const fromDeltas = (name: string, table: FlowTable): string => `${name} AS (${deltasUpsert("pg", table)})`;
 
 const SCANS = [
   // This batch's valid scans per ticket: how many, and the earliest (own time, then uuid).

@@ -8,6 +8,7 @@
 //   row's increments bound as values (flowUpsertSql), counted in JS (./embedded/entry-flow.ts).
 import { KINDS, type Kind } from "../columns.js";
 import {
+  deltasUpsert,
   FLOW_TABLES,
   type FlowTable,
   flowUpsert,
@@ -38,15 +39,9 @@ export function flowUpsertSql(table: FlowTable): string {
 
 // --- D1 ------------------------------------------------------------------------------
 
-/** `name AS (INSERT ... SELECT <key>, sums FROM d GROUP BY <key> ...)` as a statement of its own. */
-function fromDeltas(table: FlowTable): string {
-  const { key: keys, values } = FLOW_TABLES[table];
-  const upsert = flowUpsert("sqlite", table, values);
-  const sums = values.map((v) => (v === "last_scan_at" ? "max(last_scan_at)" : `sum(${v})`));
-  const positions = keys.map((_, i) => i + 1).join(", ");
-  // Every statement returns rows so drivers can run them all the same way.
-  return `${upsert.into} SELECT ${keys.join(", ")}, ${sums.join(", ")} FROM d GROUP BY ${positions} ${upsert.conflict} RETURNING 0 AS id`;
-}
+/** The table's increments from `d`, as a statement of its own. */
+// Every statement returns rows so drivers can run them all the same way.
+const fromDeltas = (table: FlowTable): string => `${deltasUpsert("sqlite", table)} RETURNING 0 AS id`;
 
 /** The batch's rows not stored yet, as a subquery over its JSON parameter (`?`). */
 function fresh(kind: Kind): string {
