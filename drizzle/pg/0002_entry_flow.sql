@@ -45,15 +45,18 @@ CREATE TABLE "ticket_entries" (
 );
 --> statement-breakpoint
 CREATE INDEX "gate_minutes_scanner_idx" ON "gate_minutes" USING btree ("event_id","scanner_id","minute");--> statement-breakpoint
-CREATE INDEX "ticket_entries_event_first_idx" ON "ticket_entries" USING btree ("event_id","first_at");--> statement-breakpoint
+CREATE INDEX "ticket_entries_event_first_idx" ON "ticket_entries" USING btree ("event_id","first_at","first_location","first_scanner_id");--> statement-breakpoint
 -- Backfill: the entry-flow aggregates of the records already stored, so an upgrade keeps
 -- its history (the batch SQL keeps them from here on). An absent gate or scanner is ''.
--- A ticket's first entry: its earliest valid scan by own time, then uuid.
+-- A ticket's first entry: its earliest valid scan by own time, then uuid. Written in the
+-- order of their times, as a live event writes them: an event's recent entries share pages.
 INSERT INTO "ticket_entries" ("event_id", "ticket_id", "first_at", "first_uuid", "first_location", "first_scanner_id", "valid_scans")
-SELECT DISTINCT ON ("event_id", "ticket_id") "event_id", "ticket_id", "scan_timestamp", "uuid",
-	coalesce("location", ''), coalesce("scanner_id", ''), count(*) OVER (PARTITION BY "event_id", "ticket_id")
-FROM "ticket_scans" WHERE "is_valid"
-ORDER BY "event_id", "ticket_id", "scan_timestamp", "uuid" COLLATE "C";
+SELECT * FROM (
+	SELECT DISTINCT ON ("event_id", "ticket_id") "event_id", "ticket_id", "scan_timestamp", "uuid",
+		coalesce("location", ''), coalesce("scanner_id", ''), count(*) OVER (PARTITION BY "event_id", "ticket_id")
+	FROM "ticket_scans" WHERE "is_valid"
+	ORDER BY "event_id", "ticket_id", "scan_timestamp", "uuid" COLLATE "C"
+) AS "first" ORDER BY "scan_timestamp";
 --> statement-breakpoint
 INSERT INTO "gate_minutes" ("event_id", "location", "scanner_id", "minute", "entries", "valid_scans", "invalid_scans")
 SELECT "event_id", "location", "scanner_id", "minute", sum("entries"), sum("valid_scans"), sum("invalid_scans") FROM (

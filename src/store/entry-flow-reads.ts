@@ -2,9 +2,10 @@
 // for both dialects as queries.ts writes the others: Drizzle's builder and SQL both
 // dialects read the same. The reads touch aggregate rows (an event's minutes, its gates and
 // scanners) and the ends of an index, never its records: the cost follows the length of the
-// event and its number of scanners, not its number of scans. One exception, measured
-// (bench/RESULTS.md): the gates' "last 5/15 minutes" count the first entries of those
-// minutes one by one, so their cost follows how fast the doors are moving right now.
+// event and its number of scanners, not its number of scans. The gates' "last 5/15
+// minutes" are exact to the millisecond: whole minutes from gate_minutes, and at each end
+// of a window the entries of at most half a minute one by one (lastMinutes), so their
+// cost follows how fast the doors move in a minute, not in the window.
 import { and, desc, eq, gt, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { NO_KEY } from "./entry-flow.js";
 import type { QueryDb, Tables } from "./queries.js";
@@ -16,6 +17,75 @@ const MINUTE_MS = 60_000;
 const num = (s: SQL) => s.mapWith(Number);
 /** A key column as answered: '' (absent) is null. */
 const unkey = (v: string): string | null => (v === NO_KEY ? null : v);
+
+/** One end of a "last N minutes" window: the entries of part of a minute, added or taken off. */
+interface Edge {
+  sign: 1 | -1;
+  range: { op: typeof gt; at: Date }[];
+}
+
+/**
+ * The window (now - n min, now] as gate_minutes can count it: whole minutes [from, to),
+ * give or take the entries of a part of the minute at either end. Each end takes the
+ * smaller part of its minute (under 30 s), so at most a minute of entries is walked one by
+ * one, whatever the window's length.
+ */
+function lastMinutes(now: Date, n: number): { minutes: [number, number]; start: Edge; end: Edge } {
+  const to = now.getTime();
+  const from = to - n * MINUTE_MS;
+  const half = MINUTE_MS / 2;
+  const [first, last] = [from - (from % MINUTE_MS), to - (to % MINUTE_MS)];
+  const at = (ms: number) => new Date(ms);
+  // The window opens inside minute `first`: count that whole minute less its part up to
+  // `from` (inclusive), or skip it and count its part after `from`.
+  const start: [number, Edge] =
+    from - first < half
+      ? [
+          first,
+          {
+            sign: -1,
+            range: [
+              { op: gte, at: at(first) },
+              { op: lte, at: at(from) },
+            ],
+          },
+        ]
+      : [
+          first + MINUTE_MS,
+          {
+            sign: 1,
+            range: [
+              { op: gt, at: at(from) },
+              { op: lt, at: at(first + MINUTE_MS) },
+            ],
+          },
+        ];
+  // It closes inside minute `last`: count it whole less its part after `now`, or skip it
+  // and count its part up to `now` (inclusive).
+  const end: [number, Edge] =
+    to - last >= half
+      ? [
+          last + MINUTE_MS,
+          {
+            sign: -1,
+            range: [
+              { op: gt, at: at(to) },
+              { op: lt, at: at(last + MINUTE_MS) },
+            ],
+          },
+        ]
+      : [
+          last,
+          {
+            sign: 1,
+            range: [
+              { op: gte, at: at(last) },
+              { op: lte, at: at(to) },
+            ],
+          },
+        ];
+  return { minutes: [start[0], end[0]], start: start[1], end: end[1] };
+}
 
 export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
   const em = t.eventMinutes;
@@ -124,8 +194,46 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
 
     async gateScanners(eventId, now) {
       const d = t.scannerDevices;
-      const since = (minutes: number) => new Date(now.getTime() - minutes * MINUTE_MS);
-      const [totals, recent] = await Promise.all([
+      const [w15, w5] = [lastMinutes(now, 15), lastMinutes(now, 5)];
+      // The windows' whole minutes, from each gate and scanner's minute rows: one seek down
+      // gate_minutes' key per scanner, then its last 15 minutes side by side.
+      const recent = db
+        .select({
+          location: gs.location,
+          scanner_id: gs.scanner_id,
+          w15: num(sql`sum(${gm.entries})`),
+          w5: num(sql`sum(CASE WHEN ${gte(gm.minute, w5.minutes[0])} THEN ${gm.entries} ELSE 0 END)`),
+        })
+        .from(gs)
+        .innerJoin(
+          gm,
+          and(
+            eq(gm.event_id, gs.event_id),
+            eq(gm.location, gs.location),
+            eq(gm.scanner_id, gs.scanner_id),
+            gte(gm.minute, w15.minutes[0]),
+            lt(gm.minute, w15.minutes[1]),
+          ),
+        )
+        .where(eq(gs.event_id, eventId))
+        .groupBy(gs.location, gs.scanner_id);
+      // The windows' partial minutes at either end, entry by entry: at most half a minute
+      // each (lastMinutes), and the end edge is the same for both windows.
+      const edges = [
+        { ...w15.start, w15: 1, w5: 0 },
+        { ...w5.start, w15: 0, w5: 1 },
+        { ...w15.end, w15: 1, w5: 1 },
+      ];
+      // Each edge a query of its own: a range of the (event_id, first_at, gate, scanner)
+      // index, read from the index alone (an OR of ranges would fetch every row).
+      const edgeCounts = (e: (typeof edges)[number]) =>
+        db
+          .select({ location: te.first_location, scanner_id: te.first_scanner_id, n: num(sql`count(*)`) })
+          .from(te)
+          .where(and(eq(te.event_id, eventId), ...e.range.map(({ op, at }) => op(te.first_at, at))))
+          .groupBy(te.first_location, te.first_scanner_id)
+          .then((rows) => rows.map((r) => ({ ...r, w15: r.n * e.sign * e.w15, w5: r.n * e.sign * e.w5 })));
+      const [totals, whole, ...partial] = await Promise.all([
         db
           .select({
             location: gs.location,
@@ -140,30 +248,26 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
           .from(gs)
           .leftJoin(d, eq(d.scanner_id, gs.scanner_id))
           .where(eq(gs.event_id, eventId)),
-        // First entries of the last 15 minutes, exact to the millisecond, per gate and scanner.
-        db
-          .select({
-            location: te.first_location,
-            scanner_id: te.first_scanner_id,
-            last_5: num(
-              sql`sum(CASE WHEN ${te.first_at} > ${sql.param(since(5), te.first_at)} THEN 1 ELSE 0 END)`,
-            ),
-            last_15: num(sql`count(*)`),
-          })
-          .from(te)
-          .where(and(eq(te.event_id, eventId), gt(te.first_at, since(15)), lte(te.first_at, now)))
-          .groupBy(te.first_location, te.first_scanner_id),
+        recent,
+        ...edges.map(edgeCounts),
       ]);
       const key = (location: string, scanner: string) => `${location}\u0000${scanner}`;
-      const windows = new Map(recent.map((r) => [key(r.location, r.scanner_id), r]));
+      const windows = new Map(whole.map((r) => [key(r.location, r.scanner_id), r]));
+      for (const e of partial.flat()) {
+        const w = windows.get(key(e.location, e.scanner_id));
+        if (w) {
+          w.w15 += e.w15;
+          w.w5 += e.w5;
+        } else windows.set(key(e.location, e.scanner_id), e);
+      }
       return totals.map((row) => {
         const w = windows.get(key(row.location, row.scanner_id));
         return {
           ...row,
           location: unkey(row.location),
           scanner_id: unkey(row.scanner_id),
-          entries_last_5_min: w?.last_5 ?? 0,
-          entries_last_15_min: w?.last_15 ?? 0,
+          entries_last_5_min: w?.w5 ?? 0,
+          entries_last_15_min: w?.w15 ?? 0,
           last_sync_at: row.last_sync_at ?? null,
           pending: row.pending ?? null,
         };

@@ -170,7 +170,9 @@ export const ticketEntries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.event_id, t.ticket_id] }),
-    index("ticket_entries_event_first_idx").on(t.event_id, t.first_at),
+    // Gate and scanner in the index: the gates' windows count the entries at their edges
+    // from the index (and, where the visibility map allows, from it alone).
+    index("ticket_entries_event_first_idx").on(t.event_id, t.first_at, t.first_location, t.first_scanner_id),
   ],
 );
 

@@ -135,11 +135,23 @@ async function expectRecomputed(
     await check(name, t as Timeline, FILTERS[name] ?? {});
   }
 
+  await expectGates(c, eventId, now, got.gates, why);
+}
+
+/** GET /stats/gates's figures at `now` equal the recomputation's, scanner by scanner and gate by gate. */
+async function expectGates(
+  c: ContractContext,
+  eventId: string,
+  now: number,
+  gates: Answers["gates"],
+  why: string,
+) {
+  const { dialect, query } = c.raw;
   const scanners = await recomputeGateScanners(dialect, query, eventId, now);
-  expect(byGateAndScanner(scannerRows(got.gates)), `${why}, gates`).toEqual(
+  expect(byGateAndScanner(scannerRows(gates)), `${why}, gates`).toEqual(
     byGateAndScanner(scanners.map(({ entries_last_15_min, ...s }) => s)),
   );
-  for (const g of got.gates.gates) {
+  for (const g of gates.gates) {
     const mine = scanners.filter((s) => s.location === g.location);
     expect(g.entries_last_15_min, `${why}, gate ${g.location}`).toBe(
       mine.reduce((n, s) => n + s.entries_last_15_min, 0),
@@ -147,7 +159,7 @@ async function expectRecomputed(
     expect(g.entries, `${why}, gate ${g.location}`).toBe(mine.reduce((n, s) => n + s.entries, 0));
   }
   // Busiest first, in gates and in each gate's scanners.
-  const entries = got.gates.gates.map((g) => g.entries);
+  const entries = gates.gates.map((g) => g.entries);
   expect(entries, why).toEqual([...entries].sort((p, q) => q - p));
 }
 
@@ -161,6 +173,45 @@ export function entryFlow(c: ContractContext) {
       // Inside the evening: some first entries fall in the last 5 and 15 minutes, some after now.
       const now = BASE + 90 * 60_000 + 12_345;
       await expectRecomputed(c, e, now, await answers(c, e, now), seed);
+    }
+  });
+
+  it("counts the gates' last 5 and 15 minutes exactly at any instant: on a minute, either side of its half, at an entry's own time", async () => {
+    const e = freshEvent();
+    const rand = random(5);
+    // Dense doors: 400 first entries over 25 minutes, some on a minute's start or its half.
+    const scans = Array.from({ length: 400 }, (_, i) => {
+      const minute = BASE + Math.floor(rand() * 25) * 60_000;
+      const time = i % 8 === 0 ? minute + (i % 16 === 0 ? 0 : 30_000) : minute + Math.floor(rand() * 60_000);
+      return scanRow({
+        event_id: e,
+        ticket_id: `W${i}`,
+        scan_timestamp: new Date(time),
+        location: pick(rand, ["North", "South", null]),
+        scanner_id: pick(rand, ["s1", "s2", null]),
+      });
+    });
+    await c.store.insert(batch({ scans }));
+    const t = (i: number) => scans[i]?.scan_timestamp.getTime() ?? 0;
+    const minute = BASE + 20 * 60_000;
+    const nows = [
+      ...[0, 1, 12_345, 29_999, 30_000, 30_001, 47_500, 59_999].map((ms) => minute + ms),
+      // An entry at `now` counts; one at exactly now - 5 min or now - 15 min does not.
+      t(0),
+      t(1) + 5 * 60_000,
+      t(2) + 15 * 60_000,
+      t(8) + 15 * 60_000,
+      t(16) + 5 * 60_000 - 1,
+    ];
+    const analytics = createAnalytics(c.store);
+    for (const now of nows) {
+      await expectGates(
+        c,
+        e,
+        now,
+        await analytics.gates(e, new Date(now)),
+        `now ${new Date(now).toISOString()}`,
+      );
     }
   });
 
