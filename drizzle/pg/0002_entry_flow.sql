@@ -44,7 +44,6 @@ CREATE TABLE "ticket_entries" (
 	CONSTRAINT "ticket_entries_event_id_ticket_id_pk" PRIMARY KEY("event_id","ticket_id")
 );
 --> statement-breakpoint
-CREATE INDEX "gate_minutes_scanner_idx" ON "gate_minutes" USING btree ("event_id","scanner_id","minute");--> statement-breakpoint
 CREATE INDEX "ticket_entries_event_first_idx" ON "ticket_entries" USING btree ("event_id","first_at","first_location","first_scanner_id");--> statement-breakpoint
 -- Backfill: the entry-flow aggregates of the records already stored, so an upgrade keeps
 -- its history (the batch SQL keeps them from here on). An absent gate or scanner is ''.

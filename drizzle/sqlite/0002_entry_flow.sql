@@ -19,7 +19,6 @@ CREATE TABLE `gate_minutes` (
 	PRIMARY KEY(`event_id`, `location`, `scanner_id`, `minute`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE INDEX `gate_minutes_scanner_idx` ON `gate_minutes` (`event_id`,`scanner_id`,`minute`);--> statement-breakpoint
 CREATE TABLE `gate_scanners` (
 	`event_id` text NOT NULL,
 	`location` text NOT NULL,

@@ -6,7 +6,7 @@
 // minutes" are exact to the millisecond: whole minutes from gate_minutes, and at each end
 // of a window the entries of at most half a minute one by one (lastMinutes), so their
 // cost follows how fast the doors move in a minute, not in the window.
-import { and, desc, eq, gt, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import { NO_KEY } from "./entry-flow.js";
 import type { QueryDb, Tables } from "./queries.js";
 import type { Store } from "./types.js";
@@ -185,6 +185,16 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
             eq(gm.event_id, f.event_id),
             f.location === undefined ? undefined : eq(gm.location, f.location),
             f.scanner_id === undefined ? undefined : eq(gm.scanner_id, f.scanner_id),
+            // A scanner alone: its gates (from gate_scanners) lead down gate_minutes' key.
+            f.scanner_id === undefined || f.location !== undefined
+              ? undefined
+              : inArray(
+                  gm.location,
+                  db
+                    .select({ location: gs.location })
+                    .from(gs)
+                    .where(and(eq(gs.event_id, f.event_id), eq(gs.scanner_id, f.scanner_id))),
+                ),
             ...range(gm.minute),
           ),
         )

@@ -190,7 +190,6 @@ export const gateMinutes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] }),
-    index("gate_minutes_scanner_idx").on(t.event_id, t.scanner_id, t.minute),
   ],
 );
 

@@ -172,7 +172,6 @@ export const gateMinutes = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] }),
-    index("gate_minutes_scanner_idx").on(t.event_id, t.scanner_id, t.minute),
   ],
 );
 
