@@ -188,9 +188,7 @@ export const gateMinutes = pgTable(
     valid_scans: integer("valid_scans").notNull().default(0),
     invalid_scans: integer("invalid_scans").notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] }),
-  ],
+  (t) => [primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] })],
 );
 
 /** Per event and minute: the same over every gate, and the event's invalid attempts. */

@@ -170,9 +170,7 @@ export const gateMinutes = sqliteTable(
     valid_scans: integer("valid_scans").notNull().default(0),
     invalid_scans: integer("invalid_scans").notNull().default(0),
   },
-  (t) => [
-    primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] }),
-  ],
+  (t) => [primaryKey({ columns: [t.event_id, t.location, t.scanner_id, t.minute] })],
 );
 
 export const eventMinutes = sqliteTable(
