@@ -24,6 +24,14 @@ interface Edge {
   range: { op: typeof gt; at: Date }[];
 }
 
+const edge = (sign: 1 | -1, lowOp: typeof gt, low: number, highOp: typeof gt, high: number): Edge => ({
+  sign,
+  range: [
+    { op: lowOp, at: new Date(low) },
+    { op: highOp, at: new Date(high) },
+  ],
+});
+
 /**
  * The window (now - n min, now] as gate_minutes can count it: whole minutes [from, to),
  * give or take the entries of a part of the minute at either end. Each end takes the
@@ -35,56 +43,19 @@ function lastMinutes(now: Date, n: number): { minutes: [number, number]; start: 
   const from = to - n * MINUTE_MS;
   const half = MINUTE_MS / 2;
   const [first, last] = [from - (from % MINUTE_MS), to - (to % MINUTE_MS)];
-  const at = (ms: number) => new Date(ms);
   // The window opens inside minute `first`: count that whole minute less its part up to
   // `from` (inclusive), or skip it and count its part after `from`.
-  const start: [number, Edge] =
+  const [start, startEdge] =
     from - first < half
-      ? [
-          first,
-          {
-            sign: -1,
-            range: [
-              { op: gte, at: at(first) },
-              { op: lte, at: at(from) },
-            ],
-          },
-        ]
-      : [
-          first + MINUTE_MS,
-          {
-            sign: 1,
-            range: [
-              { op: gt, at: at(from) },
-              { op: lt, at: at(first + MINUTE_MS) },
-            ],
-          },
-        ];
+      ? [first, edge(-1, gte, first, lte, from)]
+      : [first + MINUTE_MS, edge(1, gt, from, lt, first + MINUTE_MS)];
   // It closes inside minute `last`: count it whole less its part after `now`, or skip it
   // and count its part up to `now` (inclusive).
-  const end: [number, Edge] =
+  const [end, endEdge] =
     to - last >= half
-      ? [
-          last + MINUTE_MS,
-          {
-            sign: -1,
-            range: [
-              { op: gt, at: at(to) },
-              { op: lt, at: at(last + MINUTE_MS) },
-            ],
-          },
-        ]
-      : [
-          last,
-          {
-            sign: 1,
-            range: [
-              { op: gte, at: at(last) },
-              { op: lte, at: at(to) },
-            ],
-          },
-        ];
-  return { minutes: [start[0], end[0]], start: start[1], end: end[1] };
+      ? [last + MINUTE_MS, edge(-1, gt, to, lt, last + MINUTE_MS)]
+      : [last, edge(1, gte, last, lte, to)];
+  return { minutes: [start, end], start: startEdge, end: endEdge };
 }
 
 export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
@@ -242,7 +213,7 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
           .from(te)
           .where(and(eq(te.event_id, eventId), ...e.range.map(({ op, at }) => op(te.first_at, at))))
           .groupBy(te.first_location, te.first_scanner_id)
-          .then((rows) => rows.map((r) => ({ ...r, w15: r.n * e.sign * e.w15, w5: r.n * e.sign * e.w5 })));
+          .then((rows) => rows.map((r) => ({ ...r, w15: e.w15 && r.n * e.sign, w5: e.w5 && r.n * e.sign })));
       const [totals, whole, ...partial] = await Promise.all([
         db
           .select({
