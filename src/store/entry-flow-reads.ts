@@ -178,7 +178,7 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
       const [w15, w5] = [lastMinutes(now, 15), lastMinutes(now, 5)];
       // The windows' whole minutes, from each gate and scanner's minute rows: one seek down
       // gate_minutes' key per scanner, then its last 15 minutes side by side.
-      const recent = db
+      const wholeMinutes = db
         .select({
           location: gs.location,
           scanner_id: gs.scanner_id,
@@ -204,17 +204,23 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
         { ...w15.start, w15: 1, w5: 0 },
         { ...w5.start, w15: 0, w5: 1 },
         { ...w15.end, w15: 1, w5: 1 },
-      ];
-      // Each edge a query of its own: a range of the (event_id, first_at, gate, scanner)
-      // index, read from the index alone (an OR of ranges would fetch every row).
-      const edgeCounts = (e: (typeof edges)[number]) =>
+      ] as const;
+      // Each edge a range of the (event_id, first_at, gate, scanner) index, read from the
+      // index alone; one query for the three (UNION ALL: an OR of ranges would fetch every
+      // row), so a Worker's request opens no more connections for it.
+      const edgeQuery = (i: 0 | 1 | 2) =>
         db
-          .select({ location: te.first_location, scanner_id: te.first_scanner_id, n: num(sql`count(*)`) })
+          .select({
+            edge: num(sql.raw(String(i))),
+            location: te.first_location,
+            scanner_id: te.first_scanner_id,
+            n: num(sql`count(*)`),
+          })
           .from(te)
-          .where(and(eq(te.event_id, eventId), ...e.range.map(({ op, at }) => op(te.first_at, at))))
-          .groupBy(te.first_location, te.first_scanner_id)
-          .then((rows) => rows.map((r) => ({ ...r, w15: e.w15 && r.n * e.sign, w5: e.w5 && r.n * e.sign })));
-      const [totals, whole, ...partial] = await Promise.all([
+          .where(and(eq(te.event_id, eventId), ...edges[i].range.map(({ op, at }) => op(te.first_at, at))))
+          .groupBy(te.first_location, te.first_scanner_id);
+      const edgeCounts = edgeQuery(0).unionAll(edgeQuery(1)).unionAll(edgeQuery(2));
+      const [totals, whole, partial] = await Promise.all([
         db
           .select({
             location: gs.location,
@@ -229,17 +235,21 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
           .from(gs)
           .leftJoin(d, eq(d.scanner_id, gs.scanner_id))
           .where(eq(gs.event_id, eventId)),
-        recent,
-        ...edges.map(edgeCounts),
+        wholeMinutes,
+        edgeCounts,
       ]);
       const key = (location: string, scanner: string) => `${location}\u0000${scanner}`;
       const windows = new Map(whole.map((r) => [key(r.location, r.scanner_id), r]));
-      for (const e of partial.flat()) {
-        const w = windows.get(key(e.location, e.scanner_id));
+      for (const { edge: i, location, scanner_id, n } of partial) {
+        const e = edges[i];
+        if (!e) continue;
+        const w = windows.get(key(location, scanner_id));
+        // (0 && ...: no -0 where an edge is not the window's.)
+        const [add15, add5] = [e.w15 && e.sign * n, e.w5 && e.sign * n];
         if (w) {
-          w.w15 += e.w15;
-          w.w5 += e.w5;
-        } else windows.set(key(e.location, e.scanner_id), e);
+          w.w15 += add15;
+          w.w5 += add5;
+        } else windows.set(key(location, scanner_id), { location, scanner_id, w15: add15, w5: add5 });
       }
       return totals.map((row) => {
         const w = windows.get(key(row.location, row.scanner_id));
