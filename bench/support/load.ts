@@ -18,8 +18,11 @@ export interface LoadResult {
   requests: number;
 }
 
+// One count for the whole run: each request's body is new (a distinct ticket) across the
+// warm-up and every round, not the same few thousand tickets again in each.
+let n = 0;
+
 async function fire(url: string, opts: LoadOptions, seconds: number): Promise<LoadResult> {
-  let n = 0;
   const r = await autocannon({
     url,
     connections: opts.connections,
