@@ -101,6 +101,21 @@ export function createAnalytics(store: Store) {
         ...times,
       };
     },
+    /** Has this ticket been admitted to the event: when, where, and how many valid scans (GET /admissions). */
+    async admission(eventId: string, ticketId: string) {
+      const a = await store.admission(eventId, ticketId);
+      return {
+        event_id: eventId,
+        ticket_id: ticketId,
+        admitted: a !== null,
+        valid_scans: a?.valid_scans ?? 0,
+        first_entry: a && {
+          scan_timestamp: a.first_at,
+          scanner_id: a.first_scanner_id,
+          location: a.first_location,
+        },
+      };
+    },
     /** An event's entry flow per bucket (./attendance/timeline.ts). */
     timeline: (q: TimelineQuery) => timeline(store, q),
     /** An event's gates and their scanners, busiest first; `now` sets the last-minutes windows. */

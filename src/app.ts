@@ -12,6 +12,7 @@ import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
 import { operation } from "./http/operation.js";
 import { errorEnvelope } from "./responses.js";
+import { admissionRoutes } from "./routes/admissions.js";
 import { attendanceRoutes } from "./routes/attendance.js";
 import { docsRoutes } from "./routes/docs.js";
 import { exportRoutes } from "./routes/export.js";
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps) {
       .route("/", syncRoutes(deps))
       .route("/", statsRoutes(deps))
       .route("/", attendanceRoutes(deps))
+      .route("/", admissionRoutes(deps))
       .route("/", exportRoutes(deps))
       .route("/", ingestRoutes(deps))
       .get(

@@ -211,3 +211,20 @@ export const gate = z
 export const gatesAnswer = z
   .strictObject({ event_id: z.string(), gates: z.array(gate), count: count() })
   .meta({ id: "Gates" });
+
+export const admission = z
+  .strictObject({
+    event_id: z.string(),
+    ticket_id: z.string(),
+    admitted: z.boolean().meta({ description: "The ticket has a valid scan at this event." }),
+    valid_scans: count().meta({ description: "Its valid scans: 1 for one entry, more for repeat scans." }),
+    first_entry: z
+      .strictObject({
+        scan_timestamp: isoTime.meta({ description: "The first entry's own time (the scanner's clock)." }),
+        scanner_id: z.string().nullable(),
+        location: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: "Its earliest valid scan by own time (ties by uuid); null when not admitted." }),
+  })
+  .meta({ id: "Admission" });

@@ -39,6 +39,7 @@ const API_VERSION = "1.0.0";
 const TAGS: Record<Tag, string> = {
   Records: "One ticket scan, transfer or invalid attempt per request (the platform's services).",
   Sync: "Batch uploads of gate scanners and their health.",
+  Admissions: "The online check a gate makes before it admits a ticket.",
   Stats: "Exact counters per event, and an event's recent records.",
   Export: "Every record of an event, streamed (revenue and warehouse jobs).",
   Service: "Health, metrics and this document.",
@@ -90,7 +91,7 @@ type Responses = Record<string, ZodOpenApiResponseObject>;
 
 function refusals(op: AnyOperation): Responses {
   const out: Responses = {};
-  if (op.query || op.body) {
+  if (op.params || op.query || op.body) {
     out[400] = refusal(
       400,
       "Invalid input: `validation_failed` with every issue, or `malformed_json` for a body that is not JSON.",
@@ -158,7 +159,14 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
     description: [op.description, who].filter(Boolean).join("\n\n"),
     tags: [op.tag],
     security: security(op),
-    ...(op.query ? { requestParams: { query: op.query } } : {}),
+    ...(op.params || op.query
+      ? {
+          requestParams: {
+            ...(op.params ? { path: op.params } : {}),
+            ...(op.query ? { query: op.query } : {}),
+          },
+        }
+      : {}),
     ...(op.body
       ? {
           requestBody: {
@@ -177,7 +185,9 @@ function operationsOf(app: Hono<AppEnv>) {
   const found: { method: string; path: string; op: AnyOperation }[] = [];
   for (const route of app.routes) {
     const op = operationOf(findTargetHandler(route.handler));
-    if (op) found.push({ method: route.method.toLowerCase(), path: route.path, op });
+    // Hono writes a path parameter `:name`, OpenAPI `{name}`.
+    const path = route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
+    if (op) found.push({ method: route.method.toLowerCase(), path, op });
   }
   return found;
 }

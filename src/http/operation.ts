@@ -11,7 +11,7 @@ import { toIssues, validationError } from "../errors.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { jsonBody, limitBody, requireRole } from "./middleware.js";
 
-export type Tag = "Records" | "Sync" | "Stats" | "Export" | "Service";
+export type Tag = "Records" | "Sync" | "Admissions" | "Stats" | "Export" | "Service";
 
 /** A media type of an answer: JSON of a zod schema, or another type with a JSON Schema of its own. */
 export type Content = { schema: z.ZodType } | { type: string; schema: Record<string, unknown> };
@@ -34,13 +34,19 @@ export interface BodySpec<B extends z.ZodType> {
   description?: string;
 }
 
-export interface OperationSpec<Q extends z.ZodObject | undefined, B extends z.ZodType | undefined> {
+export interface OperationSpec<
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+  Pm extends z.ZodObject | undefined = undefined,
+> {
   operationId: string;
   summary: string;
   description?: string;
   tag: Tag;
   /** The roles that may call it (admin always may), or "public": no token at all. */
   access: readonly Role[] | "public";
+  /** The path's parameters (`:name` in the route's path), each read by its schema. */
+  params?: Pm;
   query?: Q;
   body?: BodySpec<NonNullable<B>>;
   /** Its answers by status. Refusals it shares with every route like it are added by the document. */
@@ -53,21 +59,28 @@ export interface OperationSpec<Q extends z.ZodObject | undefined, B extends z.Zo
 
 const OPERATION: unique symbol = Symbol("veritix.operation");
 
-export type AnyOperation = OperationSpec<z.ZodObject | undefined, z.ZodType | undefined>;
+export type AnyOperation = OperationSpec<
+  z.ZodObject | undefined,
+  z.ZodType | undefined,
+  z.ZodObject | undefined
+>;
 
 /** What a query validator gives Hono's typing: every parameter a string, as in a URL. */
 type QueryIn<Q> = Q extends z.ZodObject
   ? { [K in keyof z.input<Q>]: ValidationTargets["query"][string] }
   : never;
+type ParamIn<Pm> = Pm extends z.ZodObject ? { [K in keyof z.input<Pm>]: string } : never;
 
 /** `{}`: what an operation without a query or a body adds to the route's input. */
 type Nothing = NonNullable<unknown>;
 
-type OperationInput<Q, B> = {
+type OperationInput<Q, B, Pm> = {
   in: (Q extends z.ZodObject ? { query: QueryIn<Q> } : Nothing) &
-    (B extends z.ZodType ? { json: z.input<B> } : Nothing);
+    (B extends z.ZodType ? { json: z.input<B> } : Nothing) &
+    (Pm extends z.ZodObject ? { param: ParamIn<Pm> } : Nothing);
   out: (Q extends z.ZodObject ? { query: z.output<Q> } : Nothing) &
-    (B extends z.ZodType ? { json: z.output<B> } : Nothing);
+    (B extends z.ZodType ? { json: z.output<B> } : Nothing) &
+    (Pm extends z.ZodObject ? { param: z.output<Pm> } : Nothing);
 };
 
 /** The query as Hono's validator reads it: a parameter given twice is an array (and refused). */
@@ -83,19 +96,27 @@ const orRefuse = <T>(result: z.ZodSafeParseResult<T>): T => {
 };
 
 /**
- * The route's middleware: auth, then the body limit, the query and the body (each a 400
- * with every issue when wrong), then the read cache; the handler finds the values in
- * `c.req.valid("query" | "json")`.
+ * The route's middleware: auth, then the body limit, the path's parameters, the query and
+ * the body (each a 400 with every issue when wrong), then the read cache; the handler finds
+ * the values in `c.req.valid("param" | "query" | "json")`.
  */
 export function operation<
   Q extends z.ZodObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
+  Pm extends z.ZodObject | undefined = undefined,
   P extends string = string,
->(deps: AppDeps, spec: OperationSpec<Q, B>): MiddlewareHandler<AppEnv, P, OperationInput<Q, B>> {
+>(deps: AppDeps, spec: OperationSpec<Q, B, Pm>): MiddlewareHandler<AppEnv, P, OperationInput<Q, B, Pm>> {
   const steps: MiddlewareHandler<AppEnv>[] = [];
   if (spec.access !== "public") steps.push(requireRole(deps, ...spec.access));
   const body = spec.body as BodySpec<z.ZodType> | undefined;
   if (body) steps.push(limitBody(body.limit));
+  const params = spec.params;
+  if (params) {
+    steps.push(async (c, next) => {
+      c.req.addValidatedData("param", orRefuse(params.safeParse(c.req.param())));
+      await next();
+    });
+  }
   const query = spec.query;
   if (query) {
     steps.push(async (c, next) => {
@@ -113,7 +134,7 @@ export function operation<
   if (spec.cached && deps.readCache) steps.push(deps.readCache);
   const run = steps.length ? every(...steps) : undefined;
   // A function of its own to carry the tag, whatever the steps are.
-  const middleware: MiddlewareHandler<AppEnv, P, OperationInput<Q, B>> = (c, next) =>
+  const middleware: MiddlewareHandler<AppEnv, P, OperationInput<Q, B, Pm>> = (c, next) =>
     run ? run(c as never, next) : next();
   return Object.assign(middleware, { [OPERATION]: spec as AnyOperation });
 }

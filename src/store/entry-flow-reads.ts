@@ -11,7 +11,10 @@ import { NO_KEY } from "./entry-flow.js";
 import type { QueryDb, Tables } from "./queries.js";
 import type { Store } from "./types.js";
 
-type EntryFlowReads = Pick<Store, "attendance" | "activitySpan" | "timelineBuckets" | "gateScanners">;
+type EntryFlowReads = Pick<
+  Store,
+  "attendance" | "admission" | "activitySpan" | "timelineBuckets" | "gateScanners"
+>;
 
 const MINUTE_MS = 60_000;
 const num = (s: SQL) => s.mapWith(Number);
@@ -110,6 +113,24 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
       };
     },
 
+    async admission(eventId, ticketId) {
+      // One row by its primary key: a gate asks this before it admits someone.
+      const [row] = await db
+        .select({
+          valid_scans: te.valid_scans,
+          first_at: te.first_at,
+          first_location: te.first_location,
+          first_scanner_id: te.first_scanner_id,
+        })
+        .from(te)
+        .where(and(eq(te.event_id, eventId), eq(te.ticket_id, ticketId)));
+      if (!row) return null;
+      return {
+        ...row,
+        first_location: unkey(row.first_location),
+        first_scanner_id: unkey(row.first_scanner_id),
+      };
+    },
     async activitySpan(eventId) {
       const [row] = await db
         .select({ first: num(sql`min(${em.minute})`), last: num(sql`max(${em.minute})`) })

@@ -106,6 +106,12 @@ export interface Attendance {
   last_updated: Date | null;
 }
 
+/** A ticket's admission to an event (GET /admissions/{ticket_id}): its first entry and valid scans. */
+export type Admission = Pick<typeof pg.ticketEntries.$inferSelect, "valid_scans" | "first_at"> & {
+  first_location: string | null;
+  first_scanner_id: string | null;
+};
+
 export interface TimelineFilter {
   event_id: string;
   /** The bucket's width in ms: a whole number of minutes. */
@@ -160,6 +166,8 @@ export interface Store {
   deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
   /** An event's admissions: counts, first and last entry, peak minute. Zeros and nulls when it has none. */
   attendance(eventId: string): Promise<Attendance>;
+  /** A ticket's first entry and valid scans at an event; null: not admitted (no valid scan). */
+  admission(eventId: string, ticketId: string): Promise<Admission | null>;
   /** The start of the event's first minute with a scan or an attempt and the end of its last; null: none. */
   activitySpan(eventId: string): Promise<{ first: Date; last: Date } | null>;
   /** The entry flow summed per bucket in [from, to); buckets with nothing are left out. */

@@ -63,6 +63,44 @@ export async function recomputeAttendance(d: Dialect, q: RawQuery, e: string): P
   };
 }
 
+export interface RecomputedAdmission {
+  admitted: boolean;
+  valid_scans: number;
+  first_entry: { scan_timestamp: string; scanner_id: string | null; location: string | null } | null;
+}
+
+/** GET /admissions/{ticket} for every ticket with a scan (valid or not) at the event. */
+export async function recomputeAdmissions(
+  d: Dialect,
+  q: RawQuery,
+  e: string,
+): Promise<Map<string, RecomputedAdmission>> {
+  const rows = await q(
+    `SELECT t.ticket_id, t.valid, f.ms, f.location, f.scanner_id FROM (
+       SELECT ticket_id, sum(CASE WHEN is_valid THEN 1 ELSE 0 END) AS valid
+       FROM ticket_scans WHERE event_id = :e GROUP BY ticket_id) AS t
+     LEFT JOIN (${firsts(d)}) AS f ON f.ticket_id = t.ticket_id`,
+    { e },
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r.ticket_id),
+      {
+        admitted: n(r.valid) > 0,
+        valid_scans: n(r.valid),
+        first_entry:
+          r.ms === null || r.ms === undefined
+            ? null
+            : {
+                scan_timestamp: time(r.ms) as string,
+                scanner_id: (r.scanner_id as string | null) ?? null,
+                location: (r.location as string | null) ?? null,
+              },
+      },
+    ]),
+  );
+}
+
 export interface RecomputedPoint {
   entries: number;
   valid_scans: number;

@@ -9,7 +9,7 @@ export interface RouteCase {
   /** The route as DESIGN.md names it, with the query that matters. */
   route: string;
   /** Which file of src/routes serves it. */
-  resource: "health" | "ingest" | "stats" | "attendance" | "sync" | "export";
+  resource: "health" | "ingest" | "stats" | "attendance" | "admissions" | "sync" | "export";
   /** A valid request for event `e`. */
   path(e: string): string;
   body?(e: string): unknown;
@@ -48,6 +48,10 @@ export const ROUTES: RouteCase[] = [
   get("attendance", "/stats/attendance?event_id=", (e) => `/stats/attendance?event_id=${e}`),
   get("attendance", "/stats/timeline?event_id=", (e) => `/stats/timeline?event_id=${e}&bucket=1h`),
   get("attendance", "/stats/gates?event_id=", (e) => `/stats/gates?event_id=${e}`),
+  get("admissions", "/admissions/{ticket_id}?event_id=", (e) => `/admissions/T-1?event_id=${e}`, [
+    "scanner",
+    "reader",
+  ]),
   get("sync", "/stats/devices", () => "/stats/devices"),
   get("sync", "/stats/devices?event_id=", (e) => `/stats/devices?event_id=${e}`),
   get("export", "/export/scans?event_id=", (e) => `/export/scans?event_id=${e}`),

@@ -7,6 +7,7 @@ import { createAnalytics } from "../../../src/analytics.js";
 import { BUCKETS, type Bucket } from "../../../src/attendance/queries.js";
 import type { DeviceReport, RecordBatch } from "../../../src/store/types.js";
 import {
+  recomputeAdmissions,
   recomputeAttendance,
   recomputeGateScanners,
   recomputeTimeline,
@@ -136,6 +137,27 @@ async function expectRecomputed(
   }
 
   await expectGates(c, eventId, now, got.gates, why);
+  await expectAdmissions(c, eventId, why);
+}
+
+/** GET /admissions of every ticket of the event (and of one it never saw) equals the recomputation's. */
+async function expectAdmissions(c: ContractContext, eventId: string, why: string) {
+  const want = await recomputeAdmissions(c.raw.dialect, c.raw.query, eventId);
+  want.set("never-scanned", { admitted: false, valid_scans: 0, first_entry: null });
+  const analytics = createAnalytics(c.store);
+  for (const [ticket, expected] of want) {
+    const got = await analytics.admission(eventId, ticket);
+    expect(
+      {
+        ...got,
+        first_entry: got.first_entry && {
+          ...got.first_entry,
+          scan_timestamp: got.first_entry.scan_timestamp.toISOString(),
+        },
+      },
+      `${why}, admission of ${ticket}`,
+    ).toEqual({ event_id: eventId, ticket_id: ticket, ...expected });
+  }
 }
 
 /** GET /stats/gates's figures at `now` equal the recomputation's, scanner by scanner and gate by gate. */
@@ -290,6 +312,14 @@ export function entryFlow(c: ContractContext) {
       ["B", 1, 1],
       ["A", 0, 0],
     ]);
+    // A gate asking about the ticket is told where it really entered first.
+    expect(await analytics.admission(e, "T1")).toEqual({
+      event_id: e,
+      ticket_id: "T1",
+      admitted: true,
+      valid_scans: 2,
+      first_entry: { scan_timestamp: at("2026-06-01T10:01:20Z"), scanner_id: "b1", location: "B" },
+    });
   });
 
   it("answers an event without records with zeros and nulls", async () => {
@@ -311,6 +341,13 @@ export function entryFlow(c: ContractContext) {
       from: null,
       to: null,
       points: [],
+    });
+    expect(await analytics.admission("no-such-event", "T1")).toEqual({
+      event_id: "no-such-event",
+      ticket_id: "T1",
+      admitted: false,
+      valid_scans: 0,
+      first_entry: null,
     });
     expect(await analytics.gates("no-such-event")).toEqual({
       event_id: "no-such-event",

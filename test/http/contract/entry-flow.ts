@@ -12,6 +12,7 @@ import { entryFlowBadQueries } from "./entry-flow/bad-queries.js";
 import { deliver } from "./entry-flow/deliver.js";
 import { entryFlowExamples } from "./entry-flow/examples.js";
 import {
+  expectAdmissions,
   expectAttendance,
   expectGates,
   expectTimeline,
@@ -93,6 +94,7 @@ export function entryFlow(target: () => HttpTarget) {
         for (const s of g.scanners) seen[s.last_sync_at === null ? "neverSynced" : "synced"]++;
       }
       await expectAttendance(t, ev.eventId, why);
+      await expectAdmissions(t, ev.eventId, why);
       for (const q of timelineCases(ev, seed, ids.prefix)) await expectTimeline(t, ev.eventId, q, why);
     }
     // What was checked was there: entries in the last 5 minutes, more in the last 15;

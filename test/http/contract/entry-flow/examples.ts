@@ -25,6 +25,24 @@ export function entryFlowExamples(target: () => HttpTarget) {
     });
     expect(posted.status).toBe(201);
     expect(await get("/stats/attendance")).toMatchObject({ first_entry_at: "2026-06-01T10:05:10.000Z" });
+    // A gate's online check, as a scanner asks it: before and after the late upload. Never
+    // cached: the second answer must see the upload made a moment before.
+    const admission = async () => {
+      const res = await t.call("GET", `/admissions/T1?event_id=${e}`, {
+        as: { token: await scannerToken(a1) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      return json(res);
+    };
+    const admitted = (valid_scans: number, at: string, scanner_id: string, location: string) => ({
+      event_id: e,
+      ticket_id: "T1",
+      admitted: true,
+      valid_scans,
+      first_entry: { scan_timestamp: at, scanner_id, location },
+    });
+    expect(await admission()).toEqual(admitted(1, "2026-06-01T10:05:10.000Z", a1, "A"));
     expect(await get("/stats/gates")).toMatchObject({ gates: [{ location: "A", entries: 1 }] });
     // An offline scanner at gate B had scanned the ticket at 10:01:20; it uploads now.
     const synced = await t.call("POST", "/sync", {
@@ -44,6 +62,7 @@ export function entryFlowExamples(target: () => HttpTarget) {
       as: { token: await scannerToken(b1) },
     });
     expect(await json(synced)).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await admission()).toEqual(admitted(2, "2026-06-01T10:01:20.000Z", b1, "B"));
 
     expect(await get("/stats/attendance")).toEqual({
       event_id: e,

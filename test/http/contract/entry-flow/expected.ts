@@ -6,6 +6,7 @@ import { BUCKETS, type Bucket } from "../../../../src/attendance/queries.js";
 import { json } from "../../../support/api.js";
 import {
   type RecomputedScanner,
+  recomputeAdmissions,
   recomputeAttendance,
   recomputeGateScanners,
   recomputeTimeline,
@@ -33,6 +34,17 @@ export async function expectAttendance(t: HttpTarget, e: string, why: string) {
     ...(await recomputeAttendance(t.raw.dialect, t.raw.query, e)),
     last_updated: expect.stringMatching(ISO_MS),
   });
+}
+
+/** GET /admissions of every ticket of the event, and of one it never saw, as the recomputation has it. */
+export async function expectAdmissions(t: HttpTarget, e: string, why: string) {
+  const want = await recomputeAdmissions(t.raw.dialect, t.raw.query, e);
+  want.set("never-scanned", { admitted: false, valid_scans: 0, first_entry: null });
+  for (const [ticket, expected] of want) {
+    const q = new URLSearchParams({ event_id: e });
+    const got = await read(t, `/admissions/${encodeURIComponent(ticket)}?${q}`);
+    expect(got, `${why}: admission of ${ticket}`).toEqual({ event_id: e, ticket_id: ticket, ...expected });
+  }
 }
 
 export interface TimelineCase {
