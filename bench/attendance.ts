@@ -4,7 +4,8 @@
 // database per backend, seeded in SQL with the aggregates computed by the migration's own
 // backfill. The issue's figure: read cost flat in data size. The six requests (three routes,
 // two events) are made in turn, round after round, so drift on a shared machine and the
-// sliding "last 5/15 minutes" of the gates reach all of them alike.
+// sliding "last 5/15 minutes" of the gates reach all of them alike. In the same rounds, a
+// gate's admission check (GET /admissions/{ticket_id}) against GET /health.
 import { performance } from "node:perf_hooks";
 import { type Backend, withServer } from "./support/backends.js";
 import {
@@ -35,6 +36,8 @@ export interface AttendanceRun {
 }
 
 const TARGET = 1.2;
+/** GET /admissions/{ticket_id} against GET /health on the same server: a gate's check must be fast. */
+const ADMISSION_TARGET = 2;
 /** Timeline: the default request (bucket 5m, the event's own span). */
 const ROUTES = { attendance: "/stats/attendance", timeline: "/stats/timeline", gates: "/stats/gates" };
 type Route = keyof typeof ROUTES;
@@ -87,6 +90,17 @@ function routeRows(
   );
 }
 
+/** GET /admissions of an admitted ticket of the big event, p50 against GET /health's. */
+function admissionRow(backend: Backend, plan: EntryFlowPlan, admission: LatencyStats, health: LatencyStats) {
+  return {
+    benchmark: "GET /admissions/{ticket_id}, p50",
+    backend,
+    measured: `${ms(admission.p50)} (${count(plan.big.tickets)} tickets admitted)`,
+    reference: `${ms(health.p50)} (GET /health)`,
+    ...atMost(admission.p50 / health.p50, ADMISSION_TARGET),
+  } satisfies ResultRow;
+}
+
 export async function attendanceLatency(backend: Backend, opts: AttendanceOptions): Promise<AttendanceRun> {
   let seeded: { plan: EntryFlowPlan; raw: Map<string, RawCounts>; seconds: number } | undefined;
   return withServer(
@@ -100,6 +114,11 @@ export async function attendanceLatency(backend: Backend, opts: AttendanceOption
       for (const route of Object.keys(ROUTES) as Route[])
         for (const e of flowEvents(plan))
           targets[`${route} ${e.id}`] = `${server.url}${ROUTES[route]}?event_id=${e.id}`;
+      // A gate's online check, in the same rounds: a ticket of the big event, admitted.
+      targets.admission = `${server.url}/admissions/T-12345?event_id=${plan.big.id}`;
+      targets.health = `${server.url}/health`;
+      const checked = await getJson<{ admitted: boolean }>(targets.admission);
+      if (!checked.admitted) throw new Error(`${targets.admission}: not admitted`);
       const windows = async () => {
         const age = fmt((Date.now() - plan.endMs) / 1000, 0);
         const [big, small] = [
@@ -108,7 +127,7 @@ export async function attendanceLatency(backend: Backend, opts: AttendanceOption
         ];
         return `${big} / ${small} (${age} s after the last scan)`;
       };
-      note(`entry-flow reads on ${backend}: ${opts.samples} rounds of 3 routes x 2 events`);
+      note(`entry-flow reads on ${backend}: ${opts.samples} rounds of 3 routes x 2 events, an admission, /health`);
       const before = await windows();
       const started = performance.now();
       const times = await sequentialLatency(targets, opts);
@@ -116,9 +135,12 @@ export async function attendanceLatency(backend: Backend, opts: AttendanceOption
       const after = await windows();
       const of = (route: Route, id: string) => times[`${route} ${id}`] as LatencyStats;
       return {
-        rows: (Object.keys(ROUTES) as Route[]).flatMap((route) =>
-          routeRows(route, backend, plan, of(route, plan.big.id), of(route, plan.small.id)),
-        ),
+        rows: [
+          ...(Object.keys(ROUTES) as Route[]).flatMap((route) =>
+            routeRows(route, backend, plan, of(route, plan.big.id), of(route, plan.small.id)),
+          ),
+          admissionRow(backend, plan, times.admission as LatencyStats, times.health as LatencyStats),
+        ],
         detail:
           `${backend}: seeding ${fmt(seeded.seconds, 1)} s, timing ${fmt(seconds, 0)} s; first entries in the last ` +
           `15 min (last 5 min) by GET /stats/gates, big / small event: ${before} at the start, ${after} at the end`,
@@ -171,6 +193,9 @@ ${markdownTable(runs.flatMap((r) => r.rows))}
   process, with the reader's token; GET /stats/timeline is the default request (bucket 5m,
   the event's own span: about 72 points). Shown: p50 and p99 of each route on the big event
   against the same on the small one.
+- **GET /admissions/{ticket_id}** (a gate's online check, never cached): ticket T-12345 of
+  the big event (admitted), in the same rounds, its p50 against GET /health's on the same
+  server (target: at most ${ADMISSION_TARGET}×).
 - Seeding (scans, analytics_stats, the backfill; Postgres's VACUUM ANALYZE) and timing, per backend:
 ${runs.map((r) => `  - ${r.detail}.`).join("\n")}`,
   );
