@@ -127,7 +127,9 @@ export async function attendanceLatency(backend: Backend, opts: AttendanceOption
         ];
         return `${big} / ${small} (${age} s after the last scan)`;
       };
-      note(`entry-flow reads on ${backend}: ${opts.samples} rounds of 3 routes x 2 events, an admission, /health`);
+      note(
+        `entry-flow reads on ${backend}: ${opts.samples} rounds of 3 routes x 2 events, an admission, /health`,
+      );
       const before = await windows();
       const started = performance.now();
       const times = await sequentialLatency(targets, opts);

@@ -1,4 +1,5 @@
-// @veritix/scanner-sync: the gate device's offline buffer and its uploader to POST /sync.
+// @veritix/scanner-sync: the gate device's offline buffer, its uploader to POST /sync, and
+// its admission check (GET /admissions, answered by the buffer when the server cannot).
 export {
   BufferUnavailable,
   ImportRefused,
@@ -13,12 +14,20 @@ export {
   type DeadLetter,
   type ImportResult,
   type LastScan,
+  type LocalAdmission,
   type PendingItem,
   type Retention,
   type SyncStatus,
 } from "./buffer/types.js";
+export {
+  type Admission,
+  type AdmissionCheckOptions,
+  checkAdmission,
+  type FirstEntry,
+} from "./upload/admission.js";
 export { type BackoffPolicy, DEFAULT_BACKOFF, parseRetryAfter, retryDelay } from "./upload/backoff.js";
 export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES } from "./upload/batch.js";
+export { DEFAULT_ADMISSION_TIMEOUT_MS } from "./upload/defaults.js";
 export { SyncError, SyncFatal, SyncUnavailable } from "./upload/errors.js";
 export {
   DEFAULT_MAX_IN_FLIGHT,

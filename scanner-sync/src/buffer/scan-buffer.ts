@@ -7,7 +7,8 @@ import { BufferUnavailable, ImportRefused, type LineIssue, RecordRefused } from 
 import { type Built, type BuiltItem, buildInvalidAttempt, buildScan } from "./items.js";
 import { parseNdjson } from "./ndjson.js";
 import { Outbox } from "./outbox.js";
-import type { DeadLetter, ImportResult, LastScan, SyncStatus } from "./types.js";
+import { TicketScans } from "./ticket-scans.js";
+import type { DeadLetter, ImportResult, LastScan, LocalAdmission, SyncStatus } from "./types.js";
 
 export interface ScanBufferOptions {
   /** The SQLite file; its directory is created when missing. */
@@ -19,19 +20,8 @@ export interface ScanBufferOptions {
   now?: () => Date;
 }
 
-/** The statements of recording and looking up, prepared once when the buffer is opened. */
+/** The statements of recording, prepared once when the buffer is opened. */
 function statements(db: SqliteDatabase) {
-  // pending above the watermark, else rejected with the server's reasons, else uploaded.
-  const lastScan = (validOnly: boolean) =>
-    db.prepare(
-      `SELECT i.item,
-              CASE WHEN i.seq > (SELECT uploaded_through FROM sync_state) THEN 'pending'
-                   WHEN d.seq IS NOT NULL THEN 'rejected' ELSE 'uploaded' END AS state
-       FROM items i LEFT JOIN dead_letters d ON d.seq = i.seq
-       WHERE i.kind = 'scan' AND i.event_id = @e AND i.ticket_id = @t
-         ${validOnly ? "AND json_extract(i.item, '$.is_valid') = 1" : ""}
-       ORDER BY i.happened_at DESC, i.seq DESC LIMIT 1`,
-    );
   return {
     // One statement, so one implicit transaction: a uuid this device already holds (sent,
     // pending or refused: every item stays in items) stores nothing (0 changes), whoever
@@ -42,8 +32,6 @@ function statements(db: SqliteDatabase) {
        ON CONFLICT (uuid) DO NOTHING`,
     ),
     find: db.prepare("SELECT item FROM items WHERE uuid = @uuid").pluck(),
-    lastScan: lastScan(false),
-    lastValidScan: lastScan(true),
   };
 }
 
@@ -51,6 +39,7 @@ export class ScanBuffer {
   readonly scannerId: string;
   /** What the uploader works with: pending items, settling a batch, retention. */
   readonly outbox: Outbox;
+  private readonly tickets: TicketScans;
   private readonly now: () => Date;
   private readonly s: ReturnType<typeof statements>;
 
@@ -62,6 +51,7 @@ export class ScanBuffer {
     this.scannerId = scannerId;
     this.now = now;
     this.outbox = new Outbox(db, now);
+    this.tickets = new TicketScans(db);
     this.s = statements(db);
   }
 
@@ -106,22 +96,16 @@ export class ScanBuffer {
   }
 
   lastScanOf(ticketId: string, eventId: string, opts: { validOnly?: boolean } = {}): LastScan | null {
-    const statement = opts.validOnly ? this.s.lastValidScan : this.s.lastScan;
-    const row = statement.get({ e: eventId, t: ticketId }) as
-      | { item: string; state: LastScan["state"] }
-      | undefined;
-    if (!row) return null;
-    const s = JSON.parse(row.item) as ScanItem;
-    return {
-      uuid: s.uuid,
-      ticket_id: s.ticket_id,
-      event_id: s.event_id,
-      scan_timestamp: s.scan_timestamp,
-      is_valid: s.is_valid,
-      location: s.location ?? null,
-      scanner_id: s.scanner_id,
-      state: row.state,
-    };
+    return this.tickets.last(ticketId, eventId, Boolean(opts.validOnly));
+  }
+
+  /**
+   * This device's valid scans of a ticket: how many, and the first by its own time (then
+   * uuid, as the server orders them). `pendingOnly`: only those the server has not
+   * answered yet, which an online answer cannot include.
+   */
+  admissionOf(ticketId: string, eventId: string, opts: { pendingOnly?: boolean } = {}): LocalAdmission {
+    return this.tickets.admission(ticketId, eventId, Boolean(opts.pendingOnly));
   }
 
   status(): SyncStatus {

@@ -29,7 +29,7 @@ export interface DeadLetter {
   rejected_at: string;
 }
 
-/** "Was this ticket already scanned here?": the latest scan of it on this device. */
+/** One scan of a ticket on this device: its latest ("already scanned here?"), or its first valid one. */
 export interface LastScan {
   uuid: string;
   ticket_id: string;
@@ -40,6 +40,13 @@ export interface LastScan {
   scanner_id: string;
   /** pending: not on the server yet; uploaded; rejected: in the dead letters. */
   state: "pending" | "uploaded" | "rejected";
+}
+
+/** "Was this ticket admitted here?": its valid scans on this device. */
+export interface LocalAdmission {
+  valid_scans: number;
+  /** The first of them by scan_timestamp, then uuid; null when there is none. */
+  first: LastScan | null;
 }
 
 export interface ImportResult {

@@ -6,6 +6,14 @@ import { SyncFatal, SyncUnavailable } from "../upload/errors.js";
 
 export const EXIT = { ok: 0, error: 1, tempfail: 75, interrupted: 130 } as const;
 
+/**
+ * What `check` answers, for a gate app to branch on (its errors end with EXIT's codes):
+ * not admitted (the server says so: let them in); admitted already (by the server, or by
+ * a valid scan on this device: refuse); unknown (no answer from the server, and this
+ * device has no valid scan of the ticket: the gate's policy decides).
+ */
+export const CHECK_EXIT = { notAdmitted: 0, admitted: 10, unknown: 11 } as const;
+
 const MAX_LINES = 50;
 
 export function reportError(err: unknown): number {

@@ -7,6 +7,7 @@
 // imported when the command runs: `record` never loads the uploader.
 import { Command } from "commander";
 import { APP_VERSION } from "../version.js";
+import { checkCommand } from "./commands/check.js";
 import { deadLettersCommand } from "./commands/dead-letters.js";
 import { importCommand } from "./commands/import.js";
 import { lastScanCommand } from "./commands/last-scan.js";
@@ -28,6 +29,7 @@ for (const add of [
   statusCommand,
   deadLettersCommand,
   lastScanCommand,
+  checkCommand,
 ]) {
   add(program);
 }

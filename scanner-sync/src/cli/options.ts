@@ -23,7 +23,7 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(
       new Option(
         "--token <token>",
-        "scanner token for POST /sync (prefer SYNC_TOKEN: flags show in `ps`)",
+        "scanner token for POST /sync and GET /admissions (prefer SYNC_TOKEN: flags show in `ps`)",
       ).env("SYNC_TOKEN"),
     );
 }

@@ -13,6 +13,7 @@ import { type PostOutcome, postSync } from "./client.js";
 import { DEFAULT_MAX_IN_FLIGHT } from "./defaults.js";
 import { SyncFatal, SyncUnavailable } from "./errors.js";
 import { matchRejections } from "./rejections.js";
+import { serverBase } from "./server-url.js";
 
 export { DEFAULT_MAX_IN_FLIGHT };
 
@@ -65,18 +66,9 @@ interface InFlight {
   drop: AbortController;
 }
 
+/** Where batches go: POST /sync at the server's base URL. */
 export function syncEndpoint(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new SyncFatal(`not a URL: ${JSON.stringify(url)} (expected e.g. http://10.0.0.5:8787)`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new SyncFatal(`the sync URL must be http:// or https://, not ${parsed.protocol}`);
-  }
-  const base = parsed.toString().replace(/\/+$/, "");
-  return base.endsWith("/sync") ? base : `${base}/sync`;
+  return `${serverBase(url)}/sync`;
 }
 
 export class Uploader {

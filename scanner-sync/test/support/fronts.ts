@@ -2,7 +2,8 @@
 // answers some requests itself (500, 429 with Retry-After) and forwards the rest;
 // `tcpProxy` is a TCP proxy that drops connections after a random number of bytes,
 // on the way in (the request never completes) or on the way out (stored, answer lost),
-// and can take the network down and up again.
+// and can take the network down and up again; `silentFront` accepts connections and never
+// answers.
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import { connect, createServer as createTcpServer, type Socket } from "node:net";
 
@@ -131,4 +132,28 @@ export async function tcpProxy(
       server.close(() => r());
     });
   return proxy;
+}
+
+/**
+ * A server that accepts connections and never answers: a host that is up while the
+ * analytics server behind it hangs. `requests` counts connections.
+ */
+export async function silentFront(): Promise<Front> {
+  const sockets = new Set<Socket>();
+  const front: Front = { url: "", requests: 0, close: async () => {} };
+  const server = createTcpServer((socket) => {
+    front.requests++;
+    sockets.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => sockets.delete(socket));
+    socket.resume();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  front.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  front.close = () =>
+    new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    });
+  return front;
 }

@@ -1,7 +1,8 @@
-// One HTTP POST with node:http(s), on keep-alive connections. Not fetch(): per request of
+// One HTTP request with node:http(s), on keep-alive connections. Not fetch(): per POST of
 // a 1000-item batch it cost the device about three times the CPU (web streams, Headers,
-// its body handling), which a drain spends a hundred times. Redirects are not followed:
-// the caller sees the 3xx and its Location.
+// its body handling), which a drain spends a hundred times; an admission check's GET
+// shares the same connections. Redirects are not followed: the caller sees the 3xx and
+// its Location.
 import http from "node:http";
 import https from "node:https";
 
@@ -11,10 +12,12 @@ export interface HttpAnswer {
   text: string;
 }
 
-export interface HttpPost {
+export interface HttpRequest {
+  method: "GET" | "POST";
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** POST only: a GET sends none. */
+  body?: string;
   /** Fails the request (with the signal's reason) when it aborts. */
   signal: AbortSignal;
 }
@@ -25,16 +28,16 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 
-export function httpPost(o: HttpPost): Promise<HttpAnswer> {
+export function httpRequest(o: HttpRequest): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     if (o.signal.aborted) return reject(o.signal.reason);
     const url = new URL(o.url);
     const client = url.protocol === "https:" ? https : http;
-    const body = Buffer.from(o.body);
+    const body = o.body === undefined ? undefined : Buffer.from(o.body);
     const req = client.request(url, {
-      method: "POST",
+      method: o.method,
       agent: agents[url.protocol as keyof typeof agents],
-      headers: { ...o.headers, "Content-Length": String(body.length) },
+      headers: body ? { ...o.headers, "Content-Length": String(body.length) } : o.headers,
     });
     const abort = () => req.destroy(o.signal.reason as Error);
     o.signal.addEventListener("abort", abort, { once: true });
