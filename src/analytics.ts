@@ -116,6 +116,11 @@ export function createAnalytics(store: Store) {
         },
       };
     },
+    /** An event's transfers for the revenue team; zeros and empty lists for an event without any. */
+    transferSummary: async (eventId: string) => ({
+      event_id: eventId,
+      ...(await store.transferSummary(eventId)),
+    }),
     /** An event's entry flow per bucket (./attendance/timeline.ts). */
     timeline: (q: TimelineQuery) => timeline(store, q),
     /** An event's gates and their scanners, busiest first; `now` sets the last-minutes windows. */

@@ -18,6 +18,7 @@ import { docsRoutes } from "./routes/docs.js";
 import { exportRoutes } from "./routes/export.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { signalRoutes } from "./routes/signals.js";
 import { statsRoutes } from "./routes/stats.js";
 import { syncRoutes } from "./routes/sync.js";
 
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
       .route("/", statsRoutes(deps))
       .route("/", attendanceRoutes(deps))
       .route("/", admissionRoutes(deps))
+      .route("/", signalRoutes(deps))
       .route("/", exportRoutes(deps))
       .route("/", ingestRoutes(deps))
       .get(

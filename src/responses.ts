@@ -228,3 +228,21 @@ export const admission = z
       .meta({ description: "Its earliest valid scan by own time (ties by uuid); null when not admitted." }),
   })
   .meta({ id: "Admission" });
+
+// --- Signals (GET /stats/transfers/summary) --------------------------------------------
+
+const transferCounts = { successful: count(), failed: count() };
+
+export const transferSummary = z
+  .strictObject({
+    event_id: z.string(),
+    ...transferCounts,
+    tickets_transferred: count().meta({ description: "Tickets with at least one successful transfer." }),
+    by_reason: z
+      .array(z.strictObject({ reason: z.string().nullable(), ...transferCounts }))
+      .meta({ description: "By total descending, then reason; transfers without a reason (null) last." }),
+    by_day: z
+      .array(z.strictObject({ date: z.iso.date(), ...transferCounts }))
+      .meta({ description: "UTC days (by the transfer's own time) with transfers, oldest first." }),
+  })
+  .meta({ id: "TransferSummary" });

@@ -71,6 +71,10 @@ export const FLOW_TABLES = {
     key: ["event_id", "location", "scanner_id"],
     values: ["entries", "valid_scans", "invalid_scans", "last_scan_at"],
   },
+  // The transfers' (GET /stats/transfers/summary): kept the same way, from the same `d`
+  // (transferDeltas).
+  transfer_reasons: { key: ["event_id", "no_reason", "reason"], values: ["successful", "failed"] },
+  transfer_tickets: { key: ["event_id", "ticket_id"], values: ["successful", "failed"] },
 } as const;
 export type FlowTable = keyof typeof FLOW_TABLES;
 
@@ -90,6 +94,19 @@ export function flowUpsert(dialect: FlowDialect, table: FlowTable, values: reado
     into: `INSERT INTO ${table} (${[...key, ...values].join(", ")})`,
     conflict: `ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${sets.join(", ")}`,
   };
+}
+
+/**
+ * The `d` of a batch's transfers stored (`source`: `ins`, or D1's rows not stored yet): a
+ * row each, keyed for both transfer tables. No reason is `no_reason = 1, reason = ''`.
+ */
+export function transferDeltas(dialect: FlowDialect, source: string): string {
+  const ok = dialect === "pg" ? "is_successful" : "is_successful = 1";
+  return (
+    "SELECT event_id, CASE WHEN transfer_reason IS NULL THEN 1 ELSE 0 END AS no_reason, " +
+    `coalesce(transfer_reason, '') AS reason, ticket_id, CASE WHEN ${ok} THEN 1 ELSE 0 END AS successful, ` +
+    `CASE WHEN ${ok} THEN 0 ELSE 1 END AS failed FROM ${source}`
+  );
 }
 
 /**

@@ -112,6 +112,19 @@ export type Admission = Pick<typeof pg.ticketEntries.$inferSelect, "valid_scans"
   first_scanner_id: string | null;
 };
 
+/** Successful and failed transfers of one key (a reason, a UTC day). */
+type TransferCounts = Pick<typeof pg.transferReasons.$inferSelect, "successful" | "failed">;
+
+/** An event's transfers for the revenue team (GET /stats/transfers/summary). */
+export interface TransferSummary extends TransferCounts {
+  /** Tickets with at least one successful transfer. */
+  tickets_transferred: number;
+  /** By total descending, then reason; no reason (null) last. */
+  by_reason: (TransferCounts & { reason: string | null })[];
+  /** UTC days (YYYY-MM-DD) with transfers, oldest first. */
+  by_day: (TransferCounts & { date: string })[];
+}
+
 export interface TimelineFilter {
   event_id: string;
   /** The bucket's width in ms: a whole number of minutes. */
@@ -168,6 +181,8 @@ export interface Store {
   attendance(eventId: string): Promise<Attendance>;
   /** A ticket's first entry and valid scans at an event; null: not admitted (no valid scan). */
   admission(eventId: string, ticketId: string): Promise<Admission | null>;
+  /** An event's transfers: totals, tickets transferred, per reason and per UTC day; zeros when it has none. */
+  transferSummary(eventId: string): Promise<TransferSummary>;
   /** The start of the event's first minute with a scan or an attempt and the end of its last; null: none. */
   activitySpan(eventId: string): Promise<{ first: Date; last: Date } | null>;
   /** The entry flow summed per bucket in [from, to); buckets with nothing are left out. */

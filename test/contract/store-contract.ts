@@ -11,6 +11,7 @@ import { pages } from "./store-contract/pages.js";
 import { purge } from "./store-contract/purge.js";
 import { reads } from "./store-contract/reads.js";
 import { syncs } from "./store-contract/syncs.js";
+import { transferSignals } from "./store-contract/transfers.js";
 import { writes } from "./store-contract/writes.js";
 
 export interface ContractDriver {
@@ -57,5 +58,6 @@ export function storeContract(driver: ContractDriver) {
     syncs(c);
     purge(c);
     entryFlow(c);
+    transferSignals(c);
   });
 }

@@ -1,7 +1,8 @@
-// The upgrade to the entry flow: a database filled under the previous schema (migrations
-// 0000-0001, records stored before the aggregates existed), then opened by this code,
-// whose migration 0002 backfills them. Every figure must equal the recomputation from the
-// raw rows, and stay so as new records (older scans among them) arrive after the upgrade.
+// The upgrade to the entry flow and the transfer aggregates: a database filled under the
+// previous schema (migrations 0000-0001, records stored before the aggregates existed),
+// then opened by this code, whose migrations 0002 and 0003 backfill them. Every figure must
+// equal the recomputation from the raw rows, and stay so as new records (older scans among
+// them) arrive after the upgrade.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import { createAnalytics } from "../../src/analytics.js";
 import { migrationsFolder } from "../../src/store/migrations.js";
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
-import type { Store } from "../../src/store/types.js";
+import type { Store, TransferRow } from "../../src/store/types.js";
 import {
   type RawDatabase,
   recomputeAttendance,
@@ -26,7 +27,8 @@ import {
 import { BASE, byGateAndScanner, generate, type Item, scannerRows } from "../support/entry-flow-records.js";
 import { createTestDatabase } from "../support/pg.js";
 import { pgClientDatabase, sqliteFileDatabase } from "../support/raw-database.js";
-import { batch, scanRow } from "../support/records.js";
+import { batch, scanRow, transferRow } from "../support/records.js";
+import { recomputeTransferSummary } from "../support/signals-recompute.js";
 
 /** The migrations as they were before the entry flow: the first `count`, in a folder of their own. */
 function previousMigrations(dialect: "pg" | "sqlite", count: number): string {
@@ -49,15 +51,52 @@ const SCAN_COLUMNS = [
   "location",
 ];
 const ATTEMPT_COLUMNS = ["uuid", "attempt_type", "reason", "ticket_id", "event_id", "attempt_timestamp"];
+const TRANSFER_COLUMNS = [
+  "uuid",
+  "ticket_id",
+  "event_id",
+  "from_user_id",
+  "to_user_id",
+  "transfer_timestamp",
+  "transfer_reason",
+  "is_successful",
+];
+
+/** The transfers' counters as the previous code kept them in analytics_stats (per event and UTC day). */
+const transferStats = (day: string, ok: string) =>
+  "INSERT INTO analytics_stats (event_id, stat_date, transfer_count, successful_transfer_count, failed_transfer_count) " +
+  `SELECT event_id, ${day}, count(*), sum(CASE WHEN ${ok} THEN 1 ELSE 0 END), sum(CASE WHEN ${ok} THEN 0 ELSE 1 END) ` +
+  "FROM ticket_transfers GROUP BY 1, 2";
+
+/** Transfers of the events, stored before the transfer aggregates existed. */
+const oldTransfers = (events: string[]): TransferRow[] =>
+  events.flatMap((event_id, e) =>
+    Array.from({ length: 12 }, (_, i) =>
+      transferRow({
+        event_id,
+        ticket_id: `T${i % 5}`,
+        transfer_timestamp: new Date(BASE - (i + e) * 7_200_000),
+        transfer_reason: [null, "", "gift", "resale"][i % 4] ?? null,
+        is_successful: i % 3 !== 0,
+      }),
+    ),
+  );
 
 /** The records as plain INSERTs into the old tables: what the previous code left behind. */
-function rowsOf(items: Item[], encode: (v: unknown) => unknown) {
-  return items.map((item) => {
-    const row = item.row as unknown as Record<string, unknown>;
-    const columns = item.kind === "scan" ? SCAN_COLUMNS : ATTEMPT_COLUMNS;
-    const table = item.kind === "scan" ? "ticket_scans" : "invalid_attempts";
-    return { table, columns, values: columns.map((c) => encode(row[c] ?? null)) };
+function rowsOf(items: Item[], transfers: TransferRow[], encode: (v: unknown) => unknown) {
+  const row = (table: string, columns: string[], r: object) => ({
+    table,
+    columns,
+    values: columns.map((c) => encode((r as Record<string, unknown>)[c] ?? null)),
   });
+  return [
+    ...items.map((item) =>
+      item.kind === "scan"
+        ? row("ticket_scans", SCAN_COLUMNS, item.row)
+        : row("invalid_attempts", ATTEMPT_COLUMNS, item.row),
+    ),
+    ...transfers.map((t) => row("ticket_transfers", TRANSFER_COLUMNS, t)),
+  ];
 }
 
 interface Upgraded extends RawDatabase {
@@ -65,7 +104,7 @@ interface Upgraded extends RawDatabase {
   cleanup(): Promise<void>;
 }
 
-async function upgradedSqlite(items: Item[]): Promise<Upgraded> {
+async function upgradedSqlite(items: Item[], transfers: TransferRow[]): Promise<Upgraded> {
   const dir = mkdtempSync(join(tmpdir(), "veritix-upgrade-"));
   const path = join(dir, "old.db");
   const old = new Database(path);
@@ -73,13 +112,16 @@ async function upgradedSqlite(items: Item[]): Promise<Upgraded> {
   migrateSqlite(drizzleSqlite({ client: old }), { migrationsFolder: previous });
   const encode = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === "boolean" ? Number(v) : v);
   old.transaction(() => {
-    for (const r of rowsOf(items, encode)) {
+    for (const r of rowsOf(items, transfers, encode)) {
       old
         .prepare(
           `INSERT INTO ${r.table} (${r.columns.join(", ")}) VALUES (${r.columns.map(() => "?").join(", ")})`,
         )
         .run(r.values);
     }
+    old.exec(
+      transferStats("strftime('%Y-%m-%d', transfer_timestamp / 1000, 'unixepoch')", "is_successful = 1"),
+    );
   })();
   old.close();
   const store = await betterSqliteStore({ path });
@@ -94,18 +136,19 @@ async function upgradedSqlite(items: Item[]): Promise<Upgraded> {
   };
 }
 
-async function upgradedPg(items: Item[]): Promise<Upgraded> {
+async function upgradedPg(items: Item[], transfers: TransferRow[]): Promise<Upgraded> {
   const database = await createTestDatabase();
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const previous = previousMigrations("pg", 2);
   await migratePg(drizzlePg({ client }), { migrationsFolder: previous });
-  for (const r of rowsOf(items, (v) => v)) {
+  for (const r of rowsOf(items, transfers, (v) => v)) {
     await client.query(
       `INSERT INTO ${r.table} (${r.columns.join(", ")}) VALUES (${r.columns.map((_, i) => `$${i + 1}`).join(", ")})`,
       r.values,
     );
   }
+  await client.query(transferStats("(transfer_timestamp AT TIME ZONE 'UTC')::date", "is_successful"));
   const store = await nodePgStore({ url: database.url });
   return {
     store,
@@ -142,12 +185,17 @@ async function expectExact(u: Upgraded, eventId: string, now: number) {
   expect(byGateAndScanner(scannerRows(gates))).toEqual(
     byGateAndScanner(recomputed.map(({ entries_last_15_min, ...s }) => s)),
   );
+
+  expect(await analytics.transferSummary(eventId)).toEqual({
+    event_id: eventId,
+    ...(await recomputeTransferSummary(u.dialect, u.query, eventId)),
+  });
 }
 
 describe.each([
   { name: "SQLite", open: upgradedSqlite },
   { name: "Postgres", open: upgradedPg },
-])("upgrade to the entry flow on $name", ({ open }) => {
+])("upgrade to the entry flow and the transfer aggregates on $name", ({ open }) => {
   const opened: Upgraded[] = [];
   afterAll(async () => {
     for (const u of opened) await u.cleanup();
@@ -156,10 +204,11 @@ describe.each([
   it("backfills the aggregates of the records already stored, then keeps them exact as records arrive", async () => {
     const [e1, e2] = ["upgrade-1", "upgrade-2"];
     const items = [...generate(21, e1, "0c0c0c0c"), ...generate(22, e2, "0d0d0d0d")];
-    const u = await open(items);
+    const u = await open(items, oldTransfers([e1, e2]));
     opened.push(u);
     const now = BASE + 80 * 60_000;
     expect((await createAnalytics(u.store).attendance(e1)).admitted_count).toBeGreaterThan(0);
+    expect((await createAnalytics(u.store).transferSummary(e1)).by_reason).toHaveLength(4);
     await expectExact(u, e1, now);
     await expectExact(u, e2, now);
 
@@ -187,7 +236,12 @@ describe.each([
         scanner_id: "s1",
       }),
     ];
-    await u.store.insert(batch({ scans: later }));
+    await u.store.insert(
+      batch({
+        scans: later,
+        transfers: [transferRow({ event_id: e1, ticket_id: "T9", transfer_reason: null })],
+      }),
+    );
     await expectExact(u, e1, now);
   });
 });

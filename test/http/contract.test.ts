@@ -19,6 +19,7 @@ import { entryFlow } from "./contract/entry-flow.js";
 import { exportChecks } from "./contract/export.js";
 import { listings } from "./contract/listings.js";
 import { recordsAndStats } from "./contract/records.js";
+import { signalChecks } from "./contract/signals.js";
 import { sync } from "./contract/sync.js";
 
 const TARGETS = [
@@ -46,6 +47,7 @@ describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
   describe("listings", () => listings(target));
   describe("POST /sync and device health", () => sync(target));
   describe("entry flow and attendance", () => entryFlow(target));
+  describe("signals", () => signalChecks(target));
   describe("export", () => exportChecks(target));
   describe("the OpenAPI document", () => documentChecks(target));
   describe("the typed client", () => clientChecks(target));

@@ -21,6 +21,8 @@ export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][]
 export const OTHER_QUERY_CASES: [name: string, path: string][] = [
   ["GET /stats with an event_id over 128 characters", `/stats?event_id=${long}`],
   ["GET /stats/devices with an event_id over 128 characters", `/stats/devices?event_id=${long}`],
+  ["GET /stats/transfers/summary without event_id", "/stats/transfers/summary"],
+  ["GET /stats/transfers/summary with an unknown parameter", "/stats/transfers/summary?event_id=E&day=1"],
   ["GET /admissions/{ticket_id} without event_id", "/admissions/T-1"],
   ["GET /admissions/{ticket_id} with an unknown parameter", "/admissions/T-1?event_id=E&gate=North"],
   ["GET /admissions/{ticket_id} with a ticket_id over 128 characters", `/admissions/${long}?event_id=E`],

@@ -9,7 +9,7 @@ export interface RouteCase {
   /** The route as DESIGN.md names it, with the query that matters. */
   route: string;
   /** Which file of src/routes serves it. */
-  resource: "health" | "ingest" | "stats" | "attendance" | "admissions" | "sync" | "export";
+  resource: "health" | "ingest" | "stats" | "attendance" | "admissions" | "signals" | "sync" | "export";
   /** A valid request for event `e`. */
   path(e: string): string;
   body?(e: string): unknown;
@@ -52,6 +52,7 @@ export const ROUTES: RouteCase[] = [
     "scanner",
     "reader",
   ]),
+  get("signals", "/stats/transfers/summary?event_id=", (e) => `/stats/transfers/summary?event_id=${e}`),
   get("sync", "/stats/devices", () => "/stats/devices"),
   get("sync", "/stats/devices?event_id=", (e) => `/stats/devices?event_id=${e}`),
   get("export", "/export/scans?event_id=", (e) => `/export/scans?event_id=${e}`),

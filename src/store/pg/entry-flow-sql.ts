@@ -12,12 +12,13 @@ import {
   TICKET_ENTRY_COLUMNS,
   TICKET_ENTRY_RETURNING,
   ticketEntryConflict,
+  transferDeltas,
 } from "../entry-flow.js";
 
 /** Columns of `ins` the CTEs below read, beyond id, uuid, event_id, own time and flags. */
 export const FLOW_RETURNING: Record<Kind, string[]> = {
   scans: ["ticket_id", "location", "scanner_id"],
-  transfers: [],
+  transfers: ["ticket_id", "transfer_reason"],
   invalidAttempts: [],
 };
 
@@ -55,6 +56,12 @@ const SCANS = [
   fromDeltas("gs", "gate_scanners"),
 ];
 
+const TRANSFERS = [
+  `d AS (${transferDeltas("pg", "ins")})`,
+  fromDeltas("tr", "transfer_reasons"),
+  fromDeltas("tt", "transfer_tickets"),
+];
+
 const ATTEMPTS = [
   // An invalid attempt has no gate; those naming an event count in its minute.
   `d AS (SELECT event_id, ${minute("attempt_timestamp")} AS minute, 0 AS entries, 0 AS valid_scans, ` +
@@ -62,8 +69,8 @@ const ATTEMPTS = [
   fromDeltas("em", "event_minutes"),
 ];
 
-/** The kind's entry-flow CTEs, to follow the statement's `ins` (empty: the kind keeps none). */
+/** The kind's aggregate CTEs (entry flow, transfers), to follow the statement's `ins`. */
 export function flowCtes(kind: Kind): string {
-  const ctes = kind === "scans" ? SCANS : kind === "invalidAttempts" ? ATTEMPTS : [];
+  const ctes = { scans: SCANS, transfers: TRANSFERS, invalidAttempts: ATTEMPTS }[kind];
   return ctes.map((cte) => `, ${cte}`).join("");
 }

@@ -13,6 +13,7 @@ import {
   deviceUpsert,
   type QueryDb,
 } from "../queries.js";
+import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, RecordBatch, Store } from "../types.js";
 import { batchStatement, idsOf, storedCount, syncStatement } from "./batch-sql.js";
 import { isDeadlock } from "./errors.js";
@@ -125,6 +126,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
 
     ...builderQueries(db, schema),
     ...entryFlowReads(db, schema),
+    ...transferReads(db, schema),
 
     async sync(batch, report) {
       const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);

@@ -17,6 +17,7 @@ import {
   TICKET_ENTRY_COLUMNS,
   TICKET_ENTRY_RETURNING,
   ticketEntryConflict,
+  transferDeltas,
 } from "../entry-flow.js";
 
 const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
@@ -87,9 +88,14 @@ function attemptStatements(): string[] {
   return [d + fromDeltas("event_minutes")];
 }
 
-/** A kind's entry-flow statements for D1, each with one `?`: the batch as JSON. */
+function transferStatements(): string[] {
+  const d = `WITH d AS (${transferDeltas("sqlite", fresh("transfers"))}) `;
+  return [d + fromDeltas("transfer_reasons"), d + fromDeltas("transfer_tickets")];
+}
+
+/** A kind's aggregate statements for D1 (entry flow, transfers), each with one `?`: the batch as JSON. */
 export const flowJsonSql: Record<Kind, string[]> = {
   scans: scanStatements(),
-  transfers: [],
+  transfers: transferStatements(),
   invalidAttempts: attemptStatements(),
 };

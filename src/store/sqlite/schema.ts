@@ -199,3 +199,35 @@ export const gateScanners = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.event_id, t.location, t.scanner_id] })],
 );
+
+// --- Transfers, for the revenue team (GET /stats/transfers/summary) ----------------------
+// Kept with the records like the entry flow (../entry-flow.ts's FLOW_TABLES), and never
+// reduced by retention.
+
+/**
+ * Per event and reason: successful and failed transfers. A transfer without a reason is
+ * keyed `no_reason = 1, reason = ''`, apart from one whose reason is the empty text.
+ */
+export const transferReasons = sqliteTable(
+  "transfer_reasons",
+  {
+    event_id: text("event_id").notNull(),
+    no_reason: integer("no_reason").notNull(),
+    reason: text("reason").notNull(),
+    successful: integer("successful").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.no_reason, t.reason] })],
+);
+
+/** Per event and ticket: its successful and failed transfers (a ticket transferred has successful > 0). */
+export const transferTickets = sqliteTable(
+  "transfer_tickets",
+  {
+    event_id: text("event_id").notNull(),
+    ticket_id: text("ticket_id").notNull(),
+    successful: integer("successful").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.ticket_id] })],
+);

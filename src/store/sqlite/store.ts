@@ -9,6 +9,7 @@ import { deviceSync, type RecordFate, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "../queries.js";
+import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "../types.js";
 import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./batch-sql.js";
 import * as schema from "./schema.js";
@@ -133,6 +134,7 @@ export function sqliteStore(driver: SqliteDriver): Store {
 
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
     ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables),
+    ...transferReads(db as unknown as QueryDb, schema as unknown as Tables),
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction

@@ -1,5 +1,5 @@
 // The store contract, retention: purging records by their own time, in bounded chunks,
-// the stats untouched.
+// the stats and the transfer aggregates untouched.
 import { expect, it } from "vitest";
 import { attemptRow, batch, scanRow, transferRow } from "../../support/records.js";
 import { at, type ContractContext, freshEvent } from "./context.js";
@@ -30,6 +30,7 @@ export function purge(c: ContractContext) {
       }),
     );
     const before = await c.store.eventStats(e);
+    const transfersBefore = await c.store.transferSummary(e);
     const calls: number[] = [];
     for (let n = -1; n !== 0 && calls.length < 100; ) {
       n = await c.store.purgeBefore(kept, 2);
@@ -43,6 +44,9 @@ export function purge(c: ContractContext) {
     expect(tickets(await c.store.listTransfers({ event_id: e, limit: 10 }))).toEqual(["kept"]);
     expect(tickets(await c.store.listInvalidAttempts({ event_id: e, limit: 10 }))).toEqual(["kept"]);
     expect(await c.store.eventStats(e)).toEqual(before);
+    // The revenue team's summary keeps the purged transfer, as the stats do.
+    expect(await c.store.transferSummary(e)).toEqual(transfersBefore);
+    expect(transfersBefore).toMatchObject({ successful: 2, tickets_transferred: 2 });
     expect(before).toMatchObject({ scan_count: 4, transfer_count: 2, invalid_attempt_count: 2 });
   });
 }

@@ -3,6 +3,7 @@
 // then every aggregate row's increments, summed here and bound as values: one upsert per
 // row touched, not per record. This runs on the writer thread for every scan, so it keeps
 // one map entry per (event, gate, scanner, minute) touched and rolls the others up from it.
+// Transfers keep theirs the same way: per reason and per ticket.
 import type Database from "better-sqlite3";
 import { KINDS, type Kind } from "../../columns.js";
 import { NO_KEY } from "../../entry-flow.js";
@@ -18,6 +19,12 @@ const SCAN = {
   time: at("scans", "scan_timestamp"),
   valid: at("scans", "is_valid"),
   location: at("scans", "location"),
+};
+const TRANSFER = {
+  event: at("transfers", "event_id"),
+  ticket: at("transfers", "ticket_id"),
+  reason: at("transfers", "transfer_reason"),
+  ok: at("transfers", "is_successful"),
 };
 const ATTEMPT = {
   event: at("invalidAttempts", "event_id"),
@@ -176,10 +183,36 @@ export function entryFlowWriter(statement: (text: string) => Database.Statement)
     for (const m of minutes.values()) upsert.run(m);
   }
 
+  /** Transfers per reason and per ticket: one upsert per row touched (../../entry-flow.ts, transferDeltas). */
+  function transfers(fresh: EncodedRow[]): void {
+    const reasons = new Map<string, [string, number, string, number, number]>();
+    const tickets = new Map<string, [string, string, number, number]>();
+    for (const row of fresh) {
+      const event = row[TRANSFER.event] as string;
+      const reason = row[TRANSFER.reason] as string | null;
+      const ok = row[TRANSFER.ok] === 1 ? 1 : 0;
+      // No reason and the empty reason are two keys: the flag tells them apart.
+      const rKey = event + SEP + (reason === null ? "1" : `0${reason}`);
+      const r = reasons.get(rKey) ?? [event, reason === null ? 1 : 0, reason ?? "", 0, 0];
+      r[ok ? 3 : 4]++;
+      reasons.set(rKey, r);
+      const ticket = row[TRANSFER.ticket] as string;
+      const tKey = event + SEP + ticket;
+      const t = tickets.get(tKey) ?? [event, ticket, 0, 0];
+      t[ok ? 2 : 3]++;
+      tickets.set(tKey, t);
+    }
+    const byReason = statement(flowUpsertSql("transfer_reasons"));
+    for (const r of reasons.values()) byReason.run(r);
+    const byTicket = statement(flowUpsertSql("transfer_tickets"));
+    for (const t of tickets.values()) byTicket.run(t);
+  }
+
   /** Adds what the rows a transaction just stored (`fresh`) change, in that transaction. */
   return (kind: Kind, fresh: EncodedRow[]): void => {
     if (fresh.length === 0) return;
     if (kind === "scans") scans(fresh);
-    else if (kind === "invalidAttempts") attempts(fresh);
+    else if (kind === "transfers") transfers(fresh);
+    else attempts(fresh);
   };
 }
