@@ -1,6 +1,7 @@
-// The entry-flow aggregates (DESIGN.md, "Entry flow and attendance") as both dialects' batch
-// SQL keeps them: the SQL both share (the upserts, written once), and the JS the
-// better-sqlite3 writer uses to turn what a ticket upsert answered into counts.
+// The entry-flow aggregates (DESIGN.md, "Entry flow and attendance"), and the transfer
+// tables kept the same way, as both dialects' batch SQL keeps them: the SQL both share (the
+// upserts, written once), and the JS the better-sqlite3 writer uses to turn what a ticket
+// upsert answered into counts.
 //
 // How a first entry moves without a read-modify-write: the ticket's upsert compares the
 // batch's earliest valid scan with the recorded first entry inside ON CONFLICT DO UPDATE,
@@ -71,8 +72,8 @@ export const FLOW_TABLES = {
     key: ["event_id", "location", "scanner_id"],
     values: ["entries", "valid_scans", "invalid_scans", "last_scan_at"],
   },
-  // The transfers' (GET /stats/transfers/summary): kept the same way, from the same `d`
-  // (transferDeltas).
+  // The transfer tables (GET /stats/transfers/summary), kept the same way from their own
+  // `d` (transferDeltas).
   transfer_reasons: { key: ["event_id", "no_reason", "reason"], values: ["successful", "failed"] },
   transfer_tickets: { key: ["event_id", "ticket_id"], values: ["successful", "failed"] },
 } as const;
