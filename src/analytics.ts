@@ -21,6 +21,7 @@ import {
   type TransferInput,
   transferInput,
 } from "./records.js";
+import { type AlertsQuery, type AlertThresholds, alerts, DEFAULT_THRESHOLDS } from "./signals/alerts.js";
 import type { Kind } from "./store/columns.js";
 import { toRow } from "./store/rows.js";
 import type {
@@ -55,7 +56,13 @@ interface RecordData {
   invalidAttempts: InvalidAttemptData;
 }
 
-export function createAnalytics(store: Store) {
+export interface AnalyticsOptions {
+  /** GET /stats/alerts' thresholds (config ALERT_*); DESIGN.md's defaults where left out. */
+  alerts?: Partial<AlertThresholds>;
+}
+
+export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...options.alerts };
   /** Stores one validated record; the same uuid again is a duplicate, counted once. */
   const record = async <K extends Kind>(kind: K, data: RecordData[K]): Promise<InsertOutcome> => {
     const batch: RecordBatch = { scans: [], transfers: [], invalidAttempts: [] };
@@ -121,6 +128,8 @@ export function createAnalytics(store: Store) {
       event_id: eventId,
       ...(await store.transferSummary(eventId)),
     }),
+    /** An event's alerts, newest first, a page at a time, with counts of each kind (./signals/alerts.ts). */
+    alerts: (q: AlertsQuery) => alerts(store, q, thresholds),
     /** An event's entry flow per bucket (./attendance/timeline.ts). */
     timeline: (q: TimelineQuery) => timeline(store, q),
     /** An event's gates and their scanners, busiest first; `now` sets the last-minutes windows. */

@@ -2,6 +2,7 @@
 // validated once at the entry: a bad value stops the start with a clear message.
 import * as z from "zod";
 import { ROLES, type Role } from "./auth/roles.js";
+import type { AlertThresholds } from "./signals/alerts.js";
 
 const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankIsUnset, s.optional());
@@ -72,6 +73,15 @@ export const configSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: ms(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
   HTTP_MAX_CONNECTIONS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).default(1024)),
+  // The alert thresholds of GET /stats/alerts (DESIGN.md, "Signals").
+  ALERT_OFFLINE_LAG_SECONDS: z.preprocess(
+    blankIsUnset,
+    z.coerce.number().int().min(0).max(86_400).default(60),
+  ),
+  ALERT_PASSBACK_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(86_400).default(900)),
+  // A chain needs two transfers at least: one is a transfer.
+  ALERT_TRANSFER_CHAIN: z.preprocess(blankIsUnset, z.coerce.number().int().min(2).max(1000).default(3)),
+  ALERT_BURST_COUNT: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(100_000).default(10)),
   /** How long a SIGTERM waits for requests in flight before it closes their connections. */
   SHUTDOWN_GRACE_MS: ms(10_000),
 });
@@ -84,3 +94,11 @@ export function parseConfig(env: Record<string, unknown>): Config {
   const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
   throw new Error(`invalid configuration:\n${lines.join("\n")}`);
 }
+
+/** The alert thresholds as GET /stats/alerts takes them. */
+export const alertThresholds = (config: Config): AlertThresholds => ({
+  offlineLagSeconds: config.ALERT_OFFLINE_LAG_SECONDS,
+  passbackSeconds: config.ALERT_PASSBACK_SECONDS,
+  transferChain: config.ALERT_TRANSFER_CHAIN,
+  burstCount: config.ALERT_BURST_COUNT,
+});

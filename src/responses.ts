@@ -246,3 +246,92 @@ export const transferSummary = z
       .meta({ description: "UTC days (by the transfer's own time) with transfers, oldest first." }),
   })
   .meta({ id: "TransferSummary" });
+
+// --- Signals (GET /stats/alerts) --------------------------------------------------------
+
+const severity = z.enum(["high", "medium", "low"]);
+const alertAt = (what: string) => isoTime.meta({ description: `The own time of ${what}.` });
+
+const scanSeen = z
+  .strictObject({
+    uuid: z.string(),
+    scanner_id: z.string().nullable(),
+    location: z.string().nullable(),
+    scan_timestamp: isoTime.meta({ description: "Its own time (the scanner's clock)." }),
+    received_at: isoTime
+      .nullable()
+      .meta({ description: "When the server stored it; null only for scans purged before this was kept." }),
+  })
+  .meta({ id: "AlertScan" });
+
+export const doubleEntryAlert = z
+  .strictObject({
+    kind: z.literal("double_entry"),
+    severity: severity.meta({
+      description: "high: offline on two scanners; medium: a passback; low: otherwise.",
+    }),
+    at: alertAt("the second valid scan"),
+    ticket_id: z.string(),
+    valid_scans: z.int().min(2),
+    first: scanSeen,
+    second: scanSeen,
+    gap_seconds: z.number().min(0),
+    offline: z.boolean().meta({
+      description: "Either scan reached the server more than ALERT_OFFLINE_LAG_SECONDS after its own time.",
+    }),
+    passback: z.boolean().meta({
+      description: "Another gate or scanner, within ALERT_PASSBACK_SECONDS of the first.",
+    }),
+  })
+  .meta({ id: "DoubleEntryAlert" });
+
+export const transferChainAlert = z
+  .strictObject({
+    kind: z.literal("transfer_chain"),
+    severity: severity.meta({
+      description: "high at twice ALERT_TRANSFER_CHAIN successful transfers, else medium.",
+    }),
+    at: alertAt("the transfer that met the threshold"),
+    ticket_id: z.string(),
+    successful_transfers: count(),
+    failed_transfers: count(),
+    chain: z.array(z.string()).meta({
+      description:
+        "The first transfer's sender, then each successful transfer's receiver, in time order (the first 20).",
+    }),
+    shortest_gap_seconds: z.number().min(0).nullable(),
+  })
+  .meta({ id: "TransferChainAlert" });
+
+export const invalidBurstAlert = z
+  .strictObject({
+    kind: z.literal("invalid_burst"),
+    severity: severity.meta({ description: "high at three times ALERT_BURST_COUNT, else medium." }),
+    at: isoTime.meta({ description: "The burst's minute." }),
+    key_kind: z.enum(["ip_address", "scanner_id", "ticket_id"]),
+    key: z.string(),
+    minute: isoTime,
+    count: z
+      .int()
+      .min(1)
+      .meta({ description: "Invalid attempts and invalid scans of the minute with this key." }),
+    reasons: z
+      .array(z.strictObject({ reason: z.string(), count: z.int().min(1) }))
+      .meta({ description: "By count descending; an invalid scan counts as `invalid_scan`." }),
+  })
+  .meta({ id: "InvalidBurstAlert" });
+
+export const alertsAnswer = z
+  .strictObject({
+    event_id: z.string(),
+    summary: z
+      .strictObject({ double_entry: count(), transfer_chain: count(), invalid_burst: count() })
+      .meta({ description: "The event's alerts of each kind, whatever `kind` asks for." }),
+    alerts: z.array(z.discriminatedUnion("kind", [doubleEntryAlert, transferChainAlert, invalidBurstAlert])),
+    count: count(),
+    next: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `before` for the next page; null on the last page." }),
+  })
+  .meta({ id: "Alerts" });

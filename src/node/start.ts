@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createAnalytics } from "../analytics.js";
 import { createApp, sharedServices } from "../app.js";
-import type { Config } from "../config.js";
+import { alertThresholds, type Config } from "../config.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { prometheusMetrics } from "../observability/prometheus.js";
 import apiDocument from "../openapi.json" with { type: "json" };
@@ -44,7 +44,7 @@ export async function startServer(
   const store = instrumentStore(await openStore(config), metrics);
   let draining = false;
   const app = createApp({
-    services: sharedServices(createAnalytics(store)),
+    services: sharedServices(createAnalytics(store, { alerts: alertThresholds(config) })),
     auth: {
       tokens: config.API_TOKENS,
       openFor: () => open,

@@ -7,7 +7,7 @@
 // of a window the entries of at most half a minute one by one (lastMinutes), so their
 // cost follows how fast the doors move in a minute, not in the window.
 import { and, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
-import { NO_KEY } from "./entry-flow.js";
+import { unkey } from "./entry-flow.js";
 import type { QueryDb, Tables } from "./queries.js";
 import type { Store } from "./types.js";
 
@@ -18,8 +18,6 @@ type EntryFlowReads = Pick<
 
 const MINUTE_MS = 60_000;
 const num = (s: SQL) => s.mapWith(Number);
-/** A key column as answered: '' (absent) is null. */
-const unkey = (v: string): string | null => (v === NO_KEY ? null : v);
 
 /** One end of a "last N minutes" window: the entries of part of a minute, added or taken off. */
 interface Edge {

@@ -10,8 +10,12 @@
 // minute, gate and scanner tables then take those as increments. So concurrent writers,
 // replays and any arrival order give the counts of the earliest scan, exactly.
 
+import { chainItem } from "./signals.js";
+
 /** Where a scan's gate or scanner is absent, the aggregates key it as '' (see ./pg/schema.ts). */
 export const NO_KEY = "";
+/** A key column as answered: '' (absent) is null. */
+export const unkey = (v: string): string | null => (v === NO_KEY ? null : v);
 
 export type FlowDialect = "pg" | "sqlite";
 
@@ -26,16 +30,28 @@ export const msOf = (dialect: FlowDialect, column: string): string =>
 // SQLite does (uuids are lowercase, but a database collation need not be bytewise).
 const uuidOrder = (dialect: FlowDialect) => (dialect === "pg" ? ' COLLATE "C"' : "");
 
-/** The ticket's upsert's ON CONFLICT: one more entry-eligible scan count, and the earlier first entry. */
+/**
+ * The ticket's upsert's ON CONFLICT: one more entry-eligible scan count, the earlier first
+ * entry, and the ticket's second valid scan (a double entry's, ../signals.ts). The batch
+ * brings its own first two (`excluded.first_*`, `excluded.second_*`, the second null if it
+ * has one); the row keeps the earliest two of the four.
+ */
 export function ticketEntryConflict(dialect: FlowDialect): string {
   const c = uuidOrder(dialect);
-  const earlier =
-    `(excluded.first_at, excluded.first_uuid${c}) < ` +
-    `(ticket_entries.first_at, ticket_entries.first_uuid${c})`;
+  const scan = (side: string, which: string) => `(${side}.${which}_at, ${side}.${which}_uuid${c})`;
+  const [o1, o2] = [scan("ticket_entries", "first"), scan("ticket_entries", "second")];
+  const [b1, b2] = [scan("excluded", "first"), scan("excluded", "second")];
+  const earlier = `${b1} < ${o1}`;
   const moved = (col: string) =>
     `moved_from_${col} = CASE WHEN ${earlier} THEN ticket_entries.first_${col} END`;
   const first = (col: string) =>
     `first_${col} = CASE WHEN ${earlier} THEN excluded.first_${col} ELSE ticket_entries.first_${col} END`;
+  // The batch's first comes first: the second is the row's first or the batch's second,
+  // whichever is earlier. Else: the batch's first or the row's second.
+  const second = (col: string) =>
+    `second_${col} = CASE WHEN ${earlier} THEN ` +
+    `CASE WHEN excluded.second_at IS NULL OR ${o1} < ${b2} THEN ticket_entries.first_${col} ELSE excluded.second_${col} END ` +
+    `ELSE CASE WHEN ticket_entries.second_at IS NULL OR ${b1} < ${o2} THEN excluded.first_${col} ELSE ticket_entries.second_${col} END END`;
   const cols = ["at", "location", "scanner_id"];
   // Every SET expression reads the row as it was before this update.
   return (
@@ -43,13 +59,18 @@ export function ticketEntryConflict(dialect: FlowDialect): string {
     [
       "valid_scans = ticket_entries.valid_scans + excluded.valid_scans",
       ...cols.map(moved),
-      ...[...cols, "uuid"].map(first),
+      ...[...cols, "uuid", "received_at"].map(first),
+      ...SCAN_FIELDS.map(second),
     ].join(", ")
   );
 }
 
+/** What ticket_entries keeps of each of a ticket's first two valid scans, as `first_*` and `second_*`. */
+export const SCAN_FIELDS = ["at", "uuid", "location", "scanner_id", "received_at"] as const;
+
 export const TICKET_ENTRY_COLUMNS =
-  "event_id, ticket_id, first_at, first_uuid, first_location, first_scanner_id, valid_scans";
+  "event_id, ticket_id, first_at, first_uuid, first_location, first_scanner_id, valid_scans, " +
+  `first_received_at, ${SCAN_FIELDS.map((f) => `second_${f}`).join(", ")}`;
 
 /** What a ticket's upsert answers: enough to tell where its entry came on and off. */
 export const TICKET_ENTRY_RETURNING =
@@ -75,7 +96,12 @@ export const FLOW_TABLES = {
   // The transfer tables (GET /stats/transfers/summary), kept the same way from their own
   // `d` (transferDeltas).
   transfer_reasons: { key: ["event_id", "no_reason", "reason"], values: ["successful", "failed"] },
-  transfer_tickets: { key: ["event_id", "ticket_id"], values: ["successful", "failed"] },
+  // transfer_tickets also keeps its chain: ./signals.ts, transferTicketsUpsert.
+  // The signals (../signals.ts): double entries per event, and the invalid records per key
+  // and minute, in all and per reason.
+  event_signals: { key: ["event_id"], values: ["double_entries"] },
+  burst_keys: { key: ["event_id", "key_kind", "key", "minute"], values: ["records"] },
+  burst_reasons: { key: ["event_id", "key_kind", "key", "minute", "reason"], values: ["records"] },
 } as const;
 export type FlowTable = keyof typeof FLOW_TABLES;
 
@@ -99,29 +125,30 @@ export function flowUpsert(dialect: FlowDialect, table: FlowTable, values: reado
 
 /**
  * The `d` of a batch's transfers stored (`source`: `ins`, or D1's rows not stored yet): a
- * row each, keyed for both transfer tables. No reason is `no_reason = 1, reason = ''`.
+ * row each, keyed for both transfer tables, with a successful one's chain item
+ * (./signals.ts). No reason is `no_reason = 1, reason = ''`.
  */
 export function transferDeltas(dialect: FlowDialect, source: string): string {
   const ok = dialect === "pg" ? "is_successful" : "is_successful = 1";
   return (
     "SELECT event_id, CASE WHEN transfer_reason IS NULL THEN 1 ELSE 0 END AS no_reason, " +
     `coalesce(transfer_reason, '') AS reason, ticket_id, CASE WHEN ${ok} THEN 1 ELSE 0 END AS successful, ` +
-    `CASE WHEN ${ok} THEN 0 ELSE 1 END AS failed FROM ${source}`
+    `CASE WHEN ${ok} THEN 0 ELSE 1 END AS failed, ${chainItem(dialect, ok)} AS item FROM ${source}`
   );
 }
 
 /**
  * `INSERT ... SELECT <key>, sums FROM d GROUP BY <key> ORDER BY <key> ON CONFLICT ...`: a
  * table's increments from `d`, the batch's changes (a CTE of both dialects' batch SQL with
- * the key columns and every value). Sorted keys: concurrent writers lock rows in one order.
+ * the key columns and every value; or `source`). Sorted keys: concurrent writers lock rows in one order.
  */
-export function deltasUpsert(dialect: FlowDialect, table: FlowTable): string {
+export function deltasUpsert(dialect: FlowDialect, table: FlowTable, source = "d"): string {
   const { key: keys, values } = FLOW_TABLES[table];
   const upsert = flowUpsert(dialect, table, values);
   const sums = values.map((v) => (v === "last_scan_at" ? "max(last_scan_at)" : `sum(${v})`));
   const positions = keys.map((_, i) => i + 1).join(", ");
   return (
-    `${upsert.into} SELECT ${keys.join(", ")}, ${sums.join(", ")} FROM d ` +
+    `${upsert.into} SELECT ${keys.join(", ")}, ${sums.join(", ")} FROM ${source} ` +
     `GROUP BY ${positions} ORDER BY ${positions} ${upsert.conflict}`
   );
 }

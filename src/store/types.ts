@@ -2,6 +2,7 @@
 // (./pg/store.ts, ./sqlite/store.ts) serve every driver; test/contract runs the same suite on each.
 import type { RecordKind, StatCounter } from "./counters.js";
 import type * as pg from "./pg/schema.js";
+import type { ChainItem } from "./signals.js";
 
 export type Dialect = "postgres" | "sqlite" | "d1";
 
@@ -125,6 +126,67 @@ export interface TransferSummary extends TransferCounts {
   by_day: (TransferCounts & { date: string })[];
 }
 
+/** A ticket with two or more valid scans: its first two (DESIGN.md, "Signals"; ./signals.ts). */
+export type DoubleEntryRow = Pick<
+  typeof pg.ticketEntries.$inferSelect,
+  | "ticket_id"
+  | "valid_scans"
+  | "first_at"
+  | "first_uuid"
+  | "first_location"
+  | "first_scanner_id"
+  | "first_received_at"
+> & {
+  second_at: Date;
+  second_uuid: string;
+  second_location: string;
+  second_scanner_id: string;
+  second_received_at: Date | null;
+};
+
+/** A ticket's transfers, its successful ones in time order. */
+export type ChainRow = Pick<
+  typeof pg.transferTickets.$inferSelect,
+  "ticket_id" | "successful" | "failed" | "min_gap_ms"
+> & {
+  chain: ChainItem[];
+};
+
+/** A key's invalid records in one UTC minute, and per reason. */
+export type BurstRow = Pick<typeof pg.burstKeys.$inferSelect, "key_kind" | "key" | "minute" | "records"> & {
+  reasons: { reason: string; records: number }[];
+};
+
+/**
+ * Where a page of double entries starts (the cursor of GET /stats/alerts, as this kind
+ * sees it): second scans before `at`, and at `at` those `ties` lets in (all, none, or
+ * tickets bytewise below one).
+ */
+export interface DoubleEntryBound {
+  at: Date;
+  ties: "all" | "none" | { below: string };
+}
+
+/** What GET /stats/alerts reads of an event's signal aggregates. */
+export interface AlertQuery {
+  /** Double entries: at most this many, newest second scan first (then ticket, bytewise descending). */
+  limit: number;
+  before: DoubleEntryBound | null;
+  /** Thresholds that decide which rows are alerts: successful transfers in a chain, records in a burst. */
+  transferChain: number;
+  /** Two successful transfers this close (ms, inclusive) make a chain, whatever their count. */
+  chainGapMs: number;
+  burstCount: number;
+  /** Kinds whose rows to read; the others are only counted. */
+  rows: { double_entry: boolean; transfer_chain: boolean; invalid_burst: boolean };
+}
+
+export interface AlertRows {
+  double_entry: { count: number; rows: DoubleEntryRow[] };
+  transfer_chain: { count: number; rows: ChainRow[] };
+  invalid_burst: { count: number; rows: BurstRow[] };
+}
+
 export interface TimelineFilter {
   event_id: string;
   /** The bucket's width in ms: a whole number of minutes. */
@@ -183,6 +245,8 @@ export interface Store {
   admission(eventId: string, ticketId: string): Promise<Admission | null>;
   /** An event's transfers: totals, tickets transferred, per reason and per UTC day; zeros when it has none. */
   transferSummary(eventId: string): Promise<TransferSummary>;
+  /** An event's alert rows and counts of each kind (GET /stats/alerts; ../signals/alerts.ts makes them alerts). */
+  alertRows(eventId: string, q: AlertQuery): Promise<AlertRows>;
   /** The start of the event's first minute with a scan or an attempt and the end of its last; null: none. */
   activitySpan(eventId: string): Promise<{ first: Date; last: Date } | null>;
   /** The entry flow summed per bucket in [from, to); buckets with nothing are left out. */

@@ -6,6 +6,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import { createAnalytics } from "../analytics.js";
 import { createApp } from "../app.js";
+import { alertThresholds } from "../config.js";
 import { AppError } from "../errors.js";
 import { answerEnded } from "../http/answer-end.js";
 import { edgeCache } from "../http/edge-cache.js";
@@ -36,9 +37,10 @@ export function appFor(env: WorkerEnv): WorkerApp {
 
 function build(deps: IsolateDeps): WorkerApp {
   const { config, logger, metrics } = deps;
+  const alerts = alertThresholds(config);
   const services: MiddlewareHandler<AppEnv> = async (c, next) => {
     const store = openWorkerStore(c.env as WorkerEnv, deps);
-    c.set("analytics", createAnalytics(store));
+    c.set("analytics", createAnalytics(store, { alerts }));
     try {
       await next();
     } finally {

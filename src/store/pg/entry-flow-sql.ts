@@ -9,17 +9,19 @@ import {
   minuteOf,
   msOf,
   NO_KEY,
+  SCAN_FIELDS,
   TICKET_ENTRY_COLUMNS,
   TICKET_ENTRY_RETURNING,
   ticketEntryConflict,
   transferDeltas,
 } from "../entry-flow.js";
+import { burstDeltas, transferTicketRows, transferTicketsUpsert } from "../signals.js";
 
 /** Columns of `ins` the CTEs below read, beyond id, uuid, event_id, own time and flags. */
 export const FLOW_RETURNING: Record<Kind, string[]> = {
-  scans: ["ticket_id", "location", "scanner_id"],
-  transfers: ["ticket_id", "transfer_reason"],
-  invalidAttempts: [],
+  scans: ["ticket_id", "location", "scanner_id", "received_at"],
+  transfers: ["ticket_id", "transfer_reason", "from_user_id", "to_user_id"],
+  invalidAttempts: ["ticket_id", "ip_address", "reason"],
 };
 
 const minute = (column: string) => minuteOf(msOf("pg", column));
@@ -28,12 +30,18 @@ const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
 /** A CTE of the table's increments from `d`. */
 const fromDeltas = (name: string, table: FlowTable): string => `${name} AS (${deltasUpsert("pg", table)})`;
 
+/** A scan's fields as ticket_entries keeps them (SCAN_FIELDS), of `ins`'s row or the next one in `w`. */
+const scanFields = (prefix: string, of: (expr: string) => string) =>
+  ["scan_timestamp", "uuid", key("location"), key("scanner_id"), "received_at"]
+    .map((expr, i) => `${of(expr)} AS ${prefix}_${SCAN_FIELDS[i]}`)
+    .join(", ");
+
 const SCANS = [
-  // This batch's valid scans per ticket: how many, and the earliest (own time, then uuid).
-  "tk AS (SELECT DISTINCT ON (event_id, ticket_id) event_id, ticket_id, scan_timestamp AS first_at, " +
-    `uuid AS first_uuid, ${key("location")} AS first_location, ${key("scanner_id")} AS first_scanner_id, ` +
-    "count(*) OVER (PARTITION BY event_id, ticket_id) AS n FROM ins WHERE is_valid " +
-    'ORDER BY event_id, ticket_id, scan_timestamp, uuid COLLATE "C")',
+  // This batch's valid scans per ticket: how many, and the earliest two (own time, then uuid).
+  `tk AS (SELECT * FROM (SELECT event_id, ticket_id, ${scanFields("first", (e) => e)}, ` +
+    `${scanFields("second", (e) => `lead(${e}) OVER w`)}, count(*) OVER (PARTITION BY event_id, ticket_id) AS n, ` +
+    "row_number() OVER w AS r FROM ins WHERE is_valid " +
+    'WINDOW w AS (PARTITION BY event_id, ticket_id ORDER BY scan_timestamp, uuid COLLATE "C")) s WHERE r = 1)',
   `te AS (INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) ` +
     `SELECT ${TICKET_ENTRY_COLUMNS.replace("valid_scans", "n")} FROM tk ORDER BY event_id, ticket_id ` +
     `${ticketEntryConflict("pg")} RETURNING ${TICKET_ENTRY_RETURNING})`,
@@ -54,12 +62,29 @@ const SCANS = [
   fromDeltas("gm", "gate_minutes"),
   fromDeltas("em", "event_minutes"),
   fromDeltas("gs", "gate_scanners"),
+  // A ticket whose valid scans reached two now is one more double entry.
+  `de AS (${deltasUpsert(
+    "pg",
+    "event_signals",
+    "(SELECT te.event_id, 1 AS double_entries FROM te JOIN tk USING (event_id, ticket_id) " +
+      "WHERE te.valid_scans >= 2 AND te.valid_scans - tk.n < 2) x",
+  )})`,
+  ...bursts("scans"),
 ];
+
+/** CTEs of the burst tables' increments from the batch's invalid records. */
+function bursts(kind: "scans" | "invalidAttempts"): string[] {
+  return [
+    `b AS (${burstDeltas("pg", kind, "ins")})`,
+    `bk AS (${deltasUpsert("pg", "burst_keys", "b")})`,
+    `br AS (${deltasUpsert("pg", "burst_reasons", "b")})`,
+  ];
+}
 
 const TRANSFERS = [
   `d AS (${transferDeltas("pg", "ins")})`,
   fromDeltas("tr", "transfer_reasons"),
-  fromDeltas("tt", "transfer_tickets"),
+  `tt AS (${transferTicketsUpsert("pg", transferTicketRows("pg"))})`,
 ];
 
 const ATTEMPTS = [
@@ -67,6 +92,7 @@ const ATTEMPTS = [
   `d AS (SELECT event_id, ${minute("attempt_timestamp")} AS minute, 0 AS entries, 0 AS valid_scans, ` +
     "0 AS invalid_scans, 1 AS invalid_attempts FROM ins WHERE event_id IS NOT NULL)",
   fromDeltas("em", "event_minutes"),
+  ...bursts("invalidAttempts"),
 ];
 
 /** The kind's aggregate CTEs (entry flow, transfers), to follow the statement's `ins`. */

@@ -167,12 +167,25 @@ export const ticketEntries = pgTable(
     moved_from_at: ts("moved_from_at"),
     moved_from_location: text("moved_from_location"),
     moved_from_scanner_id: text("moved_from_scanner_id"),
+    // When the first entry reached the server, and the ticket's second valid scan (by own
+    // time, then uuid): a double entry's alert (DESIGN.md, "Signals") reads both from here,
+    // so it outlives retention. Null: never set (first_received_at), one valid scan (second_*).
+    first_received_at: ts("first_received_at"),
+    second_at: ts("second_at"),
+    second_uuid: text("second_uuid"),
+    second_location: text("second_location"),
+    second_scanner_id: text("second_scanner_id"),
+    second_received_at: ts("second_received_at"),
   },
   (t) => [
     primaryKey({ columns: [t.event_id, t.ticket_id] }),
     // Gate and scanner in the index: the gates' windows count the entries at their edges
     // from the index (and, where the visibility map allows, from it alone).
     index("ticket_entries_event_first_idx").on(t.event_id, t.first_at, t.first_location, t.first_scanner_id),
+    // The double entries, newest second scan first, a page at a time.
+    index("ticket_entries_event_second_idx")
+      .on(t.event_id, t.second_at, t.ticket_id)
+      .where(sql`second_at IS NOT NULL`),
   ],
 );
 
@@ -240,7 +253,11 @@ export const transferReasons = pgTable(
   (t) => [primaryKey({ columns: [t.event_id, t.no_reason, t.reason] })],
 );
 
-/** Per event and ticket: its successful and failed transfers (a ticket transferred has successful > 0). */
+/**
+ * Per event and ticket: its successful and failed transfers (a ticket transferred has
+ * successful > 0), and for the transfer-chain alerts its successful transfers themselves,
+ * in time order (../signals.ts, CHAIN), with the shortest gap between two of them.
+ */
 export const transferTickets = pgTable(
   "transfer_tickets",
   {
@@ -248,6 +265,55 @@ export const transferTickets = pgTable(
     ticket_id: text("ticket_id").notNull(),
     successful: integer("successful").notNull().default(0),
     failed: integer("failed").notNull().default(0),
+    chain: jsonb("chain").notNull().default(sql`'[]'::jsonb`),
+    min_gap_ms: bigint("min_gap_ms", { mode: "number" }),
   },
-  (t) => [primaryKey({ columns: [t.event_id, t.ticket_id] })],
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.ticket_id] }),
+    // The chains: by count of transfers, or by their shortest gap.
+    index("transfer_tickets_event_successful_idx").on(t.event_id, t.successful),
+    index("transfer_tickets_event_gap_idx").on(t.event_id, t.min_gap_ms),
+  ],
+);
+
+// --- Signals (DESIGN.md, "Signals"), kept with the records like the rest ----------------
+
+/** Per event: tickets with two or more valid scans (the double entries' summary). */
+export const eventSignals = pgTable("event_signals", {
+  event_id: text("event_id").primaryKey(),
+  double_entries: integer("double_entries").notNull().default(0),
+});
+
+/**
+ * Per event, key and UTC minute: invalid attempts and invalid scans carrying the key
+ * (`key_kind`: ip_address from attempts, scanner_id from invalid scans, ticket_id from both).
+ */
+export const burstKeys = pgTable(
+  "burst_keys",
+  {
+    event_id: text("event_id").notNull(),
+    key_kind: text("key_kind").notNull(),
+    key: text("key").notNull(),
+    minute: bigint("minute", { mode: "number" }).notNull(),
+    records: integer("records").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.key_kind, t.key, t.minute] }),
+    // The bursts: the keys of a minute at or above the threshold.
+    index("burst_keys_event_records_idx").on(t.event_id, t.records, t.minute),
+  ],
+);
+
+/** The same per reason (an invalid scan's reason is 'invalid_scan'). */
+export const burstReasons = pgTable(
+  "burst_reasons",
+  {
+    event_id: text("event_id").notNull(),
+    key_kind: text("key_kind").notNull(),
+    key: text("key").notNull(),
+    minute: bigint("minute", { mode: "number" }).notNull(),
+    reason: text("reason").notNull(),
+    records: integer("records").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.key_kind, t.key, t.minute, t.reason] })],
 );

@@ -2,6 +2,7 @@
 // reach it as a Drizzle pg database.
 import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
+import { alertReads } from "../alert-reads.js";
 import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
 import { deviceSync, fatesOf, nothingStored, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
@@ -127,6 +128,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
     ...builderQueries(db, schema),
     ...entryFlowReads(db, schema),
     ...transferReads(db, schema),
+    ...alertReads(db, schema, "pg"),
 
     async sync(batch, report) {
       const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);

@@ -58,9 +58,13 @@ export const eventOf = (kind: Kind, row: EncodedRow): string | null =>
 
 // --- better-sqlite3: a statement per row -----------------------------------------------
 
-/** One row, its values bound in column order; a stored uuid changes nothing (0 changes). */
+/**
+ * One row, its values bound in column order, then its receive time (epoch ms: the one
+ * time of its transaction, which the aggregates keep too); a stored uuid changes nothing
+ * (0 changes).
+ */
 export function insertRowSql(kind: Kind): string {
-  const cols = columnsOf(kind);
+  const cols = [...columnsOf(kind), "received_at"];
   return (
     `INSERT INTO ${KINDS[kind].table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ` +
     "ON CONFLICT (uuid) DO NOTHING"
@@ -128,7 +132,8 @@ interface JsonSql {
 }
 
 function jsonSql(spec: KindSpec): JsonSql {
-  const cols = Object.keys(spec.columns);
+  // Each row ends with its receive time (jsonBatchStatements).
+  const cols = [...Object.keys(spec.columns), "received_at"];
   const input = `(SELECT ${cols.map((c, i) => `value->>${i} AS ${c}`).join(", ")} FROM json_each(?))`;
   const counters = Object.keys(spec.counters).join(", ");
   return {
@@ -155,7 +160,8 @@ const bind = (text: string, json: string): SQL => {
 };
 
 /**
- * A kind's rows (distinct uuids) as statements over one JSON parameter, to run in this
+ * A kind's rows (distinct uuids), all received at `receivedAt` (epoch ms), as statements
+ * over one JSON parameter, to run in this
  * order in one transaction: the ids of uuids stored before, the counters and entry-flow
  * aggregates of the rows not stored yet (./entry-flow-sql.ts), then the insert (returning
  * the ids it stored).
@@ -163,8 +169,11 @@ const bind = (text: string, json: string): SQL => {
 export function jsonBatchStatements(
   kind: Kind,
   rows: EncodedRow[],
+  receivedAt: number,
 ): { existing: SQL; counts: SQL[]; insert: SQL } {
-  const json = JSON.stringify(rows);
+  // The receive time travels with the rows: the aggregates that run before the insert
+  // keep the very time it stores (a double entry's `received_at`).
+  const json = JSON.stringify(rows.map((row) => [...row, receivedAt]));
   const q = JSON_SQL[kind];
   return {
     existing: bind(q.existing, json),

@@ -14,25 +14,35 @@ import {
   flowUpsert,
   minuteOf,
   NO_KEY,
+  SCAN_FIELDS,
   TICKET_ENTRY_COLUMNS,
   TICKET_ENTRY_RETURNING,
   ticketEntryConflict,
   transferDeltas,
 } from "../entry-flow.js";
+import { burstDeltas, transferTicketRows, transferTicketsUpsert } from "../signals.js";
 
 const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
 
 /** A ticket not admitted yet: its row as ticketUpsertSql binds it; changes nothing if there is one. */
 export const ticketInsertSql = (): string =>
-  `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+  `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) VALUES (${TICKET_VALUES}) ON CONFLICT DO NOTHING`;
 
-/** One ticket's valid scans of a batch: event, ticket, the earliest's time, uuid, gate, scanner, and how many. */
+const TICKET_VALUES = TICKET_ENTRY_COLUMNS.split(",")
+  .map(() => "?")
+  .join(", ");
+
+/**
+ * One ticket's valid scans of a batch, in TICKET_ENTRY_COLUMNS order: event, ticket, the
+ * earliest's time, uuid, gate, scanner, how many, its receive time, then the second
+ * earliest's SCAN_FIELDS (nulls if the batch has one).
+ */
 export const ticketUpsertSql = (): string =>
-  `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ` +
+  `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) VALUES (${TICKET_VALUES}) ` +
   `${ticketEntryConflict("sqlite")} RETURNING ${TICKET_ENTRY_RETURNING}`;
 
 /** One aggregate row's increments: its key, then its values, in FLOW_TABLES order. */
-export function flowUpsertSql(table: FlowTable): string {
+export function flowUpsertSql(table: Exclude<FlowTable, "transfer_tickets">): string {
   const { key: keys, values } = FLOW_TABLES[table];
   const upsert = flowUpsert("sqlite", table, values);
   return `${upsert.into} VALUES (${[...keys, ...values].map(() => "?").join(", ")}) ${upsert.conflict}`;
@@ -44,10 +54,13 @@ export function flowUpsertSql(table: FlowTable): string {
 // Every statement returns rows so drivers can run them all the same way.
 const fromDeltas = (table: FlowTable): string => `${deltasUpsert("sqlite", table)} RETURNING 0 AS id`;
 
-/** The batch's rows not stored yet, as a subquery over its JSON parameter (`?`). */
+/**
+ * The batch's rows not stored yet, as a subquery over its JSON parameter (`?`): each row's
+ * columns, then its receive time (../batch-sql.ts, jsonBatchStatements).
+ */
 function fresh(kind: Kind): string {
   const spec = KINDS[kind];
-  const cols = Object.keys(spec.columns);
+  const cols = [...Object.keys(spec.columns), "received_at"];
   const input = `SELECT ${cols.map((c, i) => `value->>${i} AS ${c}`).join(", ")} FROM json_each(?)`;
   return `(SELECT * FROM (${input}) AS i WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE t.uuid = i.uuid))`;
 }
@@ -56,12 +69,15 @@ const minute = (column: string) => minuteOf(column);
 
 function scanStatements(): string[] {
   const f = fresh("scans");
+  const fields = ["scan_timestamp", "uuid", key("location"), key("scanner_id"), "received_at"];
   const tickets =
     `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) ` +
-    `SELECT event_id, ticket_id, scan_timestamp, uuid, ${key("location")}, ${key("scanner_id")}, n FROM (` +
-    "SELECT *, count(*) OVER (PARTITION BY event_id, ticket_id) AS n, " +
-    "row_number() OVER (PARTITION BY event_id, ticket_id ORDER BY scan_timestamp, uuid) AS r " +
-    `FROM ${f} WHERE is_valid) WHERE r = 1 ${ticketEntryConflict("sqlite")} RETURNING 0 AS id`;
+    `SELECT event_id, ticket_id, scan_timestamp, uuid, ${key("location")}, ${key("scanner_id")}, n, received_at, ` +
+    `${SCAN_FIELDS.map((name) => `second_${name}`).join(", ")} FROM (` +
+    `SELECT *, ${fields.map((e, i) => `lead(${e}) OVER w AS second_${SCAN_FIELDS[i]}`).join(", ")}, ` +
+    "count(*) OVER (PARTITION BY event_id, ticket_id) AS n, row_number() OVER w AS r " +
+    `FROM ${f} WHERE is_valid WINDOW w AS (PARTITION BY event_id, ticket_id ORDER BY scan_timestamp, uuid)) ` +
+    `WHERE r = 1 ${ticketEntryConflict("sqlite")} RETURNING 0 AS id`;
   // Run after `tickets`: the ticket rows now hold what that upsert made of them.
   const deltas =
     `WITH f AS ${f}, tk AS (SELECT event_id, ticket_id, count(*) AS n FROM f WHERE is_valid GROUP BY 1, 2), ` +
@@ -78,19 +94,38 @@ function scanStatements(): string[] {
     ].join(" UNION ALL ") +
     ") ";
   const tables: FlowTable[] = ["gate_minutes", "event_minutes", "gate_scanners"];
-  return [tickets, ...tables.map((t) => deltas + fromDeltas(t))];
+  // A ticket whose valid scans reached two now is one more double entry.
+  const doubles =
+    `WITH f AS ${f}, tk AS (SELECT event_id, ticket_id, count(*) AS n FROM f WHERE is_valid GROUP BY 1, 2), ` +
+    "d AS (SELECT t.event_id, 1 AS double_entries FROM tk JOIN ticket_entries t USING (event_id, ticket_id) " +
+    "WHERE t.valid_scans >= 2 AND t.valid_scans - tk.n < 2) ";
+  return [
+    tickets,
+    ...tables.map((t) => deltas + fromDeltas(t)),
+    doubles + fromDeltas("event_signals"),
+    ...bursts("scans"),
+  ];
+}
+
+/** The burst tables' increments from the batch's invalid records. */
+function bursts(kind: "scans" | "invalidAttempts"): string[] {
+  const d = `WITH d AS (${burstDeltas("sqlite", kind, fresh(kind))}) `;
+  return [d + fromDeltas("burst_keys"), d + fromDeltas("burst_reasons")];
 }
 
 function attemptStatements(): string[] {
   const d =
     `WITH d AS (SELECT event_id, ${minute("attempt_timestamp")} AS minute, 0 AS entries, 0 AS valid_scans, ` +
     `0 AS invalid_scans, 1 AS invalid_attempts FROM ${fresh("invalidAttempts")} WHERE event_id IS NOT NULL) `;
-  return [d + fromDeltas("event_minutes")];
+  return [d + fromDeltas("event_minutes"), ...bursts("invalidAttempts")];
 }
 
 function transferStatements(): string[] {
   const d = `WITH d AS (${transferDeltas("sqlite", fresh("transfers"))}) `;
-  return [d + fromDeltas("transfer_reasons"), d + fromDeltas("transfer_tickets")];
+  return [
+    d + fromDeltas("transfer_reasons"),
+    `${d}${transferTicketsUpsert("sqlite", transferTicketRows("sqlite"))} RETURNING 0 AS id`,
+  ];
 }
 
 /** A kind's aggregate statements for D1 (entry flow, transfers), each with one `?`: the batch as JSON. */

@@ -148,12 +148,21 @@ export const ticketEntries = sqliteTable(
     moved_from_at: ts("moved_from_at"),
     moved_from_location: text("moved_from_location"),
     moved_from_scanner_id: text("moved_from_scanner_id"),
+    first_received_at: ts("first_received_at"),
+    second_at: ts("second_at"),
+    second_uuid: text("second_uuid"),
+    second_location: text("second_location"),
+    second_scanner_id: text("second_scanner_id"),
+    second_received_at: ts("second_received_at"),
   },
   (t) => [
     primaryKey({ columns: [t.event_id, t.ticket_id] }),
     // Gate and scanner in the index: the gates' windows count the entries at their edges
     // from the index alone.
     index("ticket_entries_event_first_idx").on(t.event_id, t.first_at, t.first_location, t.first_scanner_id),
+    index("ticket_entries_event_second_idx")
+      .on(t.event_id, t.second_at, t.ticket_id)
+      .where(sql`second_at IS NOT NULL`),
   ],
 );
 
@@ -220,7 +229,7 @@ export const transferReasons = sqliteTable(
   (t) => [primaryKey({ columns: [t.event_id, t.no_reason, t.reason] })],
 );
 
-/** Per event and ticket: its successful and failed transfers (a ticket transferred has successful > 0). */
+/** Per event and ticket: its transfers, and its successful ones in time order (as JSON text). */
 export const transferTickets = sqliteTable(
   "transfer_tickets",
   {
@@ -228,6 +237,47 @@ export const transferTickets = sqliteTable(
     ticket_id: text("ticket_id").notNull(),
     successful: integer("successful").notNull().default(0),
     failed: integer("failed").notNull().default(0),
+    chain: text("chain", { mode: "json" }).notNull().default(sql`'[]'`),
+    min_gap_ms: integer("min_gap_ms"),
   },
-  (t) => [primaryKey({ columns: [t.event_id, t.ticket_id] })],
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.ticket_id] }),
+    index("transfer_tickets_event_successful_idx").on(t.event_id, t.successful),
+    index("transfer_tickets_event_gap_idx").on(t.event_id, t.min_gap_ms),
+  ],
+);
+
+// --- Signals: the same tables as ../pg/schema.ts ------------------------------------------
+
+export const eventSignals = sqliteTable("event_signals", {
+  event_id: text("event_id").primaryKey(),
+  double_entries: integer("double_entries").notNull().default(0),
+});
+
+export const burstKeys = sqliteTable(
+  "burst_keys",
+  {
+    event_id: text("event_id").notNull(),
+    key_kind: text("key_kind").notNull(),
+    key: text("key").notNull(),
+    minute: integer("minute").notNull(),
+    records: integer("records").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.event_id, t.key_kind, t.key, t.minute] }),
+    index("burst_keys_event_records_idx").on(t.event_id, t.records, t.minute),
+  ],
+);
+
+export const burstReasons = sqliteTable(
+  "burst_reasons",
+  {
+    event_id: text("event_id").notNull(),
+    key_kind: text("key_kind").notNull(),
+    key: text("key").notNull(),
+    minute: integer("minute").notNull(),
+    reason: text("reason").notNull(),
+    records: integer("records").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.event_id, t.key_kind, t.key, t.minute, t.reason] })],
 );

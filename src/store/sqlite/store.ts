@@ -4,6 +4,7 @@
 // run statements atomically; the SqliteDriver hides both.
 import { type SQL, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { alertReads } from "../alert-reads.js";
 import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
 import { deviceSync, type RecordFate, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
@@ -52,12 +53,15 @@ export async function storeRowsAsJson(
   kinds: KindRows[],
 ): Promise<StoredRows[]> {
   if (kinds.length === 0) return [];
+  // One receive time for the batch, as Postgres's now() is one per transaction.
+  const receivedAt = Date.now();
   // Per kind: the uuids stored before, its counts, then its insert.
   const plan = kinds.map(({ kind, rows }) =>
     // The JSON statements see the rows as a set: each uuid once.
     jsonBatchStatements(
       kind,
       firstOfEachUuid(rows, (r) => r[0] as string),
+      receivedAt,
     ),
   );
   const results = await atomic(plan.flatMap((q) => [q.existing, ...q.counts, q.insert]));
@@ -135,6 +139,7 @@ export function sqliteStore(driver: SqliteDriver): Store {
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
     ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables),
     ...transferReads(db as unknown as QueryDb, schema as unknown as Tables),
+    ...alertReads(db as unknown as QueryDb, schema as unknown as Tables, "sqlite"),
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction

@@ -7,6 +7,12 @@
 import type Database from "better-sqlite3";
 import { KINDS, type Kind } from "../../columns.js";
 import { NO_KEY } from "../../entry-flow.js";
+import {
+  type BurstKeyKind,
+  type ChainItem,
+  INVALID_SCAN_REASON,
+  transferTicketsUpsert,
+} from "../../signals.js";
 import type { EncodedRow } from "../batch-sql.js";
 import { flowUpsertSql, ticketInsertSql, ticketUpsertSql } from "../entry-flow-sql.js";
 
@@ -21,15 +27,28 @@ const SCAN = {
   location: at("scans", "location"),
 };
 const TRANSFER = {
+  uuid: at("transfers", "uuid"),
   event: at("transfers", "event_id"),
   ticket: at("transfers", "ticket_id"),
   reason: at("transfers", "transfer_reason"),
   ok: at("transfers", "is_successful"),
+  time: at("transfers", "transfer_timestamp"),
+  from: at("transfers", "from_user_id"),
+  to: at("transfers", "to_user_id"),
 };
 const ATTEMPT = {
   event: at("invalidAttempts", "event_id"),
   time: at("invalidAttempts", "attempt_timestamp"),
+  ticket: at("invalidAttempts", "ticket_id"),
+  ip: at("invalidAttempts", "ip_address"),
+  reason: at("invalidAttempts", "reason"),
 };
+
+/** One ticket's transfers of a batch: event, ticket, successful, failed, its chain items as JSON. */
+const TRANSFER_TICKET_SQL = transferTicketsUpsert(
+  "sqlite",
+  "(SELECT ? AS event_id, ? AS ticket_id, ? AS successful, ? AS failed, ? AS chain)",
+);
 
 const minuteOf = (ms: number) => ms - (ms % 60_000);
 // Keys of the JS maps: no stored text holds NUL (records refuse it).
@@ -75,6 +94,35 @@ class Cells {
   }
 }
 
+/** Scan `a` comes before `b`: own time, then uuid. */
+const before = (a: EncodedRow, b: EncodedRow): boolean => {
+  const [ta, tb] = [a[SCAN.time] as number, b[SCAN.time] as number];
+  return ta < tb || (ta === tb && (a[SCAN.uuid] as string) < (b[SCAN.uuid] as string));
+};
+
+/** A batch's valid scans of one ticket: how many, and the earliest two. */
+interface TicketScans {
+  first: EncodedRow;
+  second: EncodedRow | null;
+  n: number;
+}
+
+/** The invalid records per (event, key, minute), in all and per reason (../../signals.ts, burstDeltas). */
+class Bursts {
+  readonly keys = new Map<string, [string, string, string, number, number]>();
+  readonly reasons = new Map<string, [string, string, string, number, string, number]>();
+  add(event: string, keyKind: BurstKeyKind, key: string, time: number, reason: string): void {
+    const minute = minuteOf(time);
+    const id = event + SEP + keyKind + SEP + key + SEP + minute;
+    const k = this.keys.get(id);
+    if (k) k[4]++;
+    else this.keys.set(id, [event, keyKind, key, minute, 1]);
+    const r = this.reasons.get(id + SEP + reason);
+    if (r) r[5]++;
+    else this.reasons.set(id + SEP + reason, [event, keyKind, key, minute, reason, 1]);
+  }
+}
+
 export function entryFlowWriter(statement: (text: string) => Database.Statement) {
   // Most scans admit a ticket not seen before: a plain insert, whose `changes` says so.
   // Only a ticket already admitted takes the upsert, whose RETURNING (which measured 1.8x
@@ -110,10 +158,19 @@ export function entryFlowWriter(statement: (text: string) => Database.Statement)
     for (const s of scanners.values()) gateScanner.run(s);
   }
 
-  function scans(fresh: EncodedRow[]): void {
+  function flushBursts(bursts: Bursts): void {
+    if (bursts.keys.size === 0) return;
+    const keys = statement(flowUpsertSql("burst_keys"));
+    for (const k of bursts.keys.values()) keys.run(k);
+    const reasons = statement(flowUpsertSql("burst_reasons"));
+    for (const r of bursts.reasons.values()) reasons.run(r);
+  }
+
+  function scans(fresh: EncodedRow[], receivedAt: number): void {
     const cells = new Cells();
-    // This batch's valid scans per ticket: how many, and the earliest (own time, then uuid).
-    const tickets = new Map<string, { first: EncodedRow; n: number }>();
+    const bursts = new Bursts();
+    // This batch's valid scans per ticket: how many, and the earliest two (own time, then uuid).
+    const tickets = new Map<string, TicketScans>();
     for (const row of fresh) {
       const event = row[SCAN.event] as string;
       const time = row[SCAN.time] as number;
@@ -125,21 +182,26 @@ export function entryFlowWriter(statement: (text: string) => Database.Statement)
       );
       if (row[SCAN.valid] !== 1) {
         cell.invalid++;
+        const scanner = row[SCAN.scanner] as string | null;
+        if (scanner !== null) bursts.add(event, "scanner_id", scanner, time, INVALID_SCAN_REASON);
+        bursts.add(event, "ticket_id", row[SCAN.ticket] as string, time, INVALID_SCAN_REASON);
         continue;
       }
       cell.valid++;
       const id = event + SEP + (row[SCAN.ticket] as string);
       const seen = tickets.get(id);
-      if (!seen) tickets.set(id, { first: row, n: 1 });
+      if (!seen) tickets.set(id, { first: row, second: null, n: 1 });
       else {
         seen.n++;
-        const f = seen.first[SCAN.time] as number;
-        if (time < f || (time === f && (row[SCAN.uuid] as string) < (seen.first[SCAN.uuid] as string)))
+        if (before(row, seen.first)) {
+          seen.second = seen.first;
           seen.first = row;
+        } else if (seen.second === null || before(row, seen.second)) seen.second = row;
       }
     }
     const [insert, upsert] = [ticketInsert(), ticketUpsert()];
-    for (const { first, n } of tickets.values()) {
+    const doubles = new Map<string, number>();
+    for (const { first, second, n } of tickets.values()) {
       const location = (first[SCAN.location] as string | null) ?? NO_KEY;
       const scanner = (first[SCAN.scanner] as string | null) ?? NO_KEY;
       const values = [
@@ -150,14 +212,37 @@ export function entryFlowWriter(statement: (text: string) => Database.Statement)
         location,
         scanner,
         n,
+        receivedAt,
+        ...(second === null
+          ? [null, null, null, null, null]
+          : [
+              second[SCAN.time],
+              second[SCAN.uuid],
+              (second[SCAN.location] as string | null) ?? NO_KEY,
+              (second[SCAN.scanner] as string | null) ?? NO_KEY,
+              receivedAt,
+            ]),
       ];
       // Admitted now: its entry comes on where this batch's earliest scan was.
       if (insert.run(values).changes === 1) {
         cells.at(first[SCAN.event] as string, location, scanner, first[SCAN.time] as number).entries++;
+        if (n >= 2)
+          doubles.set(first[SCAN.event] as string, (doubles.get(first[SCAN.event] as string) ?? 0) + 1);
         continue;
       }
-      const [event, , , firstAt, firstLocation, firstScanner, movedAt, movedLocation, movedScanner] =
-        upsert.get(values) as TicketRow;
+      const [
+        event,
+        ,
+        validScans,
+        firstAt,
+        firstLocation,
+        firstScanner,
+        movedAt,
+        movedLocation,
+        movedScanner,
+      ] = upsert.get(values) as TicketRow;
+      // Its valid scans reached two now: one more double entry.
+      if (validScans >= 2 && validScans - n < 2) doubles.set(event, (doubles.get(event) ?? 0) + 1);
       if (movedAt === null) continue;
       // An earlier first entry: one comes on...
       cells.at(event, firstLocation, firstScanner, firstAt).entries++;
@@ -166,27 +251,38 @@ export function entryFlowWriter(statement: (text: string) => Database.Statement)
       cells.at(event, movedLocation ?? NO_KEY, movedScanner ?? NO_KEY, movedAt).entries--;
     }
     flush(cells);
+    if (doubles.size > 0) {
+      const signals = statement(flowUpsertSql("event_signals"));
+      for (const [event, n] of doubles) signals.run(event, n);
+    }
+    flushBursts(bursts);
   }
 
   function attempts(fresh: EncodedRow[]): void {
     const minutes = new Map<string, [string, number, number, number, number, number]>();
+    const bursts = new Bursts();
     for (const row of fresh) {
       const event = row[ATTEMPT.event] as string | null;
       // An invalid attempt has no gate; those naming an event count in its minute.
       if (event === null) continue;
-      const minute = minuteOf(row[ATTEMPT.time] as number);
+      const time = row[ATTEMPT.time] as number;
+      const minute = minuteOf(time);
       const m = minutes.get(event + SEP + minute);
       if (m) m[5]++;
       else minutes.set(event + SEP + minute, [event, minute, 0, 0, 0, 1]);
+      const [ip, ticket, reason] = [row[ATTEMPT.ip], row[ATTEMPT.ticket], row[ATTEMPT.reason] as string];
+      if (ip !== null) bursts.add(event, "ip_address", ip as string, time, reason);
+      if (ticket !== null) bursts.add(event, "ticket_id", ticket as string, time, reason);
     }
     const upsert = statement(flowUpsertSql("event_minutes"));
     for (const m of minutes.values()) upsert.run(m);
+    flushBursts(bursts);
   }
 
   /** Transfers per reason and per ticket: one upsert per row touched (../../entry-flow.ts, transferDeltas). */
   function transfers(fresh: EncodedRow[]): void {
     const reasons = new Map<string, [string, number, string, number, number]>();
-    const tickets = new Map<string, [string, string, number, number]>();
+    const tickets = new Map<string, [string, string, number, number, ChainItem[]]>();
     for (const row of fresh) {
       const event = row[TRANSFER.event] as string;
       const reason = row[TRANSFER.reason] as string | null;
@@ -198,20 +294,29 @@ export function entryFlowWriter(statement: (text: string) => Database.Statement)
       reasons.set(rKey, r);
       const ticket = row[TRANSFER.ticket] as string;
       const tKey = event + SEP + ticket;
-      const t = tickets.get(tKey) ?? [event, ticket, 0, 0];
+      const t = tickets.get(tKey) ?? [event, ticket, 0, 0, []];
       t[ok ? 2 : 3]++;
+      if (ok)
+        t[4].push([
+          row[TRANSFER.time] as number,
+          row[TRANSFER.uuid] as string,
+          row[TRANSFER.from] as string,
+          row[TRANSFER.to] as string,
+        ]);
       tickets.set(tKey, t);
     }
     const byReason = statement(flowUpsertSql("transfer_reasons"));
     for (const r of reasons.values()) byReason.run(r);
-    const byTicket = statement(flowUpsertSql("transfer_tickets"));
-    for (const t of tickets.values()) byTicket.run(t);
+    // The upsert sorts and merges the chain (../../signals.ts); its items go in as they came.
+    const byTicket = statement(TRANSFER_TICKET_SQL);
+    for (const [event, ticket, ok, failed, chain] of tickets.values())
+      byTicket.run(event, ticket, ok, failed, JSON.stringify(chain));
   }
 
   /** Adds what the rows a transaction just stored (`fresh`) change, in that transaction. */
-  return (kind: Kind, fresh: EncodedRow[]): void => {
+  return (kind: Kind, fresh: EncodedRow[], receivedAt: number): void => {
     if (fresh.length === 0) return;
-    if (kind === "scans") scans(fresh);
+    if (kind === "scans") scans(fresh, receivedAt);
     else if (kind === "transfers") transfers(fresh);
     else attempts(fresh);
   };

@@ -70,14 +70,14 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
 
   // In process, a statement per row costs less than taking one JSON parameter apart.
   // run() rather than RETURNING: SQLite's RETURNING costs more per row than the insert.
-  const storeKind = (kind: Kind, rows: EncodedRow[]): StoredRows => {
+  const storeKind = (kind: Kind, rows: EncodedRow[], receivedAt: number): StoredRows => {
     const insert = statement(insertRowSql(kind));
     const idOf = statement(idOfUuidSql(kind));
     const stats = statement(statsUpsertSql(kind));
     const ids: number[] = [];
     const fresh: EncodedRow[] = [];
     for (const row of rows) {
-      const done = insert.run(row);
+      const done = insert.run(row, receivedAt);
       if (done.changes === 1) {
         ids.push(Number(done.lastInsertRowid));
         fresh.push(row);
@@ -85,7 +85,7 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
     }
     // Only what this transaction stored counts; it commits with the rows or not at all.
     for (const group of countStored(kind, fresh)) stats.run(group);
-    entryFlow(kind, fresh);
+    entryFlow(kind, fresh, receivedAt);
     return { ids };
   };
 
@@ -93,7 +93,9 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
   // busy_timeout instead of failing to upgrade a read lock.
   // The scanner's health goes in the rows' transaction: one commit (one fsync) per sync.
   const storeRows = sqlite.transaction((kinds: KindRows[], device?: DeviceReport) => {
-    const stored = kinds.map((k) => storeKind(k.kind, k.rows));
+    // One receive time per transaction, as Postgres's now().
+    const receivedAt = Date.now();
+    const stored = kinds.map((k) => storeKind(k.kind, k.rows, receivedAt));
     if (device) {
       for (const s of deviceStatements(db, deviceSync(device, fatesOfStored(kinds, stored)))) {
         const q = toQuery(s);
@@ -129,8 +131,9 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
     }
     let stored: Map<Kind, number[]>;
     try {
+      const receivedAt = Date.now();
       stored = inSavepoint(
-        () => new Map([...byKind].map(([kind, rows]) => [kind, storeKind(kind, rows).ids])),
+        () => new Map([...byKind].map(([kind, rows]) => [kind, storeKind(kind, rows, receivedAt).ids])),
       ) as Map<Kind, number[]>;
     } catch {
       return null;

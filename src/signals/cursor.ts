@@ -1,0 +1,68 @@
+// The cursor of GET /stats/alerts: where the previous page ended, in the listing's order
+// (newest first: own time, then kind, then key, each descending). Opaque to clients:
+// base64url of a small JSON array, read back strictly (anything else is a 400).
+import * as z from "zod";
+
+export const ALERT_KINDS = ["double_entry", "transfer_chain", "invalid_burst"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** An alert's place in the listing: its time (epoch ms), kind and key (a ticket; a burst's key kind and key). */
+export interface AlertPlace {
+  at: number;
+  kind: AlertKind;
+  key: string;
+}
+
+/**
+ * Text order of the databases' bytewise comparison (UTF-8 bytes, which is code point
+ * order), from UTF-16 code units: surrogates (U+D800-DFFF) sort after U+E000-FFFF.
+ */
+export function bytewise(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x += x < 0xe000 ? 0x2000 : -0x800;
+    if (y >= 0xd800) y += y < 0xe000 ? 0x2000 : -0x800;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Listing order: negative when `a` comes first (it is newer, or ties and ranks higher). */
+export function newestFirst(a: AlertPlace, b: AlertPlace): number {
+  return b.at - a.at || ALERT_KINDS.indexOf(b.kind) - ALERT_KINDS.indexOf(a.kind) || bytewise(b.key, a.key);
+}
+
+const toBase64Url = (text: string): string => {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+};
+
+const fromBase64Url = (text: string): string => {
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+    Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+  );
+};
+
+export const encodeCursor = (p: AlertPlace): string => toBase64Url(JSON.stringify([p.at, p.kind, p.key]));
+
+const placeTuple = z.tuple([z.int().min(0), z.enum(ALERT_KINDS), z.string().max(1000)]);
+
+/** The `before` query parameter: a cursor this server wrote, else a 400 saying so. */
+export const cursorParam = z
+  .string()
+  .max(2000)
+  .transform((text, ctx): AlertPlace => {
+    try {
+      if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error("not base64url");
+      const [at, kind, key] = placeTuple.parse(JSON.parse(fromBase64Url(text)));
+      return { at, kind, key };
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not a cursor from a previous page's `next`" });
+      return z.NEVER;
+    }
+  });
