@@ -185,8 +185,8 @@ ${markdownTable(runs.flatMap((r) => r.rows))}
   ticket arrives once, at a time spread evenly over the six hours, and is scanned again
   (re-entries) at times between its arrival and now, so first entries keep coming until
   now. The scans are seeded directly in SQL (after the migrations, applied by the
-  project's own store), then analytics_stats from them, then the entry-flow aggregates by
-  the backfill statements of \`drizzle/<dialect>/0002_entry_flow.sql\`, read from that file;
+  project's own store), then analytics_stats from them, then the entry-flow and signal
+  aggregates by the backfill statements of the migrations (\`drizzle/<dialect>/*.sql\`), read from those files;
   Postgres is then VACUUM ANALYZEd. Checked before timing: each event's admitted_count
   (GET /stats/attendance) equals count(DISTINCT ticket_id) of its valid raw scans, and its
   valid and invalid scans add up to its scans.

@@ -4,12 +4,13 @@
 // reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
 // BENCH_SAMPLES (sequential requests per event, 2000), BENCH_DRAIN_RECORDS (scans buffered on
 // the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1,
-// BENCH_ONLY=export or attendance (that benchmark alone: its section of RESULTS.md is
+// BENCH_ONLY=export, attendance or alerts (that benchmark alone: its section of RESULTS.md is
 // rewritten, the rest of the file kept).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { ALERTS_SECTION, type AlertsRun, alertsLatency, alertsSection } from "./alerts.js";
 import {
   ATTENDANCE_SECTION,
   type AttendanceRun,
@@ -83,6 +84,12 @@ const attendanceRuns = async () => {
     out.push(await attendanceLatency(backend, { bigScans: bigRecords, samples, warmup: 200 }));
   return out;
 };
+const alertsRuns = async () => {
+  const out: AlertsRun[] = [];
+  for (const backend of backends)
+    out.push(await alertsLatency(backend, { bigScans: bigRecords, samples, warmup: 200 }));
+  return out;
+};
 /** The benchmarks with a section of RESULTS.md of their own, each run and written by `render`. */
 const sections: Record<string, { section: Section; render: () => Promise<string> }> = {
   export: {
@@ -99,6 +106,11 @@ const sections: Record<string, { section: Section; render: () => Promise<string>
         samples,
         warmup: 200,
       }),
+  },
+  alerts: {
+    section: ALERTS_SECTION,
+    render: async () =>
+      alertsSection(await alertsRuns(), { command: command(), bigScans: bigRecords, samples, warmup: 200 }),
   },
 };
 

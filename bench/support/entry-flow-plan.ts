@@ -10,7 +10,7 @@ export const GATES = 20;
 /** Scanner s stands at gate s % GATES: four scanners per gate, each at one gate. */
 export const SCANNERS = 80;
 /** Tickets per scan: 300,000 tickets for 1,000,000 scans (~3.3 scans each). */
-const TICKETS_PER_SCAN = 0.3;
+export const TICKETS_PER_SCAN = 0.3;
 
 export interface FlowEvent {
   id: string;
@@ -27,11 +27,16 @@ export interface EntryFlowPlan {
   endMs: number;
 }
 
-export function entryFlowPlan(bigScans: number, endMs: number): EntryFlowPlan {
+/** The two events; `ticketsPerScan` below 1 scans the first tickets again (all of them at 0.5 or less). */
+export function entryFlowPlan(
+  bigScans: number,
+  endMs: number,
+  ticketsPerScan = TICKETS_PER_SCAN,
+): EntryFlowPlan {
   const event = (id: string, scans: number, offset: number): FlowEvent => ({
     id,
     scans,
-    tickets: Math.max(1, Math.round(scans * TICKETS_PER_SCAN)),
+    tickets: Math.max(1, Math.round(scans * ticketsPerScan)),
     offset,
   });
   return { big: event("flow-big", bigScans, 0), small: event("flow-small", 1_000, bigScans), endMs };

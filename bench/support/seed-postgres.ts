@@ -1,7 +1,7 @@
 // Seeds a Postgres database directly in SQL (generate_series per group), bypassing HTTP.
 // The migrations are applied first through the project's own store, as the server would.
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
-import { entryFlowBackfill } from "./backfill.js";
+import { aggregateBackfills } from "./backfill.js";
 import {
   type EntryFlowPlan,
   type FlowEvent,
@@ -73,7 +73,7 @@ export async function seedEntryFlowPostgres(
     "BEGIN",
     ...flowEvents(plan).map((e) => insertFlow(e, plan.endMs - SPAN_MS)),
     STATS_FROM_ROWS,
-    ...entryFlowBackfill("pg"),
+    ...aggregateBackfills("pg"),
     "COMMIT",
     "VACUUM ANALYZE",
   ]);

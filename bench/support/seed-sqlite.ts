@@ -2,7 +2,7 @@
 // migrations are applied first through the project's own store, as the server would.
 import Database from "better-sqlite3";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
-import { entryFlowBackfill } from "./backfill.js";
+import { aggregateBackfills } from "./backfill.js";
 import {
   type EntryFlowPlan,
   type FlowEvent,
@@ -80,7 +80,7 @@ export async function seedEntryFlowSqlite(
     db.transaction(() => {
       for (const e of flowEvents(plan)) db.exec(insertFlow(e, plan.endMs - SPAN_MS));
       db.exec(STATS_FROM_ROWS);
-      for (const statement of entryFlowBackfill("sqlite")) db.exec(statement);
+      for (const statement of aggregateBackfills("sqlite")) db.exec(statement);
     })();
     db.pragma("wal_checkpoint(TRUNCATE)");
     return rawCounts(db.prepare(RAW_COUNTS).all() as Record<string, unknown>[]);

@@ -9,6 +9,7 @@ import { parseDemoArgs, UsageError } from "../../src/cli/demo/args.js";
 import { lastEvening } from "../../src/cli/demo/evening.js";
 import { type DemoData, generateDemo } from "../../src/cli/demo/generate.js";
 import { BATCH_SIZE, demoBatch, loadDemo, splitBatch } from "../../src/cli/demo/load.js";
+import { PROBE_IP } from "../../src/cli/demo/probe.js";
 import { demoSummary } from "../../src/cli/demo/summary.js";
 import { uuid } from "../../src/records.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
@@ -100,6 +101,19 @@ describe("demo data", () => {
     const unauthorized = data.invalidAttempts.filter((a) => a.attempt_type === "transfer");
     expect(unauthorized.length).toBeGreaterThan(0);
     for (const a of unauthorized) expect(a.reason).toBe("unauthorized_transfer");
+  });
+
+  it("has one address guessing tickets: over ten refusals in one UTC minute, during doors", () => {
+    const guesses = data.invalidAttempts.filter((a) => a.ip_address === PROBE_IP);
+    const minutes = new Set(guesses.map((a) => Math.floor(Date.parse(a.attempt_timestamp) / 60_000)));
+    expect(minutes.size).toBe(1);
+    expect(guesses.length).toBeGreaterThan(10);
+    const at = Date.parse(guesses[0]?.attempt_timestamp ?? "");
+    expect(at).toBeGreaterThan(data.evening.doorsOpen.getTime());
+    expect(at).toBeLessThan(data.evening.lastEntry.getTime());
+    // Made-up tickets, each refused once: the burst is the address's, not a ticket's.
+    expect(new Set(guesses.map((a) => a.ticket_id)).size).toBe(guesses.length);
+    for (const a of guesses) expect(a.reason).toBe("ticket_not_found");
   });
 });
 

@@ -3,6 +3,7 @@
 import type { Evening } from "./evening.js";
 import { eveningOf, lastEvening } from "./evening.js";
 import { gateScans, scanMix } from "./gate-scans.js";
+import { ticketProbe } from "./probe.js";
 import { hash32, mulberry32, shuffle } from "./random.js";
 import type { DemoInvalidAttempt, DemoScan, DemoTransfer, Ticket } from "./records.js";
 import { ticketId } from "./records.js";
@@ -64,6 +65,9 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     attempts: Math.max(1, Math.round(total * TRANSFER_SHARES.attemptsPerScan)),
   });
 
+  // Its own random sequence: the records above stay as they were before it was added.
+  const probe = ticketProbe(mulberry32(hash32(`${key}:probe`)), eventId, evening);
+
   const withUuids = <T>(kind: string, rows: T[]) =>
     rows.map((row, i) => ({ uuid: namedUuid(`veritix-demo:${key}:${kind}:${i}`), ...row }));
   return {
@@ -72,7 +76,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     evening,
     scans: withUuids("scan", gate.scans),
     transfers: withUuids("transfer", sales.transfers),
-    // Transfer attempts (weeks before) come first, then the gates' refusals.
-    invalidAttempts: withUuids("invalid-attempt", [...sales.attempts, ...gate.attempts]),
+    // Transfer attempts (weeks before) come first, then the gates' refusals, then the probe.
+    invalidAttempts: withUuids("invalid-attempt", [...sales.attempts, ...gate.attempts, ...probe]),
   };
 }

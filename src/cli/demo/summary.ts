@@ -21,6 +21,8 @@ export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiH
   const reEntries = count(scans, (s) => s.additional_metadata?.re_entry === true);
   const failed = count(transfers, (t) => !t.is_successful);
   const atGates = count(invalidAttempts, (a) => a.attempt_type === "scan");
+  const unauthorized = count(invalidAttempts, (a) => a.attempt_type === "transfer");
+  const guesses = invalidAttempts.length - atGates - unauthorized;
   const query = `event_id=${encodeURIComponent(data.eventId)}`;
   // The doors, not the weeks of transfers before them: the timeline's own default would span those.
   const [doors, end] = [data.evening.doorsOpen.toISOString(), data.evening.end.toISOString()];
@@ -31,7 +33,7 @@ export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiH
     `  scans      ${scans.length}: ${valid} valid (${reEntries} re-entries), ${scans.length - valid} refused`,
     `  transfers  ${transfers.length}: ${transfers.length - failed} successful, ${failed} failed`,
     `  invalid    ${invalidAttempts.length} attempts: ${atGates} at the gates, ` +
-      `${plural(invalidAttempts.length - atGates, "unauthorized transfer")}`,
+      `${plural(unauthorized, "unauthorized transfer")}, ${plural(guesses, "ticket guess", "ticket guesses")} from one address`,
     `  stored ${report.stored}, already present ${report.present} (${plural(report.batches, "batch", "batches")})`,
     `Event totals: ${stats.scan_count} scans (${stats.valid_scan_count} valid), ` +
       `${stats.transfer_count} transfers (${stats.failed_transfer_count} failed), ` +
@@ -46,6 +48,7 @@ export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiH
     `  ${curl} '${api.baseUrl}/stats/attendance?${query}'`,
     `  ${curl} '${api.baseUrl}/stats/timeline?${query}&bucket=15m&from=${doors}&to=${end}'`,
     `  ${curl} '${api.baseUrl}/stats/gates?${query}'`,
+    `  ${curl} '${api.baseUrl}/stats/alerts?${query}&limit=5'`,
   ].join("\n");
 }
 
