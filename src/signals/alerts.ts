@@ -51,7 +51,7 @@ export const alertsQuery = z.strictObject({
 });
 export type AlertsQuery = z.output<typeof alertsQuery>;
 
-interface ScanSeen {
+export interface ScanSeen {
   uuid: string;
   scanner_id: string | null;
   location: string | null;
@@ -59,14 +59,14 @@ interface ScanSeen {
   received_at: Date | null;
 }
 
-interface AlertBase {
+export interface AlertBase {
   kind: AlertKind;
   severity: "high" | "medium" | "low";
   at: Date;
 }
 
 /** An alert and its place in the listing. */
-interface Placed {
+export interface Placed {
   place: AlertPlace;
   alert: AlertBase & Record<string, unknown>;
 }
