@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { Store } from "../../src/store/types.js";
 import type { TestStore } from "../support/test-store.js";
+import { alertSignals } from "./store-contract/alerts.js";
 import type { ContractContext } from "./store-contract/context.js";
 import { entryFlow } from "./store-contract/entry-flow.js";
 import { notMigrated } from "./store-contract/not-migrated.js";
@@ -59,5 +60,6 @@ export function storeContract(driver: ContractDriver) {
     purge(c);
     entryFlow(c);
     transferSignals(c);
+    alertSignals(c);
   });
 }

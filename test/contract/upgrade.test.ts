@@ -1,8 +1,8 @@
-// The upgrade to the entry flow and the transfer aggregates: a database filled under the
-// previous schema (migrations 0000-0001, records stored before the aggregates existed),
-// then opened by this code, whose migrations 0002 and 0003 backfill them. Every figure must
-// equal the recomputation from the raw rows, and stay so as new records (older scans among
-// them) arrive after the upgrade.
+// The upgrade to the entry flow, the transfer aggregates and the signals: a database filled
+// under the previous schema (migrations 0000-0001, records stored before the aggregates
+// existed), then opened by this code, whose migrations 0002, 0003 and 0004 backfill them.
+// Every figure and every alert must equal the recomputation from the raw rows, and stay so
+// as new records (older scans among them) arrive after the upgrade.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAnalytics } from "../../src/analytics.js";
+import type { AlertThresholds } from "../../src/signals/alerts.js";
 import { migrationsFolder } from "../../src/store/migrations.js";
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
@@ -27,8 +28,16 @@ import {
 import { BASE, byGateAndScanner, generate, type Item, scannerRows } from "../support/entry-flow-records.js";
 import { createTestDatabase } from "../support/pg.js";
 import { pgClientDatabase, sqliteFileDatabase } from "../support/raw-database.js";
-import { batch, scanRow, transferRow } from "../support/records.js";
+import { attemptRow, batch, scanRow, transferRow } from "../support/records.js";
 import { recomputeTransferSummary } from "../support/signals-recompute.js";
+import {
+  type AlertTarget,
+  anchorMinute,
+  DEFAULTS,
+  expectRecomputed,
+  signalRecords,
+  THRESHOLDS,
+} from "./store-contract/alerts.js";
 
 /** The migrations as they were before the entry flow: the first `count`, in a folder of their own. */
 function previousMigrations(dialect: "pg" | "sqlite", count: number): string {
@@ -41,6 +50,8 @@ function previousMigrations(dialect: "pg" | "sqlite", count: number): string {
   return dir;
 }
 
+const MINUTE = 60_000;
+
 const SCAN_COLUMNS = [
   "uuid",
   "ticket_id",
@@ -50,7 +61,15 @@ const SCAN_COLUMNS = [
   "is_valid",
   "location",
 ];
-const ATTEMPT_COLUMNS = ["uuid", "attempt_type", "reason", "ticket_id", "event_id", "attempt_timestamp"];
+const ATTEMPT_COLUMNS = [
+  "uuid",
+  "attempt_type",
+  "reason",
+  "ticket_id",
+  "event_id",
+  "attempt_timestamp",
+  "ip_address",
+];
 const TRANSFER_COLUMNS = [
   "uuid",
   "ticket_id",
@@ -104,7 +123,16 @@ interface Upgraded extends RawDatabase {
   cleanup(): Promise<void>;
 }
 
-async function upgradedSqlite(items: Item[], transfers: TransferRow[]): Promise<Upgraded> {
+/**
+ * The old scans' receive times, when asked: 0, 45 or 90 s after their own (by id), so some
+ * were offline and some not (left alone, they are the time of the INSERT: all late).
+ */
+const RECEIVED_LATE = {
+  sqlite: "UPDATE ticket_scans SET received_at = scan_timestamp + (id % 3) * 45000",
+  pg: "UPDATE ticket_scans SET received_at = scan_timestamp + (id % 3) * interval '45 seconds'",
+};
+
+async function upgradedSqlite(items: Item[], transfers: TransferRow[], late = false): Promise<Upgraded> {
   const dir = mkdtempSync(join(tmpdir(), "veritix-upgrade-"));
   const path = join(dir, "old.db");
   const old = new Database(path);
@@ -122,6 +150,7 @@ async function upgradedSqlite(items: Item[], transfers: TransferRow[]): Promise<
     old.exec(
       transferStats("strftime('%Y-%m-%d', transfer_timestamp / 1000, 'unixepoch')", "is_successful = 1"),
     );
+    if (late) old.exec(RECEIVED_LATE.sqlite);
   })();
   old.close();
   const store = await betterSqliteStore({ path });
@@ -136,7 +165,7 @@ async function upgradedSqlite(items: Item[], transfers: TransferRow[]): Promise<
   };
 }
 
-async function upgradedPg(items: Item[], transfers: TransferRow[]): Promise<Upgraded> {
+async function upgradedPg(items: Item[], transfers: TransferRow[], late = false): Promise<Upgraded> {
   const database = await createTestDatabase();
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -149,6 +178,7 @@ async function upgradedPg(items: Item[], transfers: TransferRow[]): Promise<Upgr
     );
   }
   await client.query(transferStats("(transfer_timestamp AT TIME ZONE 'UTC')::date", "is_successful"));
+  if (late) await client.query(RECEIVED_LATE.pg);
   const store = await nodePgStore({ url: database.url });
   return {
     store,
@@ -190,12 +220,22 @@ async function expectExact(u: Upgraded, eventId: string, now: number) {
     event_id: eventId,
     ...(await recomputeTransferSummary(u.dialect, u.query, eventId)),
   });
+
+  await expectAlerts(u, eventId, [DEFAULTS, THRESHOLDS[1] as AlertThresholds]);
+}
+
+/** Every page of the event's alerts (all, and of each kind) equals the recomputation, at each of the thresholds. */
+async function expectAlerts(u: Upgraded, eventId: string, thresholds: AlertThresholds[]) {
+  const target: AlertTarget = { store: u.store, raw: u };
+  const answers = [];
+  for (const th of thresholds) answers.push(await expectRecomputed(target, eventId, th));
+  return answers;
 }
 
 describe.each([
   { name: "SQLite", open: upgradedSqlite },
   { name: "Postgres", open: upgradedPg },
-])("upgrade to the entry flow and the transfer aggregates on $name", ({ open }) => {
+])("upgrade to the entry flow, the transfer aggregates and the signals on $name", ({ open }) => {
   const opened: Upgraded[] = [];
   afterAll(async () => {
     for (const u of opened) await u.cleanup();
@@ -244,4 +284,82 @@ describe.each([
     );
     await expectExact(u, e1, now);
   });
+  it("backfills the signal aggregates of the records already stored: every alert equals the recomputation, then stays so as records arrive", async () => {
+    const e = "upgrade-signals";
+    const now = Date.now();
+    const m = anchorMinute(now);
+    const recs = signalRecords(5, e, now);
+    const items: Item[] = recs.flatMap((r): Item[] =>
+      r.kind === "scans"
+        ? [{ kind: "scan", row: r.row }]
+        : r.kind === "invalidAttempts"
+          ? [{ kind: "attempt", row: r.row }]
+          : [],
+    );
+    const transfers = recs.flatMap((r) => (r.kind === "transfers" ? [r.row] : []));
+    const u = await open(items, transfers, true);
+    opened.push(u);
+    const [want] = await expectAlerts(u, e, THRESHOLDS);
+    // What was checked was there: every kind; scans received late and not; chains and bursts.
+    expect(Object.values(want?.summary ?? {}).every((n) => n > 0)).toBe(true);
+    const doubles = want?.alerts.filter((a) => a.kind === "double_entry") ?? [];
+    expect(new Set(doubles.map((a) => a.offline))).toEqual(new Set([true, false]));
+    expect(new Set(doubles.map((a) => a.severity))).toEqual(new Set(["high", "medium", "low"]));
+
+    // After the upgrade, records that change what the backfill wrote: a scan older than a
+    // double entry's first, one between another's first and second; transfers inside a chain
+    // and making a quick pair of one that was none; the tenth attempt of a minute of nine.
+    const [d1, d2] = doubles as { ticket_id: string; first: { scan_timestamp: string } }[];
+    if (!d1 || !d2) throw new Error("the records have two double entries at least");
+    const t = (a: typeof d1) => new Date(a.first.scan_timestamp).getTime();
+    await u.store.insert(
+      batch({
+        scans: [
+          scanRow({
+            event_id: e,
+            ticket_id: d1.ticket_id,
+            scan_timestamp: new Date(t(d1) - MINUTE),
+            scanner_id: "late",
+          }),
+          scanRow({
+            event_id: e,
+            ticket_id: d2.ticket_id,
+            scan_timestamp: new Date(t(d2) + 1),
+            location: "West",
+          }),
+        ],
+        transfers: [
+          transferRow({
+            event_id: e,
+            ticket_id: "Y3",
+            transfer_timestamp: new Date(m - 90 * MINUTE),
+            to_user_id: "mid",
+          }),
+          transferRow({
+            event_id: e,
+            ticket_id: "Y2-late",
+            transfer_timestamp: new Date(m + 600_000),
+            to_user_id: "quick",
+          }),
+          transferRow({
+            event_id: e,
+            ticket_id: "X0",
+            transfer_timestamp: new Date(m),
+            is_successful: false,
+          }),
+        ],
+        invalidAttempts: [
+          attemptRow({
+            event_id: e,
+            ip_address: "edge",
+            ticket_id: null,
+            attempt_timestamp: new Date(m - 30_000),
+          }),
+        ],
+      }),
+    );
+    const [after] = await expectAlerts(u, e, THRESHOLDS);
+    expect(after?.summary.transfer_chain).toBe((want?.summary.transfer_chain ?? 0) + 1);
+    expect(after?.summary.invalid_burst).toBe((want?.summary.invalid_burst ?? 0) + 1);
+  }, 120_000);
 });

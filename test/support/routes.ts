@@ -52,6 +52,7 @@ export const ROUTES: RouteCase[] = [
     "scanner",
     "reader",
   ]),
+  get("signals", "/stats/alerts?event_id=", (e) => `/stats/alerts?event_id=${e}`),
   get("signals", "/stats/transfers/summary?event_id=", (e) => `/stats/transfers/summary?event_id=${e}`),
   get("sync", "/stats/devices", () => "/stats/devices"),
   get("sync", "/stats/devices?event_id=", (e) => `/stats/devices?event_id=${e}`),

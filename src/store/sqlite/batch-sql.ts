@@ -154,9 +154,12 @@ function jsonSql(spec: KindSpec): JsonSql {
 
 const JSON_SQL = Object.fromEntries(KIND_NAMES.map((k) => [k, jsonSql(KINDS[k])])) as Record<Kind, JsonSql>;
 
+/** A statement over the batch's JSON, its one `?`: any other count is a bug here, not in the input. */
 const bind = (text: string, json: string): SQL => {
-  const [before, after] = text.split("?");
-  return sql`${sql.raw(before ?? "")}${json}${sql.raw(after ?? "")}`;
+  const parts = text.split("?");
+  if (parts.length !== 2)
+    throw new Error(`a JSON batch statement takes one ? (${parts.length - 1}): ${text}`);
+  return sql`${sql.raw(parts[0] as string)}${json}${sql.raw(parts[1] as string)}`;
 };
 
 /**

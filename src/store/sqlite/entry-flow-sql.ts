@@ -109,7 +109,8 @@ function scanStatements(): string[] {
 
 /** The burst tables' increments from the batch's invalid records. */
 function bursts(kind: "scans" | "invalidAttempts"): string[] {
-  const d = `WITH d AS (${burstDeltas("sqlite", kind, fresh(kind))}) `;
+  // `f` once: each statement takes the batch as its one `?` (burstDeltas reads its source twice).
+  const d = `WITH f AS ${fresh(kind)}, d AS (${burstDeltas("sqlite", kind, "f")}) `;
   return [d + fromDeltas("burst_keys"), d + fromDeltas("burst_reasons")];
 }
 
