@@ -38,10 +38,13 @@ const scanFields = (prefix: string, of: (expr: string) => string) =>
 
 const SCANS = [
   // This batch's valid scans per ticket: how many, and the earliest two (own time, then uuid).
-  `tk AS (SELECT * FROM (SELECT event_id, ticket_id, ${scanFields("first", (e) => e)}, ` +
-    `${scanFields("second", (e) => `lead(${e}) OVER w`)}, count(*) OVER (PARTITION BY event_id, ticket_id) AS n, ` +
-    "row_number() OVER w AS r FROM ins WHERE is_valid " +
-    'WINDOW w AS (PARTITION BY event_id, ticket_id ORDER BY scan_timestamp, uuid COLLATE "C")) s WHERE r = 1)',
+  // DISTINCT ON, not a filter on row_number(): the planner then expects a row per ticket,
+  // not a handful, and joins te to tk by hash (a nested loop was quadratic in the batch).
+  `tk AS (SELECT DISTINCT ON (event_id, ticket_id) event_id, ticket_id, ${scanFields("first", (e) => e)}, ` +
+    `${scanFields("second", (e) => `lead(${e}) OVER w`)}, count(*) OVER (PARTITION BY event_id, ticket_id) AS n ` +
+    "FROM ins WHERE is_valid " +
+    'WINDOW w AS (PARTITION BY event_id, ticket_id ORDER BY scan_timestamp, uuid COLLATE "C") ' +
+    'ORDER BY event_id, ticket_id, scan_timestamp, uuid COLLATE "C")',
   `te AS (INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) ` +
     `SELECT ${TICKET_ENTRY_COLUMNS.replace("valid_scans", "n")} FROM tk ORDER BY event_id, ticket_id ` +
     `${ticketEntryConflict("pg")} RETURNING ${TICKET_ENTRY_RETURNING})`,
