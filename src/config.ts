@@ -2,7 +2,7 @@
 // validated once at the entry: a bad value stops the start with a clear message.
 import * as z from "zod";
 import { ROLES, type Role } from "./auth/roles.js";
-import type { AlertThresholds } from "./signals/alerts.js";
+import { type AlertThresholds, DEFAULT_THRESHOLDS } from "./signals/alerts.js";
 
 const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankIsUnset, s.optional());
@@ -76,12 +76,21 @@ export const configSchema = z.object({
   // The alert thresholds of GET /stats/alerts (DESIGN.md, "Signals").
   ALERT_OFFLINE_LAG_SECONDS: z.preprocess(
     blankIsUnset,
-    z.coerce.number().int().min(0).max(86_400).default(60),
+    z.coerce.number().int().min(0).max(86_400).default(DEFAULT_THRESHOLDS.offlineLagSeconds),
   ),
-  ALERT_PASSBACK_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(86_400).default(900)),
+  ALERT_PASSBACK_SECONDS: z.preprocess(
+    blankIsUnset,
+    z.coerce.number().int().min(0).max(86_400).default(DEFAULT_THRESHOLDS.passbackSeconds),
+  ),
   // A chain needs two transfers at least: one is a transfer.
-  ALERT_TRANSFER_CHAIN: z.preprocess(blankIsUnset, z.coerce.number().int().min(2).max(1000).default(3)),
-  ALERT_BURST_COUNT: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(100_000).default(10)),
+  ALERT_TRANSFER_CHAIN: z.preprocess(
+    blankIsUnset,
+    z.coerce.number().int().min(2).max(1000).default(DEFAULT_THRESHOLDS.transferChain),
+  ),
+  ALERT_BURST_COUNT: z.preprocess(
+    blankIsUnset,
+    z.coerce.number().int().min(1).max(100_000).default(DEFAULT_THRESHOLDS.burstCount),
+  ),
   /** How long a SIGTERM waits for requests in flight before it closes their connections. */
   SHUTDOWN_GRACE_MS: ms(10_000),
 });

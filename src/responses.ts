@@ -8,6 +8,7 @@ import { type ErrorCode, STATUS } from "./errors.js";
 import { issue } from "./records.js";
 import { COUNTER_NAMES, type StatCounter } from "./store/counters.js";
 import { invalidAttempts, scannerDevices, ticketScans, ticketTransfers } from "./store/pg/schema.js";
+import { BURST_KEY_KINDS } from "./store/signals.js";
 
 /** A time in an answer: what Date's toJSON writes (UTC, milliseconds). */
 const isoTime = z.iso.datetime({ offset: false }).meta({ example: "2024-01-15T10:30:45.000Z" });
@@ -308,7 +309,7 @@ export const invalidBurstAlert = z
     kind: z.literal("invalid_burst"),
     severity: severity.meta({ description: "high at three times ALERT_BURST_COUNT, else medium." }),
     at: isoTime.meta({ description: "The burst's minute." }),
-    key_kind: z.enum(["ip_address", "scanner_id", "ticket_id"]),
+    key_kind: z.enum(BURST_KEY_KINDS),
     key: z.string(),
     minute: isoTime,
     count: z

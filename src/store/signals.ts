@@ -30,14 +30,14 @@ function items(dialect: FlowDialect, lists: string[]): string {
 const timeOf = (dialect: FlowDialect) => (dialect === "pg" ? "(v->>0)::bigint" : "(v->>0)");
 
 /** The items of the lists as one list in chain order: own time, then uuid (bytewise). */
-export function sortedChain(dialect: FlowDialect, lists: string[]): string {
+function sortedChain(dialect: FlowDialect, lists: string[]): string {
   return dialect === "pg"
     ? `(SELECT coalesce(jsonb_agg(v ORDER BY ${timeOf(dialect)}, (v->>1) COLLATE "C"), '[]'::jsonb) FROM ${items(dialect, lists)} x)`
     : `(SELECT coalesce(json_group_array(json(v) ORDER BY ${timeOf(dialect)}, v->>1), '[]') FROM ${items(dialect, lists)} x)`;
 }
 
 /** The shortest gap (ms) between two consecutive items of the lists, in time order; NULL under two. */
-export function shortestGap(dialect: FlowDialect, lists: string[]): string {
+function shortestGap(dialect: FlowDialect, lists: string[]): string {
   const t = timeOf(dialect);
   return `(SELECT min(g) FROM (SELECT ${t} - lag(${t}) OVER (ORDER BY ${t}) AS g FROM ${items(dialect, lists)} x) y)`;
 }
@@ -83,7 +83,7 @@ export const INVALID_SCAN_REASON = "invalid_scan";
  * A batch's invalid records (`source`, stored rows of the kind) as burst rows: (event_id,
  * key_kind, key, minute, reason, records = 1), one per key a record carries: an invalid
  * scan its scanner and its ticket, an invalid attempt naming an event its IP address and
- * its ticket. `valid` is the dialect's test of a scan's is_valid.
+ * its ticket.
  */
 export function burstDeltas(dialect: FlowDialect, kind: "scans" | "invalidAttempts", source: string): string {
   const row = (keyKind: BurstKeyKind, time: string, reason: string, where: string) =>
