@@ -2,6 +2,8 @@
 // in the Cache API, keyed by URL, so a dashboard polling from everywhere costs the
 // database one query per URL, data centre and TTL. The price: a write reaches readers
 // within the TTL, not at once. Answers carry an ETag; a matching If-None-Match gets 304.
+// On Node there is no cache, only the ETags: a poll of an unchanged answer still queries
+// the database, but sends nothing back but the 304.
 // Mounted after auth: a cached answer only reaches callers the route would have answered
 // anyway.
 import type { Context, MiddlewareHandler } from "hono";
@@ -10,8 +12,8 @@ import type { AppEnv } from "./env.js";
 export interface EdgeCacheOptions {
   /** How long an answer may be served from the cache; 0 turns the cache off (ETags stay). */
   ttlSeconds: number;
-  /** The cache to use, e.g. `() => caches.default` on Workers. */
-  cache: () => Cache | Promise<Cache>;
+  /** The cache to use, e.g. `() => caches.default` on Workers; none on Node (ETags only). */
+  cache?: () => Cache | Promise<Cache>;
 }
 
 const STORED_AT = "X-Veritix-Stored-At";
@@ -46,7 +48,7 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
     // The key is the URL alone: no Authorization, no cookies. Every caller allowed past
     // auth gets the same answer for the same URL, so sharing it leaks nothing.
     const key = new Request(c.req.url, { method: "GET" });
-    const cache = ttlMs > 0 ? await opts.cache() : undefined;
+    const cache = ttlMs > 0 && opts.cache ? await opts.cache() : undefined;
     // A reader who asks for a fresh answer (Cache-Control: no-cache, as a browser's reload
     // sends) gets one from the database; it still refreshes the cache for the others.
     const fresh = /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");

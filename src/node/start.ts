@@ -5,12 +5,13 @@ import { serve } from "@hono/node-server";
 import { createAnalytics } from "../analytics.js";
 import { createApp, sharedServices } from "../app.js";
 import { alertThresholds, type Config } from "../config.js";
+import { edgeCache } from "../http/edge-cache.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { prometheusMetrics } from "../observability/prometheus.js";
 import apiDocument from "../openapi.json" with { type: "json" };
 import { instrumentStore } from "../store/instrumented.js";
 import type { Store } from "../store/types.js";
-import { docsAssets } from "./docs-assets.js";
+import { publicAssets } from "./public-assets.js";
 import { openStore } from "./store.js";
 
 export function isLoopback(host: string): boolean {
@@ -56,9 +57,12 @@ export async function startServer(
     corsOrigins: config.CORS_ORIGINS,
     apiDocument,
     draining: () => draining,
+    // No shared cache in one process; the reads' ETags, so a dashboard's poll of an
+    // unchanged answer is a 304.
+    readCache: edgeCache({ ttlSeconds: 0 }),
   });
-  // The docs page's static files (GET /docs/assets/*), which on Workers are Static Assets.
-  app.use("/docs/assets/*", docsAssets(logger));
+  // The docs page's and the dashboard's files, which on Workers are Static Assets.
+  publicAssets(app, logger);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {

@@ -2,8 +2,8 @@
 // /health: the document describes the API's shape, never its data, and "Try it out" calls
 // the API with the caller's own bearer token (Authorize). It works with no internet: the
 // page loads nothing but its own origin. Swagger UI's files are copied from swagger-ui-dist
-// by the build (scripts/build-docs-assets.mjs) under docs/assets/<its version>/ and served
-// beside the app (Node: src/node/docs-assets.ts; Workers: Static Assets, wrangler.toml), so
+// by the build (scripts/docs-assets.mjs) under docs/assets/<its version>/ and served
+// beside the app (Node: src/node/public-assets.ts; Workers: Static Assets, wrangler.toml), so
 // they may be cached for good; this page and its init script are ours and answered here.
 // Every URL is relative, so the page also loads behind a path prefix.
 import { Hono } from "hono";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DOCS_ASSETS_DIR } from "../../src/node/docs-assets.js";
+import { PUBLIC_DIR } from "../../src/node/public-assets.js";
 import { browserTestsRun, offlineBrowser } from "../support/browser.js";
 import { DOCS_ASSETS, mediaTypeOf, urlsIn } from "../support/docs-page.js";
 import { nodeTarget } from "../support/targets/node.js";
@@ -47,7 +47,7 @@ describe.each(TARGETS)("the docs page on $name", ({ name }) => {
       if (!url.startsWith(DOCS_ASSETS)) continue;
       expect(res.headers.get("Cache-Control"), url).toBe("public, max-age=31536000, immutable");
       expect(res.headers.get("X-Content-Type-Options"), url).toBe("nosniff");
-      const built = readFileSync(join(DOCS_ASSETS_DIR, url));
+      const built = readFileSync(join(PUBLIC_DIR, url));
       expect(body.equals(built), `${url} is the built file`).toBe(true);
     }
   });

@@ -1,0 +1,43 @@
+// The dashboard's files (GET /dashboard, src/dashboard/): its script and style bundled by
+// esbuild (uPlot included: nothing is fetched at run time) as
+// <out>/dashboard/assets/<name>-<content hash>.<ext>, so they may be cached for good, and
+// the page itself as <out>/dashboard.html, naming them. Part of scripts/build-public.mjs.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { build } from "esbuild";
+import { writeWithCompressed } from "./compress.mjs";
+
+const src = (name) => new URL(`../src/dashboard/${name}`, import.meta.url);
+
+export async function buildDashboard(out) {
+  const assets = join(out, "dashboard", "assets");
+  rmSync(assets, { recursive: true, force: true }); // an older build's files
+  mkdirSync(assets, { recursive: true });
+
+  const result = await build({
+    entryPoints: { app: src("main.ts").pathname, style: src("style.css").pathname },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    // Browsers of the last few years, phones included: nothing polyfilled.
+    target: ["chrome109", "edge109", "firefox115", "safari15.6"],
+    entryNames: "[name]-[hash]",
+    outdir: assets,
+    write: false,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+
+  const built = {};
+  for (const file of result.outputFiles) {
+    built[basename(file.path).replace(/-[A-Z0-9]+\./, ".")] = basename(file.path);
+    writeWithCompressed(file.path, file.contents);
+  }
+  if (!built["app.js"] || !built["style.css"]) throw new Error(`unexpected outputs: ${Object.keys(built)}`);
+
+  // Relative URLs: the page also works behind a path prefix.
+  const page = readFileSync(src("page.html"), "utf8")
+    .replace("%STYLE%", `dashboard/assets/${built["style.css"]}`)
+    .replace("%SCRIPT%", `dashboard/assets/${built["app.js"]}`);
+  writeFileSync(join(out, "dashboard.html"), page);
+}

@@ -1,0 +1,75 @@
+// The alerts panel (GET /stats/alerts: double entries with both devices, transfer chains,
+// bursts of invalid records) and the latest invalid attempts (GET /stats/invalid-attempts).
+import { $, h } from "./dom.js";
+import { count, plural, time } from "./format.js";
+import type { Alert, Alerts, InvalidAttempts } from "./types.js";
+
+/** How many of each the page lists; the summary counts them all. */
+export const SHOWN = 8;
+
+type Seen = Extract<Alert, { kind: "double_entry" }>["first"];
+
+const where = (s: Seen, now: number) =>
+  `${s.location ?? "(no gate)"} / ${s.scanner_id ?? "(no scanner id)"} at ${time(s.scan_timestamp, now)}`;
+
+function describe(a: Alert, now: number): [string, string] {
+  switch (a.kind) {
+    case "double_entry":
+      return [
+        `Ticket ${a.ticket_id} entered ${a.valid_scans} times` +
+          (a.offline ? " (offline)" : "") +
+          (a.passback ? " (passback)" : ""),
+        `1st: ${where(a.first, now)} · 2nd: ${where(a.second, now)}`,
+      ];
+    case "transfer_chain":
+      return [
+        `Ticket ${a.ticket_id} transferred ${a.successful_transfers} times`,
+        a.chain.join(" → ") +
+          (a.failed_transfers ? ` · ${plural(a.failed_transfers, "failed transfer")}` : ""),
+      ];
+    case "invalid_burst":
+      return [
+        `${count(a.count)} invalid from ${a.key_kind.replace("_", " ")} ${a.key} in one minute`,
+        `${time(a.minute, now)} · ${a.reasons.map((r) => `${r.reason} ×${count(r.count)}`).join(", ")}`,
+      ];
+  }
+}
+
+export function renderAlerts(answer: Alerts, now: number): void {
+  const s = answer.summary;
+  $("alert-summary").textContent =
+    `${plural(s.double_entry, "double entry", "double entries")} · ` +
+    `${plural(s.transfer_chain, "transfer chain")} · ${plural(s.invalid_burst, "invalid burst")}` +
+    (answer.alerts.length ? ` · newest ${answer.alerts.length} below` : "");
+  $("alerts").replaceChildren(
+    ...answer.alerts.map((a) => {
+      const [what, detail] = describe(a, now);
+      return h(
+        "li",
+        { class: a.severity },
+        h("span", { class: `sev ${a.severity}` }, a.severity),
+        h("span", { class: "what" }, what),
+        h("div", { class: "detail" }, detail),
+      );
+    }),
+  );
+}
+
+export function renderAttempts(answer: InvalidAttempts, now: number): void {
+  const body = $<HTMLTableElement>("attempts").tBodies[0];
+  if (!body) return;
+  body.replaceChildren(
+    ...(answer.attempts.length === 0
+      ? [h("tr", {}, h("td", { colspan: "4" }, "None."))]
+      : answer.attempts.map((a) =>
+          h(
+            "tr",
+            {},
+            h("td", { title: a.attempt_timestamp }, time(a.attempt_timestamp, now)),
+            h("td", {}, `${a.reason} (${a.attempt_type})`),
+            h("td", {}, a.ticket_id ?? "—"),
+            h("td", {}, a.ip_address ?? "—"),
+          ),
+        )),
+  );
+}

@@ -1,0 +1,84 @@
+// The page's one way to the API: GETs relative to the page (so it works behind a path
+// prefix), the reader's token as a header (never in a URL), kept in this tab's session
+// storage. Every answer is kept with its ETag and the next poll of the same URL asks with
+// If-None-Match: an unchanged answer is a bodyless 304 (on Workers, from the edge cache).
+// The browser's own HTTP cache is bypassed (cache: "no-store") so these are the only
+// conditional requests and a 304 always finds its body here.
+
+const TOKEN_KEY = "veritix.reader-token";
+const TIMEOUT_MS = 10_000;
+
+export const token = {
+  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  set: (value: string) => sessionStorage.setItem(TOKEN_KEY, value),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+/** The server did not answer (down, unreachable, timed out) or answered 5xx. */
+export class Unreachable extends Error {}
+
+/** 401 (no token or a refused one) or 403 (a token without the reader role). */
+export class AuthNeeded extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Any other refusal: the page asked for something the API would not answer. */
+export class ApiError extends Error {}
+
+interface Kept {
+  etag: string;
+  body: unknown;
+}
+
+export interface Api {
+  get<T>(path: string, query?: Record<string, string | undefined>): Promise<T>;
+  /** The server's clock minus this browser's (from the answers' Date header), in ms. */
+  clockOffsetMs(): number;
+}
+
+export function createApi(base: string = document.baseURI): Api {
+  const kept = new Map<string, Kept>();
+  let offset = 0;
+
+  async function get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    const url = new URL(path, base);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    const key = url.href;
+    const headers = new Headers();
+    const bearer = token.get();
+    if (bearer) headers.set("Authorization", `Bearer ${bearer}`);
+    const last = kept.get(key);
+    if (last) headers.set("If-None-Match", last.etag);
+
+    // A timer rather than AbortSignal.timeout, which Safari lacks before 16.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, cache: "no-store", signal: abort.signal });
+    } catch {
+      throw new Unreachable(abort.signal.aborted ? "timed out" : "no answer");
+    } finally {
+      clearTimeout(timer);
+    }
+    const date = Date.parse(res.headers.get("Date") ?? "");
+    if (Number.isFinite(date)) offset = date - Date.now();
+    if (res.status === 304 && last) return last.body as T;
+    if (res.status >= 500) throw new Unreachable(`the server answered ${res.status}`);
+    const body: unknown = await res.json().catch(() => null);
+    const message = (body as { message?: unknown } | null)?.message;
+    const said = typeof message === "string" ? message : `${res.status} ${res.statusText}`;
+    if (res.status === 401 || res.status === 403) throw new AuthNeeded(res.status, said);
+    if (!res.ok) throw new ApiError(said);
+    const etag = res.headers.get("ETag");
+    if (etag) kept.set(key, { etag, body });
+    return body as T;
+  }
+
+  return { get, clockOffsetMs: () => offset };
+}

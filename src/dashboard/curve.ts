@@ -1,0 +1,160 @@
+// The arrival curve (GET /stats/timeline): first entries per bucket as bars, invalid
+// scans as a line, the busiest bucket marked on the chart and named in the text below it
+// (which labels the chart for screen readers). Drawn by uPlot, a chart library made for
+// time series; times on its axis in the browser's time zone.
+import uPlot from "uplot";
+import { $ } from "./dom.js";
+import { count, time, zoneLabel } from "./format.js";
+import type { Attendance } from "./types.js";
+import { BUCKET_MS, type Bucket, type Gates, type Timeline } from "./types.js";
+
+const MAX_POINTS = 2000;
+/** The doors count as open while a scan is this recent: the curve then runs to now. */
+const LIVE_MS = 15 * 60_000;
+const HEIGHT = 240;
+
+/**
+ * The span the curve shows: from a bucket before the first entry to the bucket of the
+ * latest scan (to now while the doors move), at most the API's 2000 points, newest kept.
+ * Not the timeline's default span, which also covers invalid attempts long before the doors
+ * open (a ticket tried weeks ahead). Null before anyone is admitted.
+ */
+export function curveRange(
+  att: Attendance,
+  gates: Gates,
+  bucket: Bucket,
+  now: number,
+): { from: string; to: string } | null {
+  if (att.first_entry_at === null || att.last_entry_at === null) return null;
+  const ms = BUCKET_MS[bucket];
+  const lastScan = Math.max(
+    Date.parse(att.last_entry_at),
+    ...gates.gates.map((g) => Date.parse(g.last_scan_at)),
+  );
+  const end = now > lastScan && now - lastScan <= LIVE_MS ? now : lastScan;
+  const to = Math.floor(end / ms) * ms + ms;
+  const from = Math.max(Math.floor(Date.parse(att.first_entry_at) / ms) * ms - ms, to - MAX_POINTS * ms);
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+interface Peak {
+  at: number;
+  entries: number;
+}
+
+function peakOf(t: Timeline): Peak | null {
+  let peak: Peak | null = null;
+  for (const p of t.points) {
+    if (p.entries > 0 && (peak === null || p.entries > peak.entries))
+      peak = { at: Date.parse(p.t), entries: p.entries };
+  }
+  return peak;
+}
+
+/** A dashed line and a label at the busiest bucket. */
+function peakMarker(peak: () => Peak | null): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const p = peak();
+        if (!p) return;
+        const x = Math.round(u.valToPos(p.at / 1000, "x", true));
+        const { top, height } = u.bbox;
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.strokeStyle = "#a40e26";
+        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        ctx.lineWidth = devicePixelRatio;
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+        ctx.fillStyle = "#a40e26";
+        ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+        const label = `peak ${count(p.entries)}`;
+        const w = ctx.measureText(label).width;
+        const right = x + 4 * devicePixelRatio + w <= u.bbox.left + u.bbox.width;
+        ctx.textAlign = right ? "left" : "right";
+        ctx.fillText(label, x + (right ? 4 : -4) * devicePixelRatio, top + 12 * devicePixelRatio);
+        ctx.restore();
+      },
+    },
+  };
+}
+
+export interface Curve {
+  show(t: Timeline | null, bucket: Bucket, now: number): void;
+}
+
+export function createCurve(): Curve {
+  const box = $("chart");
+  let chart: uPlot | null = null;
+  let peak: Peak | null = null;
+  let shown = "";
+
+  const width = () => Math.max(280, box.clientWidth);
+  new ResizeObserver(() => chart?.setSize({ width: width(), height: HEIGHT })).observe(box);
+
+  function make(data: uPlot.AlignedData, bucket: Bucket): uPlot {
+    const bars = uPlot.paths.bars?.({ size: [0.9, 64], align: 1 });
+    return new uPlot(
+      {
+        width: width(),
+        height: HEIGHT,
+        plugins: [peakMarker(() => peak)],
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+        axes: [{}, { label: `per ${bucket === "1m" ? "minute" : bucket.replace("m", " min")}`, size: 56 }],
+        series: [
+          { label: `Time (${zoneLabel()})` },
+          {
+            label: "Entries",
+            stroke: "#1f6feb",
+            fill: "rgba(31,111,235,0.35)",
+            paths: bars,
+            points: { show: false },
+          },
+          { label: "Invalid scans", stroke: "#a40e26", width: 2, points: { show: false } },
+        ],
+      },
+      data,
+      box,
+    );
+  }
+
+  return {
+    show(t, bucket, now) {
+      const summary = $("curve-summary");
+      if (t === null || t.points.length === 0) {
+        chart?.destroy();
+        chart = null;
+        shown = "";
+        summary.textContent = "No entries yet: the curve starts with the first admitted ticket.";
+        return;
+      }
+      peak = peakOf(t);
+      const data: uPlot.AlignedData = [
+        t.points.map((p) => Date.parse(p.t) / 1000),
+        t.points.map((p) => p.entries),
+        t.points.map((p) => p.invalid_scans),
+      ];
+      // A new chart when the bucket changes (its axis label), new data otherwise.
+      if (chart === null || shown !== bucket) {
+        chart?.destroy();
+        chart = make(data, bucket);
+        shown = bucket;
+      } else {
+        chart.setData(data);
+      }
+      const entries = t.points.reduce((n, p) => n + p.entries, 0);
+      const invalid = t.points.reduce((n, p) => n + p.invalid_scans, 0);
+      const width = bucket === "1m" ? "minute" : `${bucket.replace("m", "")} minutes`;
+      summary.textContent =
+        `Entries per ${width} from ${time(t.from, now)} to ${time(t.to, now)} (${zoneLabel()}): ` +
+        `${count(entries)} entries, ${count(invalid)} invalid scans` +
+        (peak
+          ? `; busiest ${time(new Date(peak.at).toISOString(), now)} with ${count(peak.entries)} entries.`
+          : ".");
+    },
+  };
+}

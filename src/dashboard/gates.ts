@@ -1,0 +1,89 @@
+// The gates table (GET /stats/gates): each gate, then its scanners, with the entries of
+// the last 5 and 15 minutes as a rate, the last scan, and the device's last sync and
+// backlog. While the doors move, a scanner quiet for more than 2 minutes, or holding a
+// backlog, is flagged in words as well as colour.
+import { $, h } from "./dom.js";
+import { age, count, perMinute } from "./format.js";
+import type { Gate, GateScanner, Gates } from "./types.js";
+
+export const QUIET_MS = 2 * 60_000;
+/** The doors count as moving while some scan is this recent. */
+const ACTIVE_MS = 15 * 60_000;
+
+const latest = (...isos: (string | null)[]): number =>
+  Math.max(...isos.map((iso) => (iso === null ? Number.NEGATIVE_INFINITY : Date.parse(iso))));
+
+function flags(s: GateScanner, now: number, doorsMoving: boolean): string[] {
+  const out: string[] = [];
+  const quiet = now - latest(s.last_scan_at, s.last_sync_at);
+  if (doorsMoving && quiet > QUIET_MS) out.push(`quiet ${age(quiet).replace(" ago", "")}`);
+  if (s.pending !== null && s.pending > 0) out.push(`backlog ${count(s.pending)}`);
+  return out;
+}
+
+const rate = (entries: number, minutes: number) => `${count(entries)} (${perMinute(entries, minutes)})`;
+const ago = (iso: string | null, now: number) => (iso === null ? "—" : age(now - Date.parse(iso)));
+
+function gateRow(g: Gate, now: number): HTMLTableRowElement {
+  return h(
+    "tr",
+    { class: "gate" },
+    h("th", { scope: "rowgroup" }, g.location ?? "(no gate)"),
+    h("td", { class: "num" }, count(g.entries)),
+    h("td", { class: "num" }, rate(g.entries_last_5_min, 5)),
+    h("td", { class: "num" }, rate(g.entries_last_15_min, 15)),
+    h("td", { title: g.last_scan_at }, ago(g.last_scan_at, now)),
+    h("td", {}, ""),
+    h("td", { class: "num" }, ""),
+  );
+}
+
+function scannerRow(s: GateScanner, now: number, doorsMoving: boolean): HTMLTableRowElement {
+  const marks = flags(s, now, doorsMoving);
+  return h(
+    "tr",
+    { class: marks.length ? "scanner flagged" : "scanner" },
+    h(
+      "th",
+      { scope: "row" },
+      s.scanner_id ?? "(no scanner id)",
+      ...marks.map((m) => h("span", { class: "flag" }, m)),
+    ),
+    h("td", { class: "num" }, count(s.entries)),
+    h("td", { class: "num" }, rate(s.entries_last_5_min, 5)),
+    h("td", { class: "num" }, "—"),
+    h("td", { title: s.last_scan_at }, ago(s.last_scan_at, now)),
+    h(
+      "td",
+      { title: s.last_sync_at ?? "never used /sync" },
+      s.last_sync_at === null ? "—" : ago(s.last_sync_at, now),
+    ),
+    h("td", { class: "num" }, s.pending === null ? "—" : count(s.pending)),
+  );
+}
+
+export function renderGates(answer: Gates, now: number): void {
+  const table = $<HTMLTableElement>("gates");
+  // One tbody per gate: the gate's row heads the group of its scanners.
+  for (const body of Array.from(table.tBodies)) body.remove();
+  const doorsMoving = answer.gates.some((g) => now - Date.parse(g.last_scan_at) <= ACTIVE_MS);
+  let flagged = 0;
+  for (const g of answer.gates) {
+    const body = table.createTBody();
+    body.append(gateRow(g, now));
+    for (const s of g.scanners) {
+      const row = scannerRow(s, now, doorsMoving);
+      if (row.classList.contains("flagged")) flagged++;
+      body.append(row);
+    }
+  }
+  $("gates-note").textContent =
+    answer.gates.length === 0
+      ? "No scans yet."
+      : `${count(answer.count)} ${answer.count === 1 ? "gate" : "gates"}` +
+        (doorsMoving
+          ? flagged
+            ? ` · ${count(flagged)} ${flagged === 1 ? "scanner needs" : "scanners need"} a look (quiet for over 2 min, or holding a backlog)`
+            : " · every scanner active"
+          : " · no scan in the last 15 minutes");
+}

@@ -1,0 +1,58 @@
+// Choosing the event: a select in the header (every page) and, before one is chosen, a list
+// of the events with records, most recently updated first. The choice is the page's
+// `event_id` query parameter, so a link opens that event directly.
+import { $, h } from "./dom.js";
+import { plural, time } from "./format.js";
+import type { AllEventStats, EventStats } from "./types.js";
+
+function newestFirst(events: AllEventStats): EventStats[] {
+  return Object.values(events).sort(
+    (a, b) =>
+      (b.last_updated ?? "").localeCompare(a.last_updated ?? "") || a.event_id.localeCompare(b.event_id),
+  );
+}
+
+export function linkTo(eventId: string): string {
+  const url = new URL(location.href);
+  url.searchParams.set("event_id", eventId);
+  return url.pathname + url.search;
+}
+
+export function renderPicker(events: AllEventStats, chosen: string | null): void {
+  const select = $<HTMLSelectElement>("event-picker");
+  const list = newestFirst(events);
+  const ids = list.map((e) => e.event_id);
+  // An event given in the link but without records yet is still the one shown.
+  if (chosen !== null && !ids.includes(chosen)) ids.unshift(chosen);
+  const current = Array.from(select.options, (o) => o.value).slice(1);
+  if (current.join("\n") !== ids.join("\n")) {
+    select.replaceChildren(
+      h("option", { value: "" }, "Choose an event…"),
+      ...ids.map((id) => h("option", { value: id }, id)),
+    );
+  }
+  select.value = chosen ?? "";
+}
+
+export function renderChooser(events: AllEventStats, now: number): void {
+  const list = newestFirst(events);
+  $("choose-empty").hidden = list.length > 0;
+  $("event-list").replaceChildren(
+    ...list.map((e) =>
+      h(
+        "li",
+        {},
+        h(
+          "a",
+          { href: linkTo(e.event_id) },
+          h("strong", {}, e.event_id),
+          h(
+            "p",
+            { class: "note" },
+            `${plural(e.scan_count, "scan")} · ${plural(e.invalid_attempt_count, "invalid attempt")} · updated ${time(e.last_updated, now)}`,
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,46 @@
+// The files the build makes for the app to serve as they are (scripts/build-public.mjs),
+// which the Worker serves as Workers Static Assets: the same files, with the same headers
+// (its _headers file; here the headers the dashboard's headers.json gives, and the docs
+// assets'). GET /docs/assets/* (Swagger UI, its version in the path) and
+// GET /dashboard/assets/* (named by content hash) never change: cached for good, served
+// brotli- or gzip-compressed where the client takes it (built beside them). GET /dashboard
+// is the dashboard's page, revalidated on every use.
+import { existsSync } from "node:fs";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { Hono, MiddlewareHandler } from "hono";
+import dashboardHeaders from "../dashboard/headers.json" with { type: "json" };
+import type { AppEnv } from "../http/env.js";
+import type { Logger } from "../observability/logger.js";
+
+// Beside the compiled server (dist/node -> dist/public), whatever the cwd; run from the
+// sources (tsx, the tests), the last build's.
+const compiled = extname(fileURLToPath(import.meta.url)) === ".js";
+export const PUBLIC_DIR = fileURLToPath(
+  new URL(compiled ? "../public" : "../../dist/public", import.meta.url),
+);
+
+const headers =
+  (set: Record<string, string>) => (_path: string, c: { header(name: string, value: string): void }) => {
+    for (const [name, value] of Object.entries(set)) c.header(name, value);
+  };
+
+export function publicAssets(app: Hono<AppEnv>, logger: Logger, root = PUBLIC_DIR): void {
+  if (!existsSync(root)) {
+    logger.warn("no built pages (GET /docs/assets/*, /dashboard are 404s): `npm run build` makes them", {
+      dir: root,
+    });
+    return;
+  }
+  const assets = serveStatic({ root, precompressed: true, onFound: headers(dashboardHeaders.assets) });
+  // The compressed copies only as encodings of their file, as on Workers (.assetsignore).
+  const immutable: MiddlewareHandler<AppEnv> = (c, next) =>
+    /\.(br|gz)$/.test(c.req.path) ? next() : assets(c, next);
+  app.use("/docs/assets/*", immutable);
+  app.use("/dashboard/assets/*", immutable);
+  app.get(
+    "/dashboard",
+    serveStatic({ root, path: "dashboard.html", onFound: headers(dashboardHeaders.page) }),
+  );
+}
