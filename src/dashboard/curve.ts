@@ -91,19 +91,27 @@ export function createCurve(): Curve {
   let chart: uPlot | null = null;
   let peak: Peak | null = null;
   let shown = "";
+  // The x axis spans the asked range, to the end of the last bucket: uPlot's own would stop
+  // at the last bucket's start and cut its bar off.
+  let span: [number, number] = [0, 1];
 
   const width = () => Math.max(280, box.clientWidth);
   new ResizeObserver(() => chart?.setSize({ width: width(), height: HEIGHT })).observe(box);
 
   function make(data: uPlot.AlignedData, bucket: Bucket): uPlot {
-    const bars = uPlot.paths.bars?.({ size: [0.9, 64], align: 1 });
+    // Each bucket's figures hold from its start to its end: bars and steps drawn from the start.
+    const bars = uPlot.paths.bars?.({ size: [0.9, Number.POSITIVE_INFINITY], align: 1 });
+    const steps = uPlot.paths.stepped?.({ align: 1 });
     return new uPlot(
       {
         width: width(),
         height: HEIGHT,
         plugins: [peakMarker(() => peak)],
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+        scales: {
+          x: { time: true, range: () => span },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        },
         axes: [{}, { label: `per ${bucket === "1m" ? "minute" : bucket.replace("m", " min")}`, size: 56 }],
         series: [
           { label: `Time (${zoneLabel()})` },
@@ -114,7 +122,7 @@ export function createCurve(): Curve {
             paths: bars,
             points: { show: false },
           },
-          { label: "Invalid scans", stroke: "#a40e26", width: 2, points: { show: false } },
+          { label: "Invalid scans", stroke: "#a40e26", width: 2, paths: steps, points: { show: false } },
         ],
       },
       data,
@@ -133,6 +141,7 @@ export function createCurve(): Curve {
         return;
       }
       peak = peakOf(t);
+      span = [Date.parse(t.from ?? t.points[0]?.t ?? "") / 1000, Date.parse(t.to ?? "") / 1000];
       const data: uPlot.AlignedData = [
         t.points.map((p) => Date.parse(p.t) / 1000),
         t.points.map((p) => p.entries),

@@ -1,0 +1,245 @@
+// The live gate dashboard in Chromium, as an operator sees it, on Node (SQLite) and on the
+// Worker (D1, its Static Assets), each reached through a TCP switch that can take the
+// server away for real: the token prompt, the figures against the API's own answers,
+// refreshes that cost only 304s, records that appear without a reload, the offline notice
+// and the recovery. On Node in open mode (no tokens): no prompt, and the event picker.
+// Screenshots at 375 and 1280 px go to tmp/artifacts/.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, type OfflineBrowser, offlineBrowser } from "../support/browser.js";
+import { expectedRows, gatesTable, headline, seedDoors, TOKEN_KEY } from "../support/dashboard-page.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+import { nodeTarget } from "../support/targets/node.js";
+import { startAll } from "../support/targets/start-all.js";
+import type { HttpTarget } from "../support/targets/target.js";
+import { workerOnD1 } from "../support/targets/worker.js";
+import { type TcpSwitch, tcpSwitch } from "../support/tcp-switch.js";
+import { TOKENS } from "../support/tokens.js";
+
+const ARTIFACTS = fileURLToPath(new URL("../../tmp/artifacts", import.meta.url));
+/** Two refreshes (5 s apart) and some slack for two shared cores. */
+const TWO_REFRESHES = 15_000;
+
+const TARGETS = [
+  { name: "Node on SQLite", slug: "node", start: () => nodeTarget("sqlite") },
+  { name: "the Worker on D1", slug: "worker", start: workerOnD1 },
+];
+const started = startAll(TARGETS);
+
+const admitted = async (page: Page): Promise<number> => {
+  const shown = (await headline(page)).Admitted;
+  if (shown === undefined) throw new Error("no Admitted figure on the page");
+  return shown;
+};
+
+/** A browser on the dashboard of `event`, with the reader's token already in the tab. */
+async function openDashboard(base: string, event: string, bearer: string | null): Promise<OfflineBrowser> {
+  const browser = await offlineBrowser(new URL(base).origin);
+  if (bearer !== null) {
+    await browser.page.context().addInitScript(({ key, value }) => sessionStorage.setItem(key, value), {
+      key: TOKEN_KEY,
+      value: bearer,
+    });
+  }
+  await browser.page.goto(`${base}/dashboard?event_id=${encodeURIComponent(event)}`);
+  return browser;
+}
+
+const figuresShown = (page: Page) =>
+  expect.poll(() => page.locator("#fig-admitted").textContent(), { timeout: 30_000 }).toMatch(/^\d/);
+
+describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name, slug }) => {
+  let t: HttpTarget;
+  let sw: TcpSwitch;
+  const event = `dash-${slug}-${Date.now()}`;
+  const read = async <T>(path: string): Promise<T> =>
+    (await (
+      await t.call("GET", `${path}${path.includes("?") ? "&" : "?"}event_id=${event}`, { as: "reader" })
+    ).json()) as T;
+
+  beforeAll(async () => {
+    t = await started(name);
+    sw = await tcpSwitch(t.url);
+    await seedDoors(t, event);
+  }, 180_000);
+  afterAll(() => sw?.close());
+
+  it("asks once for a reader token, says when one is refused, then shows the figures", async () => {
+    const browser = await openDashboard(sw.url, event, null);
+    const { page } = browser;
+    try {
+      const dialog = page.getByRole("dialog", { name: "Reader token" });
+      await dialog.waitFor();
+      await dialog.getByLabel("Token").fill("not-a-token-anybody-issued-0123");
+      await dialog.getByRole("button", { name: "Show the figures" }).click();
+      await expect.poll(() => dialog.getByRole("alert").textContent()).toContain("refused this token");
+      await dialog.getByLabel("Token").fill(TOKENS.reader);
+      await dialog.getByRole("button", { name: "Show the figures" }).click();
+      await figuresShown(page);
+      expect(await dialog.isVisible()).toBe(false);
+      expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBe(TOKENS.reader);
+      // The token went as a header, never in a URL.
+      expect(page.url()).not.toContain(TOKENS.reader);
+      expect(browser.foreign).toEqual([]);
+      expect(browser.problems.filter((p) => !p.startsWith("401: ") && !p.includes("status of 401"))).toEqual(
+        [],
+      );
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("shows the API's figures, flags the quiet scanner and the backlog, and refreshes with 304s only", async () => {
+    const browser = await openDashboard(sw.url, event, TOKENS.reader);
+    const { page } = browser;
+    const answers: { url: string; status: number }[] = [];
+    page.on("response", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/stats")) answers.push({ url: r.url(), status: r.status() });
+    });
+    try {
+      await figuresShown(page);
+      const stats = await read<Record<string, number>>("/stats");
+      const att = await read<Record<string, number>>("/stats/attendance");
+      expect(await headline(page)).toEqual({
+        Admitted: att.admitted_count,
+        "Valid scans": stats.valid_scan_count,
+        "Invalid scans": stats.invalid_scan_count,
+        "Repeat scans": att.repeat_scan_count,
+        "Invalid attempts": stats.invalid_attempt_count,
+        Transfers: stats.successful_transfer_count,
+      });
+      expect(att.admitted_count).toBe(12);
+
+      // The gates table equals GET /stats/gates (both read again until they agree: the
+      // "last 5 min" figures move with the clock).
+      await expect
+        .poll(async () => {
+          const [rows, answer] = await Promise.all([
+            gatesTable(page),
+            read<Parameters<typeof expectedRows>[0]>("/stats/gates"),
+          ]);
+          return JSON.stringify(rows.map(({ flags: _, ...r }) => r)) === JSON.stringify(expectedRows(answer));
+        })
+        .toBe(true);
+      const rows = await gatesTable(page);
+      const flagsOf = (scanner: string) => rows.find((r) => r.name === scanner)?.flags;
+      expect(flagsOf("gate-m-2")?.join()).toMatch(/^quiet \d+ min$/);
+      expect(flagsOf("gate-n-1")).toEqual(["backlog 7"]);
+      expect(flagsOf("gate-m-1")).toEqual([]);
+      await expect.poll(() => page.locator("#gates-note").textContent()).toContain("2 scanners need a look");
+
+      await expect.poll(() => page.locator("#alert-summary").textContent()).toContain("2 double entries");
+      expect(await page.locator("#alerts li").count()).toBe(2);
+      expect(await page.locator("#attempts tbody tr").count()).toBe(2);
+      expect(await page.locator("#curve-summary").textContent()).toContain("12 entries");
+      expect(await page.locator("#chart canvas").count()).toBeGreaterThan(0);
+
+      // Each URL: its first answer a 200, every later one a 304 (nothing changed meanwhile).
+      const first = answers.length;
+      await expect.poll(() => answers.length, { timeout: TWO_REFRESHES }).toBeGreaterThanOrEqual(first + 6);
+      const seen = new Set<string>();
+      const repeats = answers.filter(({ url }) => seen.has(url) || !seen.add(url));
+      expect(repeats.length).toBeGreaterThanOrEqual(6);
+      expect(repeats.filter((a) => a.status !== 304)).toEqual([]);
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      for (const width of [1280, 375]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.waitForTimeout(300); // the chart follows its box's width
+        await page.screenshot({ path: join(ARTIFACTS, `dashboard-${slug}-${width}.png`), fullPage: true });
+      }
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, "the page scrolls sideways at 375 px").toBeLessThanOrEqual(0);
+      expect(browser.foreign).toEqual([]);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("shows records posted while it is open within two refreshes, without a reload", async () => {
+    const browser = await openDashboard(sw.url, event, TOKENS.reader);
+    const { page } = browser;
+    try {
+      await figuresShown(page);
+      const before = await admitted(page);
+      await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+      const now = Date.now();
+      for (const ticket of ["T-late-1", "T-late-2", "T-late-3"]) {
+        const res = await t.call("POST", "/scans", {
+          as: "ingest",
+          body: {
+            ticket_id: ticket,
+            event_id: event,
+            scanner_id: "gate-m-1",
+            location: "Main Gate",
+            scan_timestamp: new Date(now).toISOString(),
+          },
+        });
+        expect(res.status).toBe(201);
+      }
+      await expect.poll(() => admitted(page), { timeout: TWO_REFRESHES }).toBe(before + 3);
+      expect(await page.evaluate(() => "stillTheSamePage" in window)).toBe(true);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("says plainly when the server cannot be reached, keeps the last figures, and recovers", async () => {
+    const browser = await openDashboard(sw.url, event, TOKENS.reader);
+    const { page } = browser;
+    try {
+      await figuresShown(page);
+      const figures = await headline(page);
+      const notice = page.locator("#offline");
+      await sw.off();
+      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(true);
+      expect(await notice.textContent()).toMatch(
+        /^Cannot reach the server \(no answer\) since .+ Showing the figures of /,
+      );
+      expect(await page.locator("#status").textContent()).toBe("Offline");
+      expect(await headline(page)).toEqual(figures);
+      await sw.on();
+      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
+      expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
+      expect(await headline(page)).toEqual(figures);
+      // Only the polls while it was away failed (and the console says so).
+      expect(browser.problems.filter((p) => !p.endsWith("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe.runIf(browserTestsRun)("the dashboard on Node in open mode (no tokens, loopback)", () => {
+  let server: TestServer;
+  const event = `dash-open-${Date.now()}`;
+  beforeAll(async () => {
+    server = await startTestServer("sqlite");
+    await seedDoors({ call: (m, p, o) => server.call(m, p, o?.body), rawCounts: server.rawCounts }, event);
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it("needs no token, lists the events, and opens one from the list", async () => {
+    const browser = await offlineBrowser(new URL(server.url).origin);
+    const { page } = browser;
+    try {
+      await page.goto(`${server.url}/dashboard`);
+      const link = page.getByRole("link", { name: new RegExp(event) });
+      await link.click();
+      await figuresShown(page);
+      expect(new URL(page.url()).searchParams.get("event_id")).toBe(event);
+      expect(await page.locator("#event-picker").inputValue()).toBe(event);
+      expect(await admitted(page)).toBe(12);
+      expect(await page.getByRole("dialog").isVisible()).toBe(false);
+      expect(browser.problems).toEqual([]);
+      expect(browser.foreign).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
