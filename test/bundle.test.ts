@@ -29,6 +29,8 @@ const NODE_ONLY_SOURCES = [
   "src/cli/",
   // Served as a static asset on Workers (the build copies it to dist/public).
   "src/openapi.json",
+  // The dashboard runs in the browser; the Worker serves its built files as static assets.
+  "src/dashboard/",
 ];
 
 describe("Worker bundle", () => {

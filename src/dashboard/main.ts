@@ -93,20 +93,19 @@ async function refresh(): Promise<void> {
   const mine = ++round;
   const id = eventId;
   try {
-    let draw: () => void = () => {};
-    if (id === null || Date.now() - eventsAt >= EVENTS_EVERY_MS) {
-      const events = await api.get<AllEventStats>("stats");
-      eventsAt = Date.now();
-      const chooser = () => {
-        renderPicker(events, id);
-        if (id === null) renderChooser(events, serverNow());
-      };
-      draw = chooser;
-    }
-    const event = id === null ? null : await showEvent(id);
+    // The event list and the event's figures at once: one round trip's wait, not two.
+    const listing = id === null || Date.now() - eventsAt >= EVENTS_EVERY_MS;
+    const [events, drawEvent] = await Promise.all([
+      listing ? api.get<AllEventStats>("stats") : null,
+      id === null ? null : showEvent(id),
+    ]);
     if (mine !== round) return; // the event or bucket changed meanwhile: that round draws
-    draw();
-    event?.();
+    if (events) {
+      eventsAt = Date.now();
+      renderPicker(events, id);
+      if (id === null) renderChooser(events, serverNow());
+    }
+    drawEvent?.();
     $("choose").hidden = id !== null;
     $("event").hidden = id === null;
     document.title = id === null ? "Veritix · live gates" : `${id} · Veritix live gates`;

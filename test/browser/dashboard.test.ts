@@ -4,11 +4,13 @@
 // refreshes that cost only 304s, records that appear without a reload, the offline notice
 // and the recovery. On Node in open mode (no tokens): no prompt, and the event picker.
 // Screenshots at 375 and 1280 px go to tmp/artifacts/.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PUBLIC_DIR } from "../../src/node/public-assets.js";
 import { browserTestsRun, type OfflineBrowser, offlineBrowser } from "../support/browser.js";
 import { expectedRows, gatesTable, headline, seedDoors, TOKEN_KEY } from "../support/dashboard-page.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -212,6 +214,22 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe("the dashboard's first load", () => {
+  it("is the page and the two files it names, at most 100 KiB gzip in all", () => {
+    const page = readFileSync(join(PUBLIC_DIR, "dashboard.html"));
+    const assets = [...page.toString("utf8").matchAll(/(?:href|src)="(dashboard\/assets\/[^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(assets).toEqual([
+      expect.stringMatching(/^dashboard\/assets\/style-\w+\.css$/),
+      expect.stringMatching(/^dashboard\/assets\/app-\w+\.js$/),
+    ]);
+    const files = [page, ...assets.map((a) => readFileSync(join(PUBLIC_DIR, String(a))))];
+    const gzip = files.reduce((n, f) => n + gzipSync(f, { level: 9 }).length, 0);
+    expect(gzip).toBeLessThanOrEqual(100 * 1024);
   });
 });
 
