@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseDemoArgs, UsageError } from "../../src/cli/demo/args.js";
 import { lastEvening } from "../../src/cli/demo/evening.js";
 import { type DemoData, generateDemo } from "../../src/cli/demo/generate.js";
-import { BATCH_SIZE, demoBatch, loadDemo, splitBatch } from "../../src/cli/demo/load.js";
+import { BATCH_SIZE, DEMO_BACKLOG, demoBatch, loadDemo, splitBatch } from "../../src/cli/demo/load.js";
 import { PROBE_IP } from "../../src/cli/demo/probe.js";
 import { demoSummary } from "../../src/cli/demo/summary.js";
 import { uuid } from "../../src/records.js";
@@ -136,7 +136,16 @@ describe("loading the demo into better-sqlite3", () => {
       const first = await loadDemo(store, OPTIONS);
       const { data } = first;
       const total = data.scans.length + data.transfers.length + data.invalidAttempts.length;
-      expect(first).toMatchObject({ stored: total, present: 0, batches: Math.ceil(total / BATCH_SIZE) });
+      expect(first).toMatchObject({ stored: total, present: 0 });
+      // Each scanner uploaded its own scans: its device health is there, one with a backlog.
+      const scanners = new Map<string, number>();
+      for (const s of data.scans)
+        if (s.scanner_id) scanners.set(s.scanner_id, (scanners.get(s.scanner_id) ?? 0) + 1);
+      const health = await store.deviceHealth(data.eventId);
+      expect(new Map(health.map((d) => [d.scanner_id, d.total_accepted]))).toEqual(scanners);
+      expect(health.filter((d) => d.pending !== 0).map((d) => [d.scanner_id, d.pending])).toEqual([
+        [DEMO_BACKLOG.scanner_id, DEMO_BACKLOG.pending],
+      ]);
       expect(first.stats).toMatchObject(expectedStats(data));
       expect(first.stats.last_updated).toBeInstanceOf(Date);
       expect(rowCounts()).toEqual([data.scans.length, data.transfers.length, data.invalidAttempts.length]);

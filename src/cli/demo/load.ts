@@ -1,13 +1,19 @@
 // Loads the demo event into a store: every record goes through the same validation as the
-// HTTP API, then in batches through `Store.insert` (atomic, with exact stats; duplicates
-// by uuid are neither stored nor counted again).
+// HTTP API, then in batches, atomic, with exact stats (duplicates by uuid are neither
+// stored nor counted again). Each gate scanner's scans go as its own uploads
+// (`Store.sync`, as POST /sync stores them), so its device health is the demo's too: its
+// last sync, and one scanner still holding a backlog; the rest through `Store.insert`.
 import { parseOrThrow } from "../../errors.js";
 import { invalidAttemptInput, scanInput, transferInput } from "../../records.js";
 import { toRow } from "../../store/rows.js";
-import type { EventStats, RecordBatch, Store } from "../../store/types.js";
+import type { EventStats, RecordBatch, ScanRow, Store } from "../../store/types.js";
 import { type DemoData, type DemoOptions, generateDemo } from "./generate.js";
 
 export const BATCH_SIZE = 1000;
+
+/** The scanner whose last upload says it still holds scans (its battery died, say). */
+export const DEMO_BACKLOG = { scanner_id: "gate-south-02", pending: 18 } as const;
+const APP_VERSION = "2.4.1";
 
 export interface LoadReport {
   data: DemoData;
@@ -54,16 +60,51 @@ export async function loadDemo(
   onBatch?: (done: number, total: number) => void,
 ): Promise<LoadReport> {
   const data = generateDemo(options);
-  const batches = splitBatch(demoBatch(data), BATCH_SIZE);
-  let stored = 0;
-  let present = 0;
-  for (const [i, batch] of batches.entries()) {
+  const all = demoBatch(data);
+  const byScanner = new Map<string, ScanRow[]>();
+  const unscanned: ScanRow[] = [];
+  for (const scan of all.scans) {
+    if (scan.scanner_id === null) unscanned.push(scan);
+    else {
+      const rows = byScanner.get(scan.scanner_id);
+      if (rows) rows.push(scan);
+      else byScanner.set(scan.scanner_id, [scan]);
+    }
+  }
+  const uploads = [...byScanner].flatMap(([scanner_id, scans]) =>
+    splitBatch({ scans, transfers: [], invalidAttempts: [] }, BATCH_SIZE).map((batch, i, parts) => ({
+      scanner_id,
+      batch,
+      last: i === parts.length - 1,
+    })),
+  );
+  const batches = splitBatch({ ...all, scans: unscanned }, BATCH_SIZE);
+  const total = uploads.length + batches.length;
+  let [stored, present, done] = [0, 0, 0];
+  for (const { scanner_id, batch, last } of uploads) {
+    const now = new Date();
+    const backlog = last && scanner_id === DEMO_BACKLOG.scanner_id;
+    const out = await store.sync(batch, {
+      scanner_id,
+      received_at: now,
+      sent_at: now,
+      items: batch.scans.length,
+      rejected: 0,
+      pending: backlog ? DEMO_BACKLOG.pending : 0,
+      oldest_pending_at: backlog ? new Date(data.evening.end.getTime() - 10 * 60_000) : null,
+      app_version: APP_VERSION,
+    });
+    stored += out.scans.stored;
+    present += out.scans.duplicates;
+    onBatch?.(++done, total);
+  }
+  for (const batch of batches) {
     const out = await store.insert(batch);
     for (const outcome of [...out.scans, ...out.transfers, ...out.invalidAttempts]) {
       if (outcome.duplicate) present++;
       else stored++;
     }
-    onBatch?.(i + 1, batches.length);
+    onBatch?.(++done, total);
   }
-  return { data, stored, present, batches: batches.length, stats: await store.eventStats(data.eventId) };
+  return { data, stored, present, batches: total, stats: await store.eventStats(data.eventId) };
 }
