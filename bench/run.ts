@@ -4,8 +4,8 @@
 // reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
 // BENCH_SAMPLES (sequential requests per event, 2000), BENCH_DRAIN_RECORDS (scans buffered on
 // the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1,
-// BENCH_ONLY=export, attendance or alerts (that benchmark alone: its section of RESULTS.md is
-// rewritten, the rest of the file kept).
+// BENCH_ONLY=export, attendance, alerts or dashboard (that benchmark alone: its section of
+// RESULTS.md is rewritten, the rest of the file kept).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -17,6 +17,7 @@ import {
   attendanceLatency,
   attendanceSection,
 } from "./attendance.js";
+import { DASHBOARD_SECTION, dashboardBench, dashboardSection } from "./dashboard.js";
 import { EXPORT_SECTION, exportSection, exportThroughput } from "./export.js";
 import { ingestThroughput } from "./ingest-throughput.js";
 import { cliStartup } from "./scanner-cli.js";
@@ -57,6 +58,7 @@ const drainBatch = 1000;
 const recordSamples = 2000;
 const workerSamples = 1000;
 const workerRecords = 10_000;
+const dashboardRuns = 20;
 const started = performance.now();
 const loadBefore = loadavg()[0] ?? 0;
 
@@ -111,6 +113,14 @@ const sections: Record<string, { section: Section; render: () => Promise<string>
     section: ALERTS_SECTION,
     render: async () =>
       alertsSection(await alertsRuns(), { command: command(), bigScans: bigRecords, samples, warmup: 200 }),
+  },
+  dashboard: {
+    section: DASHBOARD_SECTION,
+    render: async () =>
+      dashboardSection(await dashboardBench({ runs: dashboardRuns }), {
+        command: command(),
+        runs: dashboardRuns,
+      }),
   },
 };
 

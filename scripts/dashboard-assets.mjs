@@ -2,7 +2,7 @@
 // esbuild (uPlot included: nothing is fetched at run time) as
 // <out>/dashboard/assets/<name>-<content hash>.<ext>, so they may be cached for good, and
 // the page itself as <out>/dashboard.html, naming them. Part of scripts/build-public.mjs.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { build } from "esbuild";
 import { writeWithCompressed } from "./compress.mjs";
@@ -39,5 +39,5 @@ export async function buildDashboard(out) {
   const page = readFileSync(src("page.html"), "utf8")
     .replace("%STYLE%", `dashboard/assets/${built["style.css"]}`)
     .replace("%SCRIPT%", `dashboard/assets/${built["app.js"]}`);
-  writeFileSync(join(out, "dashboard.html"), page);
+  writeWithCompressed(join(out, "dashboard.html"), Buffer.from(page));
 }

@@ -5,7 +5,7 @@
 // The browser's own HTTP cache is bypassed (cache: "no-store") so these are the only
 // conditional requests and a 304 always finds its body here.
 
-const TOKEN_KEY = "veritix.reader-token";
+export const TOKEN_KEY = "veritix.reader-token";
 const TIMEOUT_MS = 10_000;
 
 export const token = {
@@ -68,7 +68,11 @@ export function createApi(base: string = document.baseURI): Api {
     }
     const date = Date.parse(res.headers.get("Date") ?? "");
     if (Number.isFinite(date)) offset = date - Date.now();
-    if (res.status === 304 && last) return last.body as T;
+    if (res.status === 304 && last) {
+      // Read to its (empty) end: a response left unread shows as cancelled in DevTools.
+      await res.arrayBuffer().catch(() => {});
+      return last.body as T;
+    }
     if (res.status >= 500) throw new Unreachable(`the server answered ${res.status}`);
     const body: unknown = await res.json().catch(() => null);
     const message = (body as { message?: unknown } | null)?.message;

@@ -4,12 +4,13 @@
 // assets'). GET /docs/assets/* (Swagger UI, its version in the path) and
 // GET /dashboard/assets/* (named by content hash) never change: cached for good, served
 // brotli- or gzip-compressed where the client takes it (built beside them). GET /dashboard
-// is the dashboard's page, revalidated on every use.
+// is the dashboard's page, revalidated on every use (a 304 when unchanged).
 import { existsSync } from "node:fs";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono, MiddlewareHandler } from "hono";
+import { etag } from "hono/etag";
 import dashboardHeaders from "../dashboard/headers.json" with { type: "json" };
 import type { AppEnv } from "../http/env.js";
 import type { Logger } from "../observability/logger.js";
@@ -39,8 +40,19 @@ export function publicAssets(app: Hono<AppEnv>, logger: Logger, root = PUBLIC_DI
     /\.(br|gz)$/.test(c.req.path) ? next() : assets(c, next);
   app.use("/docs/assets/*", immutable);
   app.use("/dashboard/assets/*", immutable);
+  // Revalidated on every load (no-cache): an ETag makes that a 304, as on Workers.
   app.get(
     "/dashboard",
-    serveStatic({ root, path: "dashboard.html", onFound: headers(dashboardHeaders.page) }),
+    etag(),
+    serveStatic({
+      root,
+      path: "dashboard.html",
+      precompressed: true,
+      onFound: headers(dashboardHeaders.page),
+    }),
   );
+  // As Workers Static Assets answer them: the page has one address (its links are relative).
+  for (const alias of ["/dashboard/", "/dashboard.html"]) {
+    app.get(alias, (c) => c.redirect(`/dashboard${new URL(c.req.url).search}`, 307));
+  }
 }

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page, type Request } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -73,16 +73,11 @@ export async function offlineBrowser(origin: string): Promise<OfflineBrowser> {
       if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on("pageerror", (err) => problems.push(`uncaught: ${err.message}`));
-    // Chromium ends a fetch answered 304 with no body to read (a conditional request the
-    // page made itself, cache: "no-store") as "aborted"; the page has its answer.
-    const notModified = new WeakSet<Request>();
     page.on("requestfailed", (req) => {
-      if (notModified.has(req) && req.failure()?.errorText === "net::ERR_ABORTED") return;
       if (new URL(req.url()).origin === origin)
         problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`);
     });
     page.on("response", (res) => {
-      if (res.status() === 304) notModified.add(res.request());
       if (res.status() >= 400) problems.push(`${res.status()}: ${res.url()}`);
     });
     return {

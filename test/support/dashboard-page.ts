@@ -4,7 +4,7 @@
 import type { Page } from "playwright-core";
 import type { Api } from "./api.js";
 
-export const TOKEN_KEY = "veritix.reader-token";
+export { TOKEN_KEY } from "../../src/dashboard/api.js";
 
 /** "5,760" -> 5760; "12 (2.4/min)" -> 12. */
 export const shown = (text: string | null): number => {
