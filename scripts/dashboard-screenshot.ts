@@ -13,7 +13,12 @@ import { freePort } from "../test/support/ports.js";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "veritix-shot-"));
 const port = await freePort();
-const env: NodeJS.ProcessEnv = { ...process.env, SQLITE_PATH: join(dir, "demo.db"), PORT: String(port), API_TOKENS: "" };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  SQLITE_PATH: join(dir, "demo.db"),
+  PORT: String(port),
+  API_TOKENS: "",
+};
 delete env.DATABASE_URL;
 
 const demo = spawnSync(process.execPath, ["dist/cli/demo.js"], { cwd: root, env, encoding: "utf8" });
