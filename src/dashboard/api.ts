@@ -7,11 +7,12 @@
 
 export const TOKEN_KEY = "veritix.reader-token";
 const TIMEOUT_MS = 10_000;
+/** Answers kept for If-None-Match: a page open all evening asks new URLs (the curve's range moves). */
+const KEPT_MAX = 64;
 
 export const token = {
   get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
   set: (value: string) => sessionStorage.setItem(TOKEN_KEY, value),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
 /** The server did not answer (down, unreachable, timed out) or answered 5xx. */
@@ -71,6 +72,8 @@ export function createApi(base: string = document.baseURI): Api {
     if (res.status === 304 && last) {
       // Read to its (empty) end: a response left unread shows as cancelled in DevTools.
       await res.arrayBuffer().catch(() => {});
+      kept.delete(key);
+      kept.set(key, last);
       return last.body as T;
     }
     if (res.status >= 500) throw new Unreachable(`the server answered ${res.status}`);
@@ -80,7 +83,12 @@ export function createApi(base: string = document.baseURI): Api {
     if (res.status === 401 || res.status === 403) throw new AuthNeeded(res.status, said);
     if (!res.ok) throw new ApiError(said);
     const etag = res.headers.get("ETag");
-    if (etag) kept.set(key, { etag, body });
+    if (etag) {
+      kept.delete(key);
+      kept.set(key, { etag, body });
+      // The least recently asked goes first (a Map keeps insertion order).
+      if (kept.size > KEPT_MAX) kept.delete(kept.keys().next().value as string);
+    }
     return body as T;
   }
 
