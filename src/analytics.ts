@@ -88,7 +88,15 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
 
     /** An event without records has zero counts and `last_updated: null`. */
     getEventStats: (eventId: string): Promise<EventStats> => store.eventStats(eventId),
-    getAllStats: (): Promise<EventStats[]> => store.allStats(),
+    /**
+     * Every event's with records; of `events` only, when given (an event-scoped reader):
+     * each read on its own, so the cost follows the reader's events, not the platform's.
+     */
+    async getAllStats(events?: readonly string[]): Promise<EventStats[]> {
+      if (!events) return store.allStats();
+      const each = await Promise.all(events.map((e) => store.eventStats(e)));
+      return each.filter((s) => s.last_updated !== null);
+    },
     recentScans: (q: ListQuery) => store.listScans(q),
     recentTransfers: (q: ListQuery) => store.listTransfers(q),
     recentInvalidAttempts: (q: ListQuery) => store.listInvalidAttempts(q),
@@ -138,10 +146,26 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
     /** POST /sync: a gate scanner's batch (its envelope read by `syncRequest`), item by item (./sync.ts). */
     syncBatch: (principal: Principal, request: SyncRequest, now?: Date) =>
       syncBatch(store, principal, request, now),
-    /** Every scanner, or those that uploaded records of one event; most recently synced first. */
-    async deviceHealth(eventId?: string) {
+    /**
+     * Every scanner, or those that uploaded records of one event, or of any of several;
+     * most recently synced first.
+     */
+    async deviceHealth(events?: string | readonly string[]) {
       const now = Date.now();
-      return (await store.deviceHealth(eventId)).map((d) => deviceView(d, now));
+      if (typeof events === "string" || events === undefined) {
+        return (await store.deviceHealth(events)).map((d) => deviceView(d, now));
+      }
+      const seen = new Map<string, DeviceHealth>();
+      for (const list of await Promise.all(events.map((e) => store.deviceHealth(e)))) {
+        for (const d of list) seen.set(d.scanner_id, d);
+      }
+      return [...seen.values()]
+        .sort(
+          (a, b) =>
+            b.last_sync_at.getTime() - a.last_sync_at.getTime() ||
+            (a.scanner_id < b.scanner_id ? -1 : a.scanner_id > b.scanner_id ? 1 : 0),
+        )
+        .map((d) => deviceView(d, now));
     },
   };
 }

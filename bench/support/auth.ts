@@ -2,7 +2,7 @@
 // its token (the reader's for GETs, ingest's for POSTs, a scanner token for drains), at
 // the default LOG_LEVEL. BENCH_OPEN=1 runs it open and quiet (no tokens, LOG_LEVEL=warn),
 // as the bench did before 2026-12: to compare with old code or old results.
-import { issueScannerToken } from "../../src/auth/scanner-token.js";
+import { issueScannerToken } from "../../src/auth/signed-tokens.js";
 
 export const OPEN = process.env.BENCH_OPEN === "1";
 

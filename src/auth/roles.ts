@@ -6,6 +6,13 @@ export interface Principal {
   role: Role;
   /** Scanner tokens are bound to one device. */
   scannerId?: string;
+  /**
+   * An event-scoped reader token reads these events only; none: every event (API_TOKENS
+   * entries, and the open server).
+   */
+  events?: readonly string[];
+  /** A signed token's id (its `jti`): what a log may name. */
+  tokenId?: string;
 }
 
 export function allows(principal: Principal, needed: readonly Role[]): boolean {

@@ -4,7 +4,7 @@
 // are computed once, the presented token's once per request: one digest per request, not
 // two per configured token.
 import type { Principal, Role } from "./roles.js";
-import { verifyScannerToken } from "./scanner-token.js";
+import { verifySignedToken } from "./signed-tokens.js";
 
 export interface AuthSettings {
   tokens: { role: Role; token: string }[];
@@ -13,7 +13,7 @@ export interface AuthSettings {
    * local `wrangler dev` (AUTH_DISABLED, loopback requests only).
    */
   openFor(requestUrl: string): boolean;
-  /** SCANNER_SIGNING_KEY: verifies scanner tokens (./scanner-token.ts). */
+  /** SCANNER_SIGNING_KEY: verifies signed tokens, scanners' and scoped readers' (./signed-tokens.ts). */
   scannerKey?: string | undefined;
   /**
    * SHA-256 of a token. Default: WebCrypto, which every runtime has; Node passes its own
@@ -62,7 +62,7 @@ export async function principalFor(token: string, settings: AuthSettings): Promi
     }
   }
   if (!found && settings.scannerKey && token.split(".").length === 3) {
-    found = await verifyScannerToken(token, settings.scannerKey);
+    found = await verifySignedToken(token, settings.scannerKey);
   }
   return found;
 }

@@ -18,10 +18,11 @@ export interface EdgeCacheOptions {
 
 const STORED_AT = "X-Veritix-Stored-At";
 
+const hex = (digest: ArrayBuffer, bytes = 32) =>
+  Array.from(new Uint8Array(digest).slice(0, bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+
 async function etagOf(body: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
-  const hex = Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `"${hex}"`;
+  return `"${hex(await crypto.subtle.digest("SHA-256", body), 16)}"`;
 }
 
 /** If-None-Match as RFC 9110 compares it for GET: weakly, any of a list, or "*". */
@@ -29,6 +30,22 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
   if (!ifNoneMatch) return false;
   const bare = (tag: string) => tag.trim().replace(/^W\//, "");
   return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
+
+/**
+ * What an answer is kept under: the URL, and nothing of the caller (no Authorization, no
+ * cookies): every caller allowed past auth gets the same answer for the same URL, so
+ * sharing it leaks nothing. Except an event-scoped reader, whose GET /stats answers its
+ * events only: its answers are kept under its scope as well (a digest of its events), so
+ * one scope's answer never reaches another.
+ */
+async function keyUrl(c: Context<AppEnv>): Promise<string> {
+  const events = c.get("principal")?.events;
+  if (!events) return c.req.url;
+  const scope = new TextEncoder().encode([...events].sort().join("\n"));
+  const url = new URL(c.req.url);
+  url.searchParams.set("veritix-scope", hex(await crypto.subtle.digest("SHA-256", scope)));
+  return url.href;
 }
 
 export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
@@ -45,15 +62,13 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
 
   return async (c, next) => {
     if (c.req.method !== "GET") return next();
-    // The key is the URL alone: no Authorization, no cookies. Every caller allowed past
-    // auth gets the same answer for the same URL, so sharing it leaks nothing.
-    const key = new Request(c.req.url, { method: "GET" });
     const cache = ttlMs > 0 && opts.cache ? await opts.cache() : undefined;
+    const key = cache ? new Request(await keyUrl(c), { method: "GET" }) : undefined;
     // A reader who asks for a fresh answer (Cache-Control: no-cache, as a browser's reload
     // sends) gets one from the database; it still refreshes the cache for the others.
     const fresh = /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");
 
-    const hit = fresh ? undefined : await cache?.match(key).catch(() => undefined);
+    const hit = fresh || !key ? undefined : await cache?.match(key).catch(() => undefined);
     const storedAt = Number(hit?.headers.get(STORED_AT));
     const age = now() - storedAt;
     if (hit && Number.isFinite(storedAt) && age >= 0 && age < ttlMs) {
@@ -67,7 +82,7 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
     if (c.res.status !== 200) return;
     const body = await c.res.clone().arrayBuffer();
     const etag = await etagOf(body);
-    if (cache) {
+    if (cache && key) {
       const stored = new Response(body, {
         headers: {
           "Content-Type": c.res.headers.get("Content-Type") ?? "application/json",

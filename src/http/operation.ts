@@ -7,7 +7,7 @@ import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { every } from "hono/combine";
 import type * as z from "zod";
 import type { Role } from "../auth/roles.js";
-import { toIssues, validationError } from "../errors.js";
+import { AppError, toIssues, validationError } from "../errors.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { jsonBody, limitBody, requireRole } from "./middleware.js";
 
@@ -55,6 +55,12 @@ export interface OperationSpec<
   database: boolean;
   /** Served through AppDeps.readCache (after auth): it may answer 304 to If-None-Match. */
   cached?: boolean;
+  /**
+   * Reads every event unless the query names one (GET /stats, /stats/devices): an
+   * event-scoped reader may call it, and its handler answers that reader's events only.
+   * Any other route without an `event_id` is out of such a reader's reach.
+   */
+  spansEvents?: boolean;
 }
 
 const OPERATION: unique symbol = Symbol("veritix.operation");
@@ -96,6 +102,33 @@ const orRefuse = <T>(result: z.ZodSafeParseResult<T>): T => {
 };
 
 /**
+ * An event-scoped reader (auth/signed-tokens.ts) reads its events and nothing else: the
+ * `event_id` asked must be one of them (403 otherwise), and a route without one must be
+ * one that answers per event (`spansEvents`). Unscoped callers pass as they are.
+ */
+function withinScope(spec: AnyOperation): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const events = c.var.principal?.events;
+    if (events) {
+      const asked = (c.req.valid("query" as never) as { event_id?: unknown } | undefined)?.event_id;
+      if (typeof asked === "string" ? !events.includes(asked) : !spec.spansEvents) {
+        const scope =
+          events.length > 3
+            ? `${events.slice(0, 3).join(", ")} and ${events.length - 3} more`
+            : events.join(", ");
+        throw new AppError(
+          "forbidden",
+          typeof asked === "string"
+            ? `this token reads events ${scope} only, not ${asked}`
+            : `this token reads events ${scope} only; ${c.req.method} ${c.req.path} is not about one event`,
+        );
+      }
+    }
+    await next();
+  };
+}
+
+/**
  * The route's middleware: auth, then the body limit, the path's parameters, the query and
  * the body (each a 400 with every issue when wrong), then the read cache; the handler finds
  * the values in `c.req.valid("param" | "query" | "json")`.
@@ -124,6 +157,7 @@ export function operation<
       await next();
     });
   }
+  if (spec.access !== "public") steps.push(withinScope(spec));
   if (body) {
     const read = body.read ?? ((input: unknown) => body.schema.safeParse(input));
     steps.push(async (c, next) => {

@@ -39,18 +39,19 @@ export function statsRoutes(deps: AppDeps) {
         operationId: "getStats",
         summary: "Exact counters of one event, or of every event",
         description:
-          "With `event_id`: that event's counters (zero, and `last_updated: null`, for an event without records). Without: every event's, keyed by event id. Counters are kept as records are stored; reading them costs the same whatever the number of records.",
+          "With `event_id`: that event's counters (zero, and `last_updated: null`, for an event without records). Without: every event's with records, keyed by event id (an event-scoped reader token: its events only). Counters are kept as records are stored; reading them costs the same whatever the number of records.",
         tag: "Stats",
         access: ["reader"],
         database: true,
         cached: true,
+        spansEvents: true,
         query: statsQuery,
         answers: ok("One event's counters, or every event's by id.", z.union([eventStats, allEventStats])),
       }),
       async (c) => {
         const { event_id } = c.req.valid("query");
         if (event_id !== undefined) return c.json(await c.var.analytics.getEventStats(event_id), 200);
-        const all = await c.var.analytics.getAllStats();
+        const all = await c.var.analytics.getAllStats(c.var.principal.events);
         return c.json(Object.fromEntries(all.map((s) => [s.event_id, s])), 200);
       },
     )

@@ -48,17 +48,18 @@ export function syncRoutes(deps: AppDeps) {
         operationId: "listDevices",
         summary: "Gate scanners' health",
         description:
-          "Every scanner, or those that uploaded records of `event_id`; most recently synced first. A scanner long silent, or with a growing `pending`, is offline or behind.",
+          "Every scanner, or those that uploaded records of `event_id` (an event-scoped reader token without `event_id`: of its events); most recently synced first. A scanner long silent, or with a growing `pending`, is offline or behind.",
         tag: "Sync",
         access: ["reader"],
         database: true,
         cached: true,
+        spansEvents: true,
         query: devicesQuery,
         answers: { 200: { description: "The scanners.", content: { schema: deviceListing } } },
       }),
       async (c) => {
         const { event_id } = c.req.valid("query");
-        const devices = await c.var.analytics.deviceHealth(event_id);
+        const devices = await c.var.analytics.deviceHealth(event_id ?? c.var.principal.events);
         return c.json({ event_id: event_id ?? null, devices, count: devices.length }, 200);
       },
     );

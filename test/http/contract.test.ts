@@ -3,7 +3,7 @@
 // workerd (`wrangler dev --local`, production config) on D1 and on Neon serverless
 // Postgres. Each target starts once for this file; every test creates its own events.
 import { beforeAll, describe, expect, it } from "vitest";
-import { authChecks } from "../support/auth-checks.js";
+import { authChecks, scopeChecks } from "../support/auth-checks.js";
 import { RECORD_KINDS } from "../support/bad-input.js";
 import { queryChecks, recordRouteChecks, syncChecks } from "../support/bad-input-checks.js";
 import { type Conformance, documentConformance } from "../support/conformance.js";
@@ -19,6 +19,7 @@ import { entryFlow } from "./contract/entry-flow.js";
 import { exportChecks } from "./contract/export.js";
 import { listings } from "./contract/listings.js";
 import { recordsAndStats } from "./contract/records.js";
+import { scopeFiltering } from "./contract/scope.js";
 import { signalChecks } from "./contract/signals.js";
 import { sync } from "./contract/sync.js";
 
@@ -53,6 +54,10 @@ describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
   describe("the typed client", () => clientChecks(target));
   describe("CORS", () => corsChecks(target));
   describe("auth by role", () => authChecks(target, routesServedBy({ prometheus })));
+  describe("event-scoped readers", () => {
+    scopeChecks(target, routesServedBy({ prometheus }));
+    scopeFiltering(target);
+  });
   describe("bad input", () => {
     for (const k of RECORD_KINDS) recordRouteChecks(target, k);
     syncChecks(target);

@@ -3,7 +3,7 @@
 // contract of test/http). The shared checks (./auth-checks.ts, ./bad-input-checks.ts)
 // and the contract take an Api, so each is written once and run against every target.
 import { expect } from "vitest";
-import { issueScannerToken } from "../../src/auth/scanner-token.js";
+import { issueScannerToken } from "../../src/auth/signed-tokens.js";
 import type { RawCounts } from "./test-store.js";
 import { SIGNING_KEY, TOKENS } from "./tokens.js";
 

@@ -17,6 +17,11 @@ export interface RouteCase {
   roles: Role[] | "public";
   /** The status of a valid request by a caller who may make it. */
   ok: number;
+  /**
+   * Reads every event (no `event_id`): an event-scoped reader gets its own events' part.
+   * Other routes without `event_id` are out of such a reader's reach.
+   */
+  spansEvents?: true;
 }
 
 const get = (
@@ -40,7 +45,7 @@ const record = (route: "/scans" | "/transfers" | "/invalid-attempts", body: (e: 
 export const ROUTES: RouteCase[] = [
   get("health", "/health", () => "/health", "public"),
   get("health", "/metrics", () => "/metrics"),
-  get("stats", "/stats", () => "/stats"),
+  { ...get("stats", "/stats", () => "/stats"), spansEvents: true },
   get("stats", "/stats?event_id=", (e) => `/stats?event_id=${e}`),
   get("stats", "/stats/scans?event_id=", (e) => `/stats/scans?event_id=${e}`),
   get("stats", "/stats/transfers?event_id=", (e) => `/stats/transfers?event_id=${e}`),
@@ -54,7 +59,7 @@ export const ROUTES: RouteCase[] = [
   ]),
   get("signals", "/stats/alerts?event_id=", (e) => `/stats/alerts?event_id=${e}`),
   get("signals", "/stats/transfers/summary?event_id=", (e) => `/stats/transfers/summary?event_id=${e}`),
-  get("sync", "/stats/devices", () => "/stats/devices"),
+  { ...get("sync", "/stats/devices", () => "/stats/devices"), spansEvents: true },
   get("sync", "/stats/devices?event_id=", (e) => `/stats/devices?event_id=${e}`),
   get("export", "/export/scans?event_id=", (e) => `/export/scans?event_id=${e}`),
   get("export", "/export/transfers?event_id=", (e) => `/export/transfers?event_id=${e}&format=csv`),

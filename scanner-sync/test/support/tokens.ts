@@ -1,5 +1,5 @@
 // Credentials for the test servers: fixed API tokens and scanner tokens from a signing key.
-import { issueScannerToken } from "../../../src/auth/scanner-token.js";
+import { issueScannerToken } from "../../../src/auth/signed-tokens.js";
 
 export const SIGNING_KEY = "scanner-sync-test-key-0123456789abcdef";
 export const READER = "reader-token-0123456789abcdef";
