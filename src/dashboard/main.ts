@@ -116,7 +116,7 @@ async function refresh(): Promise<void> {
       const had = token.get() !== null;
       await askForToken(
         err.status === 403
-          ? `This token may not read the figures: it needs the reader role (${err.message}).`
+          ? `This token may not read these figures (${err.message}): a reader token, of this event if it is scoped.`
           : had
             ? `The server refused this token (${err.message}). Check it and try again.`
             : null,

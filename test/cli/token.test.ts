@@ -1,6 +1,7 @@
-// `npm run token -- scanner <id>` (node dist/cli/token.js): scanner tokens expire in 90
-// days unless --days or --no-expiry says otherwise, are signed with SCANNER_SIGNING_KEY,
-// and are what the server accepts from that scanner.
+// `npm run token -- scanner <id>` and `-- reader --event E` (node dist/cli/token.js):
+// scanner tokens expire in 90 days and readers' in 30 unless --days (or --no-expiry, for a
+// scanner) says otherwise, are signed with SCANNER_SIGNING_KEY, and are what the server
+// accepts from that scanner, or from that events' reader.
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,7 +36,17 @@ function issued(run: Run) {
   const jwt = run.stdout.trim().split("\n").at(-1) as string;
   expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   const payload = JSON.parse(Buffer.from(jwt.split(".")[1] as string, "base64url").toString("utf8"));
-  return { jwt, payload: payload as { sub: string; role: string; iat: number; exp?: number } };
+  return {
+    jwt,
+    payload: payload as {
+      sub: string;
+      role: string;
+      iat: number;
+      exp?: number;
+      events?: string[];
+      jti?: string;
+    },
+  };
 }
 
 describe("npm run token -- scanner", () => {
@@ -85,5 +96,38 @@ describe("npm run token -- scanner", () => {
       expect(run.code).not.toBe(0);
       expect(run.stderr).toContain("SCANNER_SIGNING_KEY");
     }
+  });
+});
+
+describe("npm run token -- reader", () => {
+  let app: RouteApp;
+  beforeAll(async () => {
+    app = await routeApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("issues a reader token of those events, with an id, expiring in 30 days: it reads them and no other", async () => {
+    const run = await token(["reader", "--event", "ev-a", "--event", "ev-b"]);
+    const { jwt, payload } = issued(run);
+    expect(payload).toMatchObject({ role: "reader", events: ["ev-a", "ev-b"], jti: expect.any(String) });
+    expect((payload.exp as number) - payload.iat).toBe(30 * DAY);
+    expect(run.stdout).not.toContain(SIGNING_KEY);
+    expect((await app.call("GET", "/stats?event_id=ev-b", { as: { token: jwt } })).status).toBe(200);
+    expect((await app.call("GET", "/stats?event_id=ev-c", { as: { token: jwt } })).status).toBe(403);
+    expect(
+      (await app.call("POST", "/scans", { body: { ticket_id: "t", event_id: "ev-a" }, as: { token: jwt } }))
+        .status,
+    ).toBe(403);
+  });
+
+  it("--days 2: expires in 2 days; without an --event: refuses, no token", async () => {
+    const { payload } = issued(await token(["reader", "--event", "ev-a", "--days", "2"]));
+    expect((payload.exp as number) - payload.iat).toBe(2 * DAY);
+    const none = await token(["reader"]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain("--event");
+    expect(none.stdout).not.toMatch(/\w+\.\w+\.\w+/);
   });
 });

@@ -1,7 +1,9 @@
 // GET /stats* on Workers: cached per data centre (Cache API) for STATS_CACHE_SECONDS,
 // with ETag / 304, auth before any cached answer, and writes visible within the TTL.
 import { describe, expect, it } from "vitest";
+import { issueReaderToken } from "../../src/auth/signed-tokens.js";
 import { SPEC } from "../support/records.js";
+import { SIGNING_KEY } from "../support/tokens.js";
 import { workerOn } from "./support/worker.js";
 
 let n = 0;
@@ -58,6 +60,31 @@ describe("edge cache of GET /stats*", () => {
     const changed = await w.call("GET", url, undefined, { headers: { "If-None-Match": etag } });
     expect(changed.status).toBe(200);
     expect(await changed.json()).toMatchObject({ count: 2 });
+  });
+
+  it("never serves one scope's answer to another: two scoped readers reading GET /stats back to back see their own events", async () => {
+    const w = workerOn({ STATS_CACHE_SECONDS: "5", SCANNER_SIGNING_KEY: SIGNING_KEY });
+    const [a, b] = [freshEvent(), freshEvent()];
+    for (const e of [a, b]) await w.call("POST", "/scans", { ...SPEC.scan, event_id: e });
+    const [ta, tb] = await Promise.all([
+      issueReaderToken([a], SIGNING_KEY),
+      issueReaderToken([b], SIGNING_KEY),
+    ]);
+    for (const state of ["MISS", "HIT"]) {
+      for (const [token, own] of [
+        [ta, a],
+        [tb, b],
+      ] as const) {
+        const res = await w.call("GET", "/stats", undefined, { token });
+        expect([res.status, res.headers.get("X-Cache")]).toEqual([200, state]);
+        expect(Object.keys((await res.json()) as object)).toEqual([own]);
+      }
+    }
+    // An unscoped reader's GET /stats is kept apart from both, and has both.
+    const all = await w.call("GET", "/stats", undefined, { token: "reader" });
+    expect(Object.keys((await all.json()) as object)).toEqual(expect.arrayContaining([a, b]));
+    // Out of its scope: 403, from the cache or not.
+    expect((await w.call("GET", `/stats?event_id=${b}`, undefined, { token: ta })).status).toBe(403);
   });
 
   it("checks the token before answering from the cache", async () => {
