@@ -2,20 +2,7 @@
 // validate with them, and the OpenAPI document describes the routes from them.
 import * as z from "zod";
 import { idString, instant, textString } from "../records.js";
-
-/** Bucket widths of a timeline, in ms: each a whole number of minutes, aligned since the Unix epoch. */
-export const BUCKETS = {
-  "1m": 60_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "1h": 3_600_000,
-  "1d": 86_400_000,
-} as const;
-export type Bucket = keyof typeof BUCKETS;
-export const BUCKET_NAMES = Object.keys(BUCKETS) as Bucket[];
-
-/** The most points one timeline answers: beyond, ask for a wider bucket or a shorter range. */
-export const MAX_POINTS = 2000;
+import { BUCKET_NAMES, type Bucket } from "./buckets.js";
 
 export const eventQuery = z.strictObject({ event_id: idString });
 

@@ -3,7 +3,8 @@
 // range (the given bounds aligned, or the event's own span) and fills the gaps.
 import { AppError } from "../errors.js";
 import type { Store } from "../store/types.js";
-import { BUCKET_NAMES, BUCKETS, MAX_POINTS, type TimelineQuery } from "./queries.js";
+import { BUCKET_NAMES, BUCKETS, MAX_POINTS } from "./buckets.js";
+import type { TimelineQuery } from "./queries.js";
 
 const floor = (ms: number, width: number) => ms - (ms % width);
 const ceil = (ms: number, width: number) => floor(ms + width - 1, width);

@@ -3,12 +3,11 @@
 // (which labels the chart for screen readers). Drawn by uPlot, a chart library made for
 // time series; times on its axis in the browser's time zone.
 import uPlot from "uplot";
+import { BUCKETS, MAX_POINTS } from "../attendance/buckets.js";
 import { $ } from "./dom.js";
 import { count, time, zoneLabel } from "./format.js";
-import type { Attendance } from "./types.js";
-import { BUCKET_MS, type Bucket, type Gates, type Timeline } from "./types.js";
+import type { Attendance, CurveBucket as Bucket, Gates, Timeline } from "./types.js";
 
-const MAX_POINTS = 2000;
 /** The doors count as open while a scan is this recent: the curve then runs to now. */
 const LIVE_MS = 15 * 60_000;
 const HEIGHT = 240;
@@ -26,7 +25,7 @@ export function curveRange(
   now: number,
 ): { from: string; to: string } | null {
   if (att.first_entry_at === null || att.last_entry_at === null) return null;
-  const ms = BUCKET_MS[bucket];
+  const ms = BUCKETS[bucket];
   const lastScan = Math.max(
     Date.parse(att.last_entry_at),
     ...gates.gates.map((g) => Date.parse(g.last_scan_at)),

@@ -21,7 +21,9 @@ function flags(s: GateScanner, now: number, doorsMoving: boolean): string[] {
   return out;
 }
 
-const rate = (entries: number, minutes: number) => `${count(entries)} (${perMinute(entries, minutes)})`;
+/** "12 (2.4/min)": on a phone the count alone (style.css hides the rate). */
+const rate = (entries: number, minutes: number) =>
+  h("span", {}, count(entries), h("span", { class: "rate" }, ` (${perMinute(entries, minutes)})`));
 const ago = (iso: string | null, now: number) => (iso === null ? "—" : age(now - Date.parse(iso)));
 
 function gateRow(g: Gate, now: number): HTMLTableRowElement {

@@ -16,8 +16,8 @@ import {
   type Alerts,
   type AllEventStats,
   type Attendance,
-  BUCKETS,
-  type Bucket,
+  CURVE_BUCKETS,
+  type CurveBucket,
   type EventStats,
   type Gates,
   type InvalidAttempts,
@@ -32,7 +32,7 @@ const api = createApi();
 const curve = createCurve();
 const params = new URLSearchParams(location.search);
 let eventId: string | null = params.get("event_id") || null;
-let bucket: Bucket = BUCKETS.find((b) => b === params.get("bucket")) ?? "5m";
+let bucket: CurveBucket = CURVE_BUCKETS.find((b) => b === params.get("bucket")) ?? "5m";
 let timer: ReturnType<typeof setTimeout> | undefined;
 let round = 0;
 let eventsAt = Number.NEGATIVE_INFINITY;
@@ -142,7 +142,7 @@ $<HTMLSelectElement>("event-picker").addEventListener("change", (e) =>
 for (const input of document.querySelectorAll<HTMLInputElement>('input[name="bucket"]')) {
   input.checked = input.value === bucket;
   input.addEventListener("change", () => {
-    bucket = input.value as Bucket;
+    bucket = input.value as CurveBucket;
     const url = new URL(location.href);
     url.searchParams.set("bucket", bucket);
     history.replaceState(null, "", url.pathname + url.search);

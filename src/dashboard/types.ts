@@ -1,6 +1,7 @@
 // The answers the dashboard reads, as the API's own zod schemas give them (types only:
 // nothing of zod or the server reaches the page's bundle).
 import type { z } from "zod";
+import type { Bucket } from "../attendance/buckets.js";
 import type {
   alertsAnswer,
   allEventStats,
@@ -34,6 +35,5 @@ export type InvalidAttempts = Omit<z.infer<typeof invalidAttemptListing>, "attem
 };
 
 /** The arrival curve's bucket sizes the page offers (the API has 1h and 1d as well). */
-export const BUCKETS = ["1m", "5m", "15m"] as const;
-export type Bucket = (typeof BUCKETS)[number];
-export const BUCKET_MS: Record<Bucket, number> = { "1m": 60_000, "5m": 300_000, "15m": 900_000 };
+export const CURVE_BUCKETS = ["1m", "5m", "15m"] as const satisfies readonly Bucket[];
+export type CurveBucket = (typeof CURVE_BUCKETS)[number];

@@ -3,7 +3,8 @@
 // aggregates kept with the records, so its cost does not grow with the number of scans.
 import { Hono } from "hono";
 import type * as z from "zod";
-import { eventQuery, MAX_POINTS, timelineQuery } from "../attendance/queries.js";
+import { MAX_POINTS } from "../attendance/buckets.js";
+import { eventQuery, timelineQuery } from "../attendance/queries.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { type Answer, operation } from "../http/operation.js";
 import { attendance, gatesAnswer, timelineAnswer } from "../responses.js";

@@ -4,7 +4,7 @@
 // batching, replays and concurrent writers; and the same records in two orders answer alike.
 import { expect, it } from "vitest";
 import { createAnalytics } from "../../../src/analytics.js";
-import { BUCKETS, type Bucket } from "../../../src/attendance/queries.js";
+import { BUCKETS, type Bucket } from "../../../src/attendance/buckets.js";
 import type { DeviceReport, RecordBatch } from "../../../src/store/types.js";
 import {
   recomputeAdmissions,

@@ -2,7 +2,7 @@
 // each figure recomputed by plain SQL from the target's own database
 // (../../../support/entry-flow-recompute.ts), compared with the whole answer.
 import { expect } from "vitest";
-import { BUCKETS, type Bucket } from "../../../../src/attendance/queries.js";
+import { BUCKETS, type Bucket } from "../../../../src/attendance/buckets.js";
 import { json } from "../../../support/api.js";
 import {
   type RecomputedScanner,
