@@ -116,9 +116,16 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
         ...times,
       };
     },
-    /** Has this ticket been admitted to the event: when, where, and how many valid scans (GET /admissions). */
-    async admission(eventId: string, ticketId: string) {
-      const a = await store.admission(eventId, ticketId);
+    /**
+     * Has this ticket been admitted to the event: when, where, and how many valid scans
+     * (GET /admissions). Asked with a signed scanner token: refused if it was revoked.
+     */
+    async admission(eventId: string, ticketId: string, principal?: Principal) {
+      const token =
+        principal?.scannerId && principal.issuedAt
+          ? { scanner_id: principal.scannerId, issued_at: principal.issuedAt }
+          : undefined;
+      const a = await store.admission(eventId, ticketId, token);
       return {
         event_id: eventId,
         ticket_id: ticketId,
@@ -143,6 +150,8 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
     /** An event's gates and their scanners, busiest first; `now` sets the last-minutes windows. */
     gates: (eventId: string, now?: Date) => gates(store, eventId, now),
 
+    /** Revokes a scanner's signed tokens issued before now (POST /admin/revocations, `npm run token -- revoke`). */
+    revokeScanner: (scannerId: string, now = new Date()) => store.revokeScanner(scannerId, now),
     /** POST /sync: a gate scanner's batch (its envelope read by `syncRequest`), item by item (./sync.ts). */
     syncBatch: (principal: Principal, request: SyncRequest, now?: Date) =>
       syncBatch(store, principal, request, now),

@@ -12,6 +12,7 @@ import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
 import { operation } from "./http/operation.js";
 import { errorEnvelope } from "./responses.js";
+import { adminRoutes } from "./routes/admin.js";
 import { admissionRoutes } from "./routes/admissions.js";
 import { attendanceRoutes } from "./routes/attendance.js";
 import { docsRoutes } from "./routes/docs.js";
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
       .route("/", signalRoutes(deps))
       .route("/", exportRoutes(deps))
       .route("/", ingestRoutes(deps))
+      .route("/", adminRoutes(deps))
       .get(
         "/openapi.json",
         operation(deps, {

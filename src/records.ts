@@ -376,6 +376,9 @@ export type SyncInvalidAttemptInput = z.input<typeof syncInvalidAttempt>;
 export type SyncRequestInput = z.input<typeof syncRequest>;
 export type SyncRequest = z.output<typeof syncRequest>;
 
+/** POST /admin/revocations: the scanner whose tokens issued until now are refused from now on. */
+export const revocationRequest = z.strictObject({ scanner_id: idString });
+
 /** One refusal: where (the dotted path of the field) and what is wrong. */
 export const issue = z.object({ path: z.string(), message: z.string() });
 

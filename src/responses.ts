@@ -7,7 +7,13 @@ import * as z from "zod";
 import { type ErrorCode, STATUS } from "./errors.js";
 import { issue } from "./records.js";
 import { COUNTER_NAMES, type StatCounter } from "./store/counters.js";
-import { invalidAttempts, scannerDevices, ticketScans, ticketTransfers } from "./store/pg/schema.js";
+import {
+  invalidAttempts,
+  scannerDevices,
+  scannerRevocations,
+  ticketScans,
+  ticketTransfers,
+} from "./store/pg/schema.js";
 import { BURST_KEY_KINDS } from "./store/signals.js";
 
 /** A time in an answer: what Date's toJSON writes (UTC, milliseconds). */
@@ -91,6 +97,9 @@ export const deviceHealth = z
 export const deviceListing = z
   .strictObject({ event_id: z.string().nullable(), devices: z.array(deviceHealth), count: z.int().min(0) })
   .meta({ id: "DeviceListing" });
+
+/** A scanner's revocation (POST /admin/revocations): its signed tokens issued before `revoked_at` are refused. */
+export const revocation = rowOf(scannerRevocations).meta({ id: "Revocation" });
 
 export const healthOk = z
   .strictObject({ status: z.literal("ok"), database: z.enum(["postgres", "sqlite", "d1"]) })

@@ -77,6 +77,8 @@ export async function syncBatch(
     { scans, transfers: [], invalidAttempts },
     {
       scanner_id: req.scanner_id,
+      // A signed scanner token's sync is refused whole if the scanner was revoked since it was issued.
+      token_issued_at: principal.scannerId ? principal.issuedAt : undefined,
       received_at: now,
       sent_at: req.sent_at,
       items,

@@ -13,6 +13,11 @@ export interface Principal {
   events?: readonly string[];
   /** A signed token's id (its `jti`): what a log may name. */
   tokenId?: string;
+  /**
+   * When a signed token was issued (to the ms): a scanner's tokens issued before its
+   * revocation are refused. None: an API_TOKENS entry, never revoked one by one.
+   */
+  issuedAt?: Date;
 }
 
 export function allows(principal: Principal, needed: readonly Role[]): boolean {

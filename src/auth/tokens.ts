@@ -3,8 +3,8 @@
 // one each time (so the time does not say which matched). The configured tokens' digests
 // are computed once, the presented token's once per request: one digest per request, not
 // two per configured token.
-import type { Principal, Role } from "./roles.js";
-import { verifySignedToken } from "./signed-tokens.js";
+import type { Role } from "./roles.js";
+import { type Verified, verifySignedToken } from "./signed-tokens.js";
 
 export interface AuthSettings {
   tokens: { role: Role; token: string }[];
@@ -51,18 +51,20 @@ const digestsOf = (settings: AuthSettings, sha256: (text: string) => Uint8Array 
   return known;
 };
 
-export async function principalFor(token: string, settings: AuthSettings): Promise<Principal | null> {
-  let found: Principal | null = null;
+/** Who a token speaks for (an API_TOKENS entry, or a signed token), or why it is refused. */
+export async function principalFor(token: string, settings: AuthSettings): Promise<Verified> {
+  let found: Role | null = null;
   if (settings.tokens.length > 0) {
     const sha256 = settings.sha256 ?? webSha256;
     const entries = await digestsOf(settings, sha256);
     const presented = await sha256(token);
     for (const entry of entries) {
-      if (sameDigest(entry.digest, presented) && !found) found = { role: entry.role };
+      if (sameDigest(entry.digest, presented) && !found) found = entry.role;
     }
   }
-  if (!found && settings.scannerKey && token.split(".").length === 3) {
-    found = await verifySignedToken(token, settings.scannerKey);
+  if (found) return { principal: { role: found } };
+  if (settings.scannerKey && token.split(".").length === 3) {
+    return verifySignedToken(token, settings.scannerKey);
   }
-  return found;
+  return { refused: { reason: "unknown_token" } };
 }

@@ -1,6 +1,7 @@
 // Issues signed tokens (SCANNER_SIGNING_KEY), verified at the edge without a database:
 //   npm run token -- scanner <scanner_id> [--days N | --no-expiry]   a gate device's
 //   npm run token -- reader --event E [--event E2 ...] [--days N]     an event operator's
+//   npm run token -- revoke <scanner_id>      refuses the scanner's tokens issued until now
 // Tokens expire (scanners' in 90 days, readers' in 30, unless --days says otherwise): a
 // lost device's or a past operator's token must not work forever; --no-expiry issues a
 // scanner token that lives until the key rotates, when asked. The token is alone on the
@@ -69,6 +70,37 @@ program
     const token = await issueReaderToken(events, key, { ttlSeconds: Math.round(opts.days * 86400) });
     console.log(`reader token for ${[...new Set(events)].join(", ")}, valid ${opts.days} days:`);
     console.log(token);
+  });
+
+program
+  .command("revoke")
+  .description(
+    "refuse every token of one scanner issued until now (a lost or stolen device), in the configured database (DATABASE_URL, else SQLITE_PATH); a token issued afterwards works",
+  )
+  .argument("<scanner_id>", "the gate device's scanner id")
+  .action(async (scannerId: string) => {
+    const sid = id("scanner id", scannerId);
+    // Loaded here: issuing a token needs no database driver.
+    const [{ parseConfig }, { openStore }, { databaseTarget, errorMessage }] = await Promise.all([
+      import("../config.js"),
+      import("../node/store.js"),
+      import("./database.js"),
+    ]);
+    try {
+      const config = parseConfig(process.env);
+      const { database, target } = databaseTarget(config);
+      const store = await openStore(config);
+      try {
+        const at = await store.revokeScanner(sid, new Date());
+        console.log(
+          `scanner ${sid} revoked in ${database} ${target}: its tokens issued before ${at.toISOString()} are refused from now on; issue it a new one with \`npm run token -- scanner ${sid}\``,
+        );
+      } finally {
+        await store.close();
+      }
+    } catch (err) {
+      program.error(`revoking ${sid} failed: ${errorMessage(err)}`);
+    }
   });
 
 await program.parseAsync();

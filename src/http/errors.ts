@@ -34,6 +34,7 @@ const FROM_STORE: Record<StoreFailure, ErrorCode> = {
   unavailable: "unavailable",
   busy: "unavailable",
   not_migrated: "database_not_migrated",
+  revoked: "unauthorized",
 };
 
 const FROM_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -60,7 +61,11 @@ export function onError(err: Error, c: Context<AppEnv>) {
   const known = asAppError(err);
   const log = c.get("log");
   if (known) {
-    if (err instanceof StoreError) log?.warn(`database ${err.failure}`, errorFields(err));
+    if (err instanceof StoreError && err.failure === "revoked") {
+      // Its id, never the token (../auth/signed-tokens.ts).
+      const { tokenId, scannerId } = c.var.principal ?? {};
+      log?.warn("token refused", { reason: "revoked", token_id: tokenId, scanner_id: scannerId });
+    } else if (err instanceof StoreError) log?.warn(`database ${err.failure}`, errorFields(err));
     if (known.code === "client_closed_request") log?.info("client closed the request", errorFields(err));
     return errorResponse(c, known);
   }

@@ -35,8 +35,17 @@ export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<
     }
     const token = bearerToken(c.req.header("Authorization"));
     if (!token) throw new AppError("unauthorized", "missing bearer token (Authorization: Bearer <token>)");
-    const principal = await principalFor(token, deps.auth);
-    if (!principal) throw new AppError("unauthorized", "invalid token");
+    const verified = await principalFor(token, deps.auth);
+    if ("refused" in verified) {
+      // Its id and why, never the token: a log is read by more people than hold tokens.
+      const { reason, tokenId } = verified.refused;
+      c.var.log?.warn("token refused", { reason, ...(tokenId ? { token_id: tokenId } : {}) });
+      throw new AppError(
+        "unauthorized",
+        reason === "expired" ? "invalid token: it has expired" : "invalid token",
+      );
+    }
+    const { principal } = verified;
     if (!allows(principal, roles)) {
       throw new AppError(
         "forbidden",

@@ -42,6 +42,7 @@ const TAGS: Record<Tag, string> = {
   Admissions: "The online check a gate makes before it admits a ticket.",
   Stats: "Exact counters per event, and an event's recent records.",
   Export: "Every record of an event, streamed (revenue and warehouse jobs).",
+  Access: "Revoking one lost scanner's tokens without rotating the signing key (role admin).",
   Service: "Health, metrics and this document.",
 };
 

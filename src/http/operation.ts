@@ -11,7 +11,7 @@ import { AppError, toIssues, validationError } from "../errors.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { jsonBody, limitBody, requireRole } from "./middleware.js";
 
-export type Tag = "Records" | "Sync" | "Admissions" | "Stats" | "Export" | "Service";
+export type Tag = "Records" | "Sync" | "Admissions" | "Stats" | "Export" | "Access" | "Service";
 
 /** A media type of an answer: JSON of a zod schema, or another type with a JSON Schema of its own. */
 export type Content = { schema: z.ZodType } | { type: string; schema: Record<string, unknown> };

@@ -8,7 +8,9 @@
 // cost follows how fast the doors move in a minute, not in the window.
 import { and, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import { unkey } from "./entry-flow.js";
+import { storeFailure } from "./errors.js";
 import type { QueryDb, Tables } from "./queries.js";
+import { isRevoked } from "./revocations.js";
 import type { Store } from "./types.js";
 
 type EntryFlowReads = Pick<
@@ -111,22 +113,31 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
       };
     },
 
-    async admission(eventId, ticketId) {
-      // One row by its primary key: a gate asks this before it admits someone.
-      const [row] = await db
-        .select({
-          valid_scans: te.valid_scans,
-          first_at: te.first_at,
-          first_location: te.first_location,
-          first_scanner_id: te.first_scanner_id,
-        })
-        .from(te)
-        .where(and(eq(te.event_id, eventId), eq(te.ticket_id, ticketId)));
-      if (!row) return null;
+    async admission(eventId, ticketId, token) {
+      const where = and(eq(te.event_id, eventId), eq(te.ticket_id, ticketId));
+      const columns = {
+        valid_scans: te.valid_scans,
+        first_at: te.first_at,
+        first_location: te.first_location,
+        first_scanner_id: te.first_scanner_id,
+      };
+      // One row by its primary key: a gate asks this before it admits someone. A scanner
+      // asking: whether its token is revoked too, in the same read (a row of one whatever
+      // the ticket: the entry joined to it).
+      const [row] = token
+        ? await db
+            .select({ ...columns, revoked: isRevoked(db, t, token) })
+            .from(sql`(SELECT 1) AS asked`)
+            .leftJoin(te, where)
+        : await db.select(columns).from(te).where(where);
+      if (row && "revoked" in row && row.revoked) throw storeFailure("revoked");
+      // No entry row (a left join's nulls): not admitted.
+      if (!row || row.valid_scans === null || row.first_at === null) return null;
       return {
-        ...row,
-        first_location: unkey(row.first_location),
-        first_scanner_id: unkey(row.first_scanner_id),
+        valid_scans: row.valid_scans,
+        first_at: row.first_at,
+        first_location: unkey(row.first_location as string),
+        first_scanner_id: unkey(row.first_scanner_id as string),
       };
     },
     async activitySpan(eventId) {

@@ -10,7 +10,9 @@ export type StoreFailure =
   /** It answers but cannot take this now (locked, a writer ahead): retry shortly. */
   | "busy"
   /** It lacks the schema: migrations were not applied. `message` says what to run. */
-  | "not_migrated";
+  | "not_migrated"
+  /** The signed scanner token of the call was revoked (./revocations.ts): nothing was written. */
+  | "revoked";
 
 export class StoreError extends Error {
   constructor(
@@ -43,7 +45,11 @@ const MESSAGES: Record<StoreFailure, string> = {
   unavailable: "the database is unavailable; retry shortly",
   busy: "the database is busy; retry shortly",
   not_migrated: "the database has no schema",
+  revoked: "this scanner's tokens issued before its revocation are refused: it needs a new token",
 };
+
+/** The store's failure with its usual message (a store that finds it out itself: a revoked token in a read). */
+export const storeFailure = (failure: StoreFailure): StoreError => new StoreError(failure, MESSAGES[failure]);
 
 /**
  * The store with every method's errors read by `classify`: a failure it knows becomes a

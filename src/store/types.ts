@@ -68,9 +68,21 @@ export interface PageFilter {
   limit: number;
 }
 
+/** A signed scanner token, as a revocation weighs it: whose, and when it was issued. */
+export interface TokenIssue {
+  scanner_id: string;
+  issued_at: Date;
+}
+
 /** What one POST /sync tells about its scanner, before its records are stored. */
 export interface DeviceReport {
   scanner_id: string;
+  /**
+   * When the signed scanner token that sent it was issued: the sync is refused whole
+   * (StoreError "revoked") if the scanner's tokens were revoked since. Null: an
+   * API_TOKENS caller, never revoked one by one.
+   */
+  token_issued_at?: Date | undefined;
   received_at: Date;
   sent_at: Date;
   /** Items in the batch, rejected ones included. */
@@ -241,8 +253,17 @@ export interface Store {
   deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
   /** An event's admissions: counts, first and last entry, peak minute. Zeros and nulls when it has none. */
   attendance(eventId: string): Promise<Attendance>;
-  /** A ticket's first entry and valid scans at an event; null: not admitted (no valid scan). */
-  admission(eventId: string, ticketId: string): Promise<Admission | null>;
+  /**
+   * A ticket's first entry and valid scans at an event; null: not admitted (no valid
+   * scan). With `token`, asked by a scanner: refused (StoreError "revoked") if its token
+   * is revoked, in the same read.
+   */
+  admission(eventId: string, ticketId: string, token?: TokenIssue): Promise<Admission | null>;
+  /**
+   * Revokes a scanner's signed tokens issued before `at` (never moving an earlier
+   * revocation's moment back); answers the moment now in force.
+   */
+  revokeScanner(scannerId: string, at: Date): Promise<Date>;
   /** An event's transfers: totals, tickets transferred, per reason and per UTC day; zeros when it has none. */
   transferSummary(eventId: string): Promise<TransferSummary>;
   /** An event's alert rows and counts of each kind (GET /stats/alerts; ../signals/alerts.ts makes them alerts). */

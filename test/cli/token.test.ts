@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncBody, syncScan } from "../support/records.js";
 import { type RouteApp, routeApp } from "../support/route-app.js";
-import { SIGNING_KEY } from "../support/tokens.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+import { API_TOKENS, SIGNING_KEY } from "../support/tokens.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DAY = 86_400;
@@ -19,8 +20,14 @@ interface Run {
 }
 
 /** `key` null: SCANNER_SIGNING_KEY unset. */
-function token(args: string[], key: string | null = SIGNING_KEY): Promise<Run> {
-  const env = { ...process.env };
+function token(
+  args: string[],
+  key: string | null = SIGNING_KEY,
+  more: Record<string, string | undefined> = {},
+): Promise<Run> {
+  // `more`'s undefined values unset a variable.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...more };
+  for (const [k, v] of Object.entries(more)) if (v === undefined) delete env[k];
   if (key === null) delete env.SCANNER_SIGNING_KEY;
   else env.SCANNER_SIGNING_KEY = key;
   return new Promise((resolve) => {
@@ -62,7 +69,9 @@ describe("npm run token -- scanner", () => {
     const { jwt, payload } = issued(await token(["scanner", "gate-1"]));
     expect(payload).toMatchObject({ sub: "gate-1", role: "scanner" });
     expect(Math.abs(payload.iat - Date.now() / 1000)).toBeLessThan(60);
-    expect((payload.exp as number) - payload.iat).toBe(90 * DAY);
+    // To the millisecond: a revocation tells tokens issued before it from those issued after.
+    expect(Number.isInteger(payload.iat * 1000)).toBe(true);
+    expect((payload.exp as number) - Math.floor(payload.iat)).toBe(90 * DAY);
     const upload = await app.call("POST", "/sync", {
       body: syncBody("gate-1", { scans: [syncScan("token-event")] }),
       as: { token: jwt },
@@ -74,7 +83,7 @@ describe("npm run token -- scanner", () => {
 
   it("--days 3: expires in 3 days", async () => {
     const { payload } = issued(await token(["scanner", "gate-1", "--days", "3"]));
-    expect((payload.exp as number) - payload.iat).toBe(3 * DAY);
+    expect((payload.exp as number) - Math.floor(payload.iat)).toBe(3 * DAY);
   });
 
   it("--no-expiry: no exp at all (valid until the key rotates)", async () => {
@@ -112,7 +121,7 @@ describe("npm run token -- reader", () => {
     const run = await token(["reader", "--event", "ev-a", "--event", "ev-b"]);
     const { jwt, payload } = issued(run);
     expect(payload).toMatchObject({ role: "reader", events: ["ev-a", "ev-b"], jti: expect.any(String) });
-    expect((payload.exp as number) - payload.iat).toBe(30 * DAY);
+    expect((payload.exp as number) - Math.floor(payload.iat)).toBe(30 * DAY);
     expect(run.stdout).not.toContain(SIGNING_KEY);
     expect((await app.call("GET", "/stats?event_id=ev-b", { as: { token: jwt } })).status).toBe(200);
     expect((await app.call("GET", "/stats?event_id=ev-c", { as: { token: jwt } })).status).toBe(403);
@@ -124,10 +133,56 @@ describe("npm run token -- reader", () => {
 
   it("--days 2: expires in 2 days; without an --event: refuses, no token", async () => {
     const { payload } = issued(await token(["reader", "--event", "ev-a", "--days", "2"]));
-    expect((payload.exp as number) - payload.iat).toBe(2 * DAY);
+    expect((payload.exp as number) - Math.floor(payload.iat)).toBe(2 * DAY);
     const none = await token(["reader"]);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain("--event");
     expect(none.stdout).not.toMatch(/\w+\.\w+\.\w+/);
+  });
+});
+
+describe.each(["sqlite", "postgres"] as const)("npm run token -- revoke, on %s", (db) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(db, { API_TOKENS, SCANNER_SIGNING_KEY: SIGNING_KEY });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const dbEnv = () =>
+    db === "sqlite"
+      ? { SQLITE_PATH: server.sqlitePath as string }
+      : { DATABASE_URL: server.databaseUrl as string };
+  const sync = (scanner: string, jwt: string) =>
+    server.call("POST", "/sync", syncBody(scanner, { scans: [syncScan("revoke-cli")] }), {
+      Authorization: `Bearer ${jwt}`,
+    });
+
+  it("revokes that scanner's tokens issued until now in the configured database: the running server refuses them, a new one works", async () => {
+    const old = issued(await token(["scanner", "gate-lost"])).jwt;
+    const kept = issued(await token(["scanner", "gate-kept"])).jwt;
+    expect((await sync("gate-lost", old)).status).toBe(200);
+    const run = await token(["revoke", "gate-lost"], null, dbEnv());
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(
+      /scanner gate-lost revoked .*tokens issued before \d{4}-\d\d-\d\dT[\d:.]+Z are refused/,
+    );
+    expect((await sync("gate-lost", old)).status).toBe(401);
+    expect((await sync("gate-kept", kept)).status).toBe(200);
+    const fresh = issued(await token(["scanner", "gate-lost"])).jwt;
+    expect((await sync("gate-lost", fresh)).status).toBe(200);
+  });
+
+  it("refuses an invalid scanner id, and says why when the database cannot be reached (exit non-zero)", async () => {
+    const bad = await token(["revoke", "x".repeat(200)], null, dbEnv());
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/invalid scanner id/);
+    const unreachable =
+      db === "sqlite"
+        ? { SQLITE_PATH: `${server.sqlitePath}/under-a-file.db`, DATABASE_URL: undefined }
+        : { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" };
+    const down = await token(["revoke", "gate-lost"], null, unreachable);
+    expect(down.code).not.toBe(0);
+    expect(down.stderr).toMatch(/revoking gate-lost failed: /);
   });
 });

@@ -11,6 +11,7 @@ import { notMigrated } from "./store-contract/not-migrated.js";
 import { pages } from "./store-contract/pages.js";
 import { purge } from "./store-contract/purge.js";
 import { reads } from "./store-contract/reads.js";
+import { revocations } from "./store-contract/revocations.js";
 import { syncs } from "./store-contract/syncs.js";
 import { transferSignals } from "./store-contract/transfers.js";
 import { writes } from "./store-contract/writes.js";
@@ -61,5 +62,6 @@ export function storeContract(driver: ContractDriver) {
     entryFlow(c);
     transferSignals(c);
     alertSignals(c);
+    revocations(c);
   });
 }

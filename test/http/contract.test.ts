@@ -19,6 +19,7 @@ import { entryFlow } from "./contract/entry-flow.js";
 import { exportChecks } from "./contract/export.js";
 import { listings } from "./contract/listings.js";
 import { recordsAndStats } from "./contract/records.js";
+import { revocationChecks } from "./contract/revocation.js";
 import { scopeFiltering } from "./contract/scope.js";
 import { signalChecks } from "./contract/signals.js";
 import { sync } from "./contract/sync.js";
@@ -58,6 +59,7 @@ describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
     scopeChecks(target, routesServedBy({ prometheus }));
     scopeFiltering(target);
   });
+  describe("revoking one scanner", () => revocationChecks(target));
   describe("bad input", () => {
     for (const k of RECORD_KINDS) recordRouteChecks(target, k);
     syncChecks(target);

@@ -4,7 +4,7 @@
 import { createAnalytics } from "../../src/analytics.js";
 import { createApp, sharedServices } from "../../src/app.js";
 import type { Role } from "../../src/auth/roles.js";
-import { silentLogger } from "../../src/observability/logger.js";
+import { type Logger, silentLogger } from "../../src/observability/logger.js";
 import { type Metrics, noMetrics } from "../../src/observability/metrics.js";
 import { instrumentStore } from "../../src/store/instrumented.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
@@ -26,6 +26,8 @@ export interface RouteAppOptions {
   metrics?: Metrics;
   /** The Node server's SIGTERM state. */
   draining?: () => boolean;
+  /** Where the app logs (default: nowhere). */
+  logger?: Logger;
 }
 
 const EVERY = 1000;
@@ -56,7 +58,7 @@ export async function routeApp(opts: RouteAppOptions = {}): Promise<RouteApp> {
   const app = createApp({
     services: sharedServices(createAnalytics(store)),
     auth: { tokens, openFor: () => false, scannerKey: SIGNING_KEY },
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     metrics: opts.metrics ?? noMetrics,
     draining: opts.draining,
   });

@@ -9,7 +9,16 @@ export interface RouteCase {
   /** The route as DESIGN.md names it, with the query that matters. */
   route: string;
   /** Which file of src/routes serves it. */
-  resource: "health" | "ingest" | "stats" | "attendance" | "admissions" | "signals" | "sync" | "export";
+  resource:
+    | "health"
+    | "ingest"
+    | "stats"
+    | "attendance"
+    | "admissions"
+    | "signals"
+    | "sync"
+    | "export"
+    | "admin";
   /** A valid request for event `e`. */
   path(e: string): string;
   body?(e: string): unknown;
@@ -75,6 +84,16 @@ export const ROUTES: RouteCase[] = [
     // The scanner caller's own batch: its token may upload it.
     body: (e) => syncBody(SCANNER, { scans: [syncScan(e)] }),
     roles: ["scanner", "ingest"],
+    ok: 200,
+  },
+  {
+    method: "POST",
+    resource: "admin",
+    route: "/admin/revocations",
+    path: () => "/admin/revocations",
+    // A scanner of the test's own: revoking SCANNER would refuse the other tests' tokens.
+    body: (e) => ({ scanner_id: `revoked-${e}` }),
+    roles: [],
     ok: 200,
   },
 ];

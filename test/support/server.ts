@@ -18,6 +18,8 @@ export type DbKind = "sqlite" | "postgres";
 export interface TestServer extends RunningServer {
   /** The Postgres database's URL (postgres only). */
   databaseUrl?: string;
+  /** The SQLite file (sqlite only). */
+  sqlitePath?: string;
   rawCounts(eventId: string): Promise<RawCounts>;
   /** The database itself, read apart from the server. */
   raw: RawDatabase;
@@ -62,6 +64,7 @@ export async function startTestServer(db: DbKind, env: Record<string, string> = 
   return {
     ...server,
     databaseUrl: dbEnv.DATABASE_URL,
+    sqlitePath: dbEnv.SQLITE_PATH,
     rawCounts,
     raw,
     call(method, path, body, headers = {}) {

@@ -22,12 +22,21 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** `fault(n)` decides the n-th request (1-based): answer it with a fault, or null to forward it. */
-export async function faultyFront(target: string, fault: (n: number) => Fault): Promise<Front> {
+/**
+ * `fault(n)` decides the n-th request (1-based): answer it with a fault, or null to forward
+ * it. `before(n)`, if given, runs before the n-th request is decided (something that
+ * happens to the server between two requests of the device: a revocation).
+ */
+export async function faultyFront(
+  target: string,
+  fault: (n: number) => Fault,
+  before?: (n: number) => Promise<unknown> | undefined,
+): Promise<Front> {
   const front: Front = { url: "", requests: 0, close: async () => {} };
   const server = createHttpServer(async (req, res) => {
     const n = ++front.requests;
     const body = await readBody(req);
+    await before?.(n);
     const f = fault(n);
     if (f) {
       res.writeHead(f.status, { "Content-Type": "application/json", ...f.headers });

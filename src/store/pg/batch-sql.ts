@@ -83,9 +83,9 @@ function statement(kind: Kind, rows: readonly object[], also: SQL[], select: str
   return sql`${sql.raw(head)}${encodeRows(kind, rows)}${sql.raw(tail)}${sql.join(more)}${sql.raw(select)}`;
 }
 
-/** The batch statement of one kind; rows are (id, uuid, duplicate). */
-export function batchStatement(kind: Kind, rows: readonly object[]): SQL {
-  return statement(kind, rows, [], SQL_OF[kind].select);
+/** The batch statement of one kind; rows are (id, uuid, duplicate). `also`: as syncStatement's. */
+export function batchStatement(kind: Kind, rows: readonly object[], also: SQL[] = []): SQL {
+  return statement(kind, rows, also, SQL_OF[kind].select);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Postgres errors (node-postgres and Neon report the same SQLSTATEs) as the store's own.
 import { causeChain } from "../../errors.js";
 import { type Classify, isNetworkFailure, type StoreFailure } from "../errors.js";
+import { REVOKED_CONSTRAINT } from "../revocations.js";
 
 /** By SQLSTATE: exact codes first, then classes (the first two characters). */
 const BY_CODE: Record<string, StoreFailure> = {
@@ -21,6 +22,9 @@ export const classifyPg: Classify = (err) => {
   for (const e of causeChain(err)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) continue;
+    // check_violation on the revocation guard: the statement refused a revoked token.
+    if (code === "23514" && (e as { constraint?: unknown }).constraint === REVOKED_CONSTRAINT)
+      return "revoked";
     const known = BY_CODE[code] ?? BY_CLASS[code.slice(0, 2)];
     if (known) return known;
   }

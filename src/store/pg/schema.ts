@@ -7,6 +7,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -316,4 +317,25 @@ export const burstReasons = pgTable(
     records: integer("records").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.event_id, t.key_kind, t.key, t.minute, t.reason] })],
+);
+
+/**
+ * Revoked scanners (POST /admin/revocations): a scanner's signed tokens issued before
+ * `revoked_at` are refused; those issued later work. One row per scanner, the latest
+ * revocation.
+ */
+export const scannerRevocations = pgTable("scanner_revocations", {
+  scanner_id: text("scanner_id").primaryKey(),
+  revoked_at: ts("revoked_at").notNull(),
+});
+
+/**
+ * Never holds a row: its constraint fails every insert. The statement that stores a
+ * scanner's sync inserts here the revocation its token falls under, if there is one, and
+ * so fails as a whole: the check costs no round trip of its own (../revocations.ts).
+ */
+export const revocationGuard = pgTable(
+  "revocation_guard",
+  { scanner_id: text("scanner_id").notNull() },
+  () => [check("token_revoked", sql`false`)],
 );

@@ -14,6 +14,7 @@ import {
   deviceUpsert,
   type QueryDb,
 } from "../queries.js";
+import { revocationGuard, revocationUpsert } from "../revocations.js";
 import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, RecordBatch, Store } from "../types.js";
 import { batchStatement, idsOf, storedCount, syncStatement } from "./batch-sql.js";
@@ -67,9 +68,10 @@ async function runNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
   return ((await prepared.execute()) as { rows: T[] }).rows;
 }
 
-async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind]) {
+/** A kind's rows stored by one statement; `also`: more CTEs it runs (the revocation guard). */
+async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind], also: SQL[] = []) {
   const unique = firstOfEachUuid<{ uuid: string }>(rows);
-  const result = await runNamed<IdRow>(db, batchStatement(kind, unique));
+  const result = await runNamed<IdRow>(db, batchStatement(kind, unique, also));
   const inserted = idMap(result.filter((r) => !r.duplicate));
   const existing = idMap(result.filter((r) => r.duplicate));
   const unseen = unique.filter((r) => !inserted.has(r.uuid) && !existing.has(r.uuid)).map((r) => r.uuid);
@@ -104,38 +106,59 @@ function purgeStatement(cutoff: Date, chunk: number): SQL {
 }
 
 export function pgStore(db: PgDb, close: () => Promise<void>): Store {
+  /** Stores the batch; `first`: more CTEs of its first statement (the revocation guard). */
+  async function insertBatch(batch: RecordBatch, first: SQL[] = []): Promise<BatchOutcome> {
+    const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
+    const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
+    // One kind is one statement, atomic on its own: no transaction round trips.
+    if (kinds.length === 1) {
+      const kind = kinds[0] as Kind;
+      out[kind] = await retryingDeadlocks(() => insertKind(db, kind, batch[kind], first));
+      return out;
+    }
+    if (kinds.length === 0) return out;
+    await retryingDeadlocks(() =>
+      db.transaction(async (tx) => {
+        for (const [i, kind] of kinds.entries()) {
+          out[kind] = await insertKind(tx, kind, batch[kind], i === 0 ? first : []);
+        }
+      }),
+    );
+    return out;
+  }
+
   const store: Store = {
     dialect: "postgres",
 
-    async insert(batch: RecordBatch): Promise<BatchOutcome> {
-      const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
-      const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
-      // One kind is one statement, atomic on its own: no transaction round trips.
-      if (kinds.length === 1) {
-        const kind = kinds[0] as Kind;
-        out[kind] = await retryingDeadlocks(() => insertKind(db, kind, batch[kind]));
-        return out;
-      }
-      if (kinds.length === 0) return out;
-      await retryingDeadlocks(() =>
-        db.transaction(async (tx) => {
-          for (const kind of kinds) out[kind] = await insertKind(tx, kind, batch[kind]);
-        }),
-      );
-      return out;
-    },
+    insert: (batch) => insertBatch(batch),
 
     ...builderQueries(db, schema),
     ...entryFlowReads(db, schema),
     ...transferReads(db, schema),
     ...alertReads(db, schema, "pg"),
 
+    async revokeScanner(scannerId, at) {
+      const [row] = await revocationUpsert(db, schema, scannerId, at);
+      return row?.revoked_at ?? at;
+    },
+
     async sync(batch, report) {
       const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
-      if (kinds.length === 1) {
-        // One kind (nearly every sync): the device upserts are CTEs of the batch statement,
-        // counting what its insert stored. One round trip, one commit.
-        const kind = kinds[0] as Kind;
+      // A signed token's sync: the statement that stores it fails whole if it is revoked.
+      const guard =
+        report.token_issued_at === undefined
+          ? []
+          : [
+              revocationGuard(db, schema, {
+                scanner_id: report.scanner_id,
+                issued_at: report.token_issued_at,
+              }),
+            ];
+      if (kinds.length <= 1) {
+        // One kind (nearly every sync), or none (every item rejected): the device upserts
+        // are CTEs of the batch statement, counting what its insert stored. One round
+        // trip, one commit.
+        const kind = kinds[0] ?? "scans";
         const rows = batch[kind] as { event_id: string | null }[];
         const events = [...new Set(rows.map((r) => r.event_id))].filter((e) => e !== null);
         const counted: CountedSync = {
@@ -145,7 +168,11 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
           events: events.map((event_id) => ({ event_id, records: storedCount(event_id) })),
         };
         const perEvent = deviceEventsUpsert(db, schema, counted);
-        const also = [deviceUpsert(db, schema, counted).getSQL(), ...(perEvent ? [perEvent.getSQL()] : [])];
+        const also = [
+          ...guard,
+          deviceUpsert(db, schema, counted).getSQL(),
+          ...(perEvent ? [perEvent.getSQL()] : []),
+        ];
         const unique = firstOfEachUuid<{ uuid: string }>(batch[kind]);
         const [row] = await retryingDeadlocks(() =>
           runNamed<{ stored: number }>(db, syncStatement(kind, unique, also)),
@@ -155,7 +182,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         out[kind] = { stored, duplicates: rows.length - stored };
         return out;
       }
-      const out = await store.insert(batch);
+      const out = await insertBatch(batch, guard);
       // One statement, so one round trip and one commit: the device's row as a CTE of the
       // events' upsert (Postgres runs a data-modifying CTE whether or not it is read).
       const sync = deviceSync(report, fatesOf(batch, out));

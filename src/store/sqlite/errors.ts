@@ -2,17 +2,21 @@
 // gives SQLite's result code; D1 only a message ("D1_ERROR: no such table: ...").
 import { causeChain } from "../../errors.js";
 import { type Classify, isNetworkFailure } from "../errors.js";
+import { REVOKED_CONSTRAINT } from "../revocations.js";
 
 /** The code of a call the embedded writer thread died under (./embedded/thread.ts). */
 export const WRITER_DOWN = "SQLITE_WRITER_DOWN";
 
 const MISSING_SCHEMA = /no such table|no such column|has no column named/i;
+/** The revocation guard's constraint failed: the transaction (or D1 batch) refused a revoked token. */
+const REVOKED = new RegExp(`CHECK constraint failed: ${REVOKED_CONSTRAINT}\\b`);
 
 export const classifySqlite: Classify = (err) => {
   for (const e of causeChain(err)) {
     const code = String((e as { code?: unknown }).code ?? "");
     const message = e instanceof Error ? e.message : String(e);
     if (MISSING_SCHEMA.test(message)) return "not_migrated";
+    if (REVOKED.test(message)) return "revoked";
     if (/^SQLITE_(BUSY|LOCKED)/.test(code) || /database is locked/i.test(message)) return "busy";
     // The writer thread died under the call (its transaction rolled back); the file cannot
     // be opened or read; D1 lost its connection or was reset.

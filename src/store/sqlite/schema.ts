@@ -3,7 +3,7 @@
 // Timestamps are integer milliseconds since the epoch (sortable, compact, exact for JS
 // dates); `stat_date` is the UTC day as 'YYYY-MM-DD'.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { counterColumns } from "../counters.js";
 
 const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -280,4 +280,16 @@ export const burstReasons = sqliteTable(
     records: integer("records").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.event_id, t.key_kind, t.key, t.minute, t.reason] })],
+);
+
+export const scannerRevocations = sqliteTable("scanner_revocations", {
+  scanner_id: text("scanner_id").primaryKey(),
+  revoked_at: ts("revoked_at").notNull(),
+});
+
+/** Never holds a row (see ../pg/schema.ts): SQLite has no RAISE outside triggers, and a D1 batch is fixed before it runs. */
+export const revocationGuard = sqliteTable(
+  "revocation_guard",
+  { scanner_id: text("scanner_id").notNull() },
+  () => [check("token_revoked", sql`false`)],
 );

@@ -10,6 +10,7 @@ import { deviceSync, type RecordFate, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "../queries.js";
+import { revocationGuard, revocationUpsert } from "../revocations.js";
 import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "../types.js";
 import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./batch-sql.js";
@@ -47,10 +48,14 @@ export interface SqliteDriver {
   close(): Promise<void>;
 }
 
-/** storeRows as JSON statements run by `atomic` (D1: one batch, one bound value per statement). */
+/**
+ * storeRows as JSON statements run by `atomic` (D1: one batch, one bound value per
+ * statement); `first` run before them in the same batch (the revocation guard).
+ */
 export async function storeRowsAsJson(
   atomic: SqliteDriver["atomic"],
   kinds: KindRows[],
+  first: SQL[] = [],
 ): Promise<StoredRows[]> {
   if (kinds.length === 0) return [];
   // One receive time for the batch, as Postgres's now() is one per transaction.
@@ -64,7 +69,9 @@ export async function storeRowsAsJson(
       receivedAt,
     ),
   );
-  const results = await atomic(plan.flatMap((q) => [q.existing, ...q.counts, q.insert]));
+  const results = (
+    await atomic([...first, ...plan.flatMap((q) => [q.existing, ...q.counts, q.insert])])
+  ).slice(first.length);
   let at = 0;
   return kinds.map(({ rows }, i) => {
     const existing = idMap(results[at] ?? []);
@@ -103,15 +110,29 @@ const encode = (batch: RecordBatch): KindRows[] =>
     rows: batch[kind].map((row) => encodeRow(kind, row)),
   }));
 
-/** D1's storeRows: the rows in one batch, then the scanner's health in another (no interactive transactions). */
+/** The revocation guard of a sync sent with a signed scanner token (../revocations.ts); none otherwise. */
+export function guardOf(db: SqliteDb, device: DeviceReport | undefined): SQL[] {
+  if (!device?.token_issued_at) return [];
+  const token = { scanner_id: device.scanner_id, issued_at: device.token_issued_at };
+  return [revocationGuard(db as unknown as QueryDb, schema as unknown as Tables, token)];
+}
+
+/**
+ * D1's storeRows: the rows in one batch, then the scanner's health in another (no
+ * interactive transactions). A revoked token fails the first batch there is, so nothing
+ * of its sync is written.
+ */
 export async function storeRowsThenDevice(
   driver: Pick<SqliteDriver, "atomic" | "db">,
   kinds: KindRows[],
   device?: DeviceReport,
 ): Promise<StoredRows[]> {
-  const stored = await storeRowsAsJson(driver.atomic, kinds);
-  if (device)
-    await driver.atomic(deviceStatements(driver.db, deviceSync(device, fatesOfStored(kinds, stored))));
+  const guard = guardOf(driver.db, device);
+  const stored = await storeRowsAsJson(driver.atomic, kinds, guard);
+  if (device) {
+    const health = deviceStatements(driver.db, deviceSync(device, fatesOfStored(kinds, stored)));
+    await driver.atomic(kinds.length === 0 ? [...guard, ...health] : health);
+  }
   return stored;
 }
 
@@ -140,6 +161,14 @@ export function sqliteStore(driver: SqliteDriver): Store {
     ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables),
     ...transferReads(db as unknown as QueryDb, schema as unknown as Tables),
     ...alertReads(db as unknown as QueryDb, schema as unknown as Tables, "sqlite"),
+
+    async revokeScanner(scannerId, at) {
+      const upsert = revocationUpsert(db as unknown as QueryDb, schema as unknown as Tables, scannerId, at);
+      const [rows] = await driver.atomic([upsert.getSQL()]);
+      // The writer's rows are raw: the time as SQLite stores it (epoch ms).
+      const revokedAt = (rows?.[0] as { revoked_at?: number } | undefined)?.revoked_at;
+      return revokedAt === undefined ? at : new Date(revokedAt);
+    },
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction

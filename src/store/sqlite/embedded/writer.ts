@@ -11,7 +11,14 @@ import type { Settled } from "../../group-commit.js";
 import type { DeviceReport } from "../../types.js";
 import { countStored, type EncodedRow, idOfUuidSql, insertRowSql, statsUpsertSql } from "../batch-sql.js";
 import * as schema from "../schema.js";
-import { deviceStatements, fatesOfStored, type KindRows, type SqliteDb, type StoredRows } from "../store.js";
+import {
+  deviceStatements,
+  fatesOfStored,
+  guardOf,
+  type KindRows,
+  type SqliteDb,
+  type StoredRows,
+} from "../store.js";
 import { entryFlowWriter } from "./entry-flow.js";
 
 /** A statement as text and bound values (what a Drizzle SQL renders to). */
@@ -93,6 +100,11 @@ export function sqliteWriter(sqlite: Database.Database): SqliteWriter {
   // busy_timeout instead of failing to upgrade a read lock.
   // The scanner's health goes in the rows' transaction: one commit (one fsync) per sync.
   const storeRows = sqlite.transaction((kinds: KindRows[], device?: DeviceReport) => {
+    // A revoked token's sync fails here, first, and writes nothing (../../revocations.ts).
+    for (const s of guardOf(db, device)) {
+      const q = toQuery(s);
+      statement(q.sql).run(...q.params);
+    }
     // One receive time per transaction, as Postgres's now().
     const receivedAt = Date.now();
     const stored = kinds.map((k) => storeKind(k.kind, k.rows, receivedAt));
