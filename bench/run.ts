@@ -4,12 +4,13 @@
 // reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
 // BENCH_SAMPLES (sequential requests per event, 2000), BENCH_DRAIN_RECORDS (scans buffered on
 // the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1,
-// BENCH_ONLY=export, attendance, alerts or dashboard (that benchmark alone: its section of
+// BENCH_ONLY=export, attendance, alerts, dashboard or access (that benchmark alone: its section of
 // RESULTS.md is rewritten, the rest of the file kept).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { ACCESS_SECTION, type AccessOptions, accessBench, accessSection } from "./access.js";
 import { ALERTS_SECTION, type AlertsRun, alertsLatency, alertsSection } from "./alerts.js";
 import {
   ATTENDANCE_SECTION,
@@ -59,6 +60,14 @@ const recordSamples = 2000;
 const workerSamples = 1000;
 const workerRecords = 10_000;
 const dashboardRuns = 20;
+const accessOptions: AccessOptions = {
+  records: 20_000,
+  batchSize: drainBatch,
+  rounds: 5,
+  revoked: 1000,
+  samples,
+  warmup: 200,
+};
 const started = performance.now();
 const loadBefore = loadavg()[0] ?? 0;
 
@@ -113,6 +122,14 @@ const sections: Record<string, { section: Section; render: () => Promise<string>
     section: ALERTS_SECTION,
     render: async () =>
       alertsSection(await alertsRuns(), { command: command(), bigScans: bigRecords, samples, warmup: 200 }),
+  },
+  access: {
+    section: ACCESS_SECTION,
+    render: async () => {
+      const rows: ResultRow[] = [];
+      for (const backend of backends) rows.push(...(await accessBench(backend, accessOptions)));
+      return accessSection(rows, { command: command(), opts: accessOptions });
+    },
   },
   dashboard: {
     section: DASHBOARD_SECTION,

@@ -2,7 +2,7 @@
 // its token (the reader's for GETs, ingest's for POSTs, a scanner token for drains), at
 // the default LOG_LEVEL. BENCH_OPEN=1 runs it open and quiet (no tokens, LOG_LEVEL=warn),
 // as the bench did before 2026-12: to compare with old code or old results.
-import { issueScannerToken } from "../../src/auth/signed-tokens.js";
+import { issueReaderToken, issueScannerToken } from "../../src/auth/signed-tokens.js";
 
 export const OPEN = process.env.BENCH_OPEN === "1";
 
@@ -40,3 +40,10 @@ export function authFetch(url: string, init: RequestInit = {}): Promise<Response
 /** A gate device's token for POST /sync (undefined when the server runs open). */
 export const scannerToken = (scannerId: string): Promise<string | undefined> =>
   OPEN ? Promise.resolve(undefined) : issueScannerToken(scannerId, SIGNING_KEY, { ttlSeconds: 86_400 });
+
+/** An event-scoped reader's token for these events (the token an operator is handed). */
+export const readerToken = (events: string[]): Promise<string> =>
+  issueReaderToken(events, SIGNING_KEY, { ttlSeconds: 86_400 });
+
+/** A bearer token of the API_TOKENS entries, by role (the admin's for POST /admin/revocations). */
+export const apiToken = (role: keyof typeof TOKENS): string => TOKENS[role];

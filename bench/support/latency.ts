@@ -26,9 +26,14 @@ export function summarise(ms: number[]): LatencyStats {
   };
 }
 
-async function timedGet(url: string): Promise<number> {
+/** A URL read with the reader's API token, or with a token of its own. */
+export type Target = string | { url: string; token: string };
+
+async function timedGet(target: Target): Promise<number> {
+  const url = typeof target === "string" ? target : target.url;
+  const init = typeof target === "string" ? {} : { headers: { Authorization: `Bearer ${target.token}` } };
   const start = performance.now();
-  const res = await authFetch(url);
+  const res = await authFetch(url, init);
   await res.arrayBuffer();
   const ms = performance.now() - start;
   if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
@@ -37,7 +42,7 @@ async function timedGet(url: string): Promise<number> {
 
 /** `warmup` untimed rounds, then `samples` timed rounds; one request per target per round. */
 export async function sequentialLatency<K extends string>(
-  targets: Record<K, string>,
+  targets: Record<K, Target>,
   opts: { warmup: number; samples: number },
 ): Promise<Record<K, LatencyStats>> {
   const keys = Object.keys(targets) as K[];
