@@ -63,7 +63,7 @@ const dashboardRuns = 20;
 const accessOptions: AccessOptions = {
   records: 20_000,
   batchSize: drainBatch,
-  rounds: 5,
+  rounds: 9,
   revoked: 1000,
   samples,
   warmup: 200,

@@ -52,7 +52,8 @@ export interface Refusal {
   tokenId?: string;
 }
 
-export type Verified = { principal: Principal } | { refused: Refusal };
+/** A token accepted (until `expiresAt`, epoch ms, when it has an expiry), or refused. */
+export type Verified = { principal: Principal; expiresAt?: number } | { refused: Refusal };
 
 /** The payload as it claims to be, before its signature is checked: only to name it in a log. */
 function claimedId(token: string): string | undefined {
@@ -90,11 +91,12 @@ export async function verifySignedToken(token: string, key: string): Promise<Ver
   }
   // Without an issue time, a token counts as issued at the epoch: any revocation covers it.
   const issuedAt = { issuedAt: new Date(typeof iat === "number" ? Math.round(iat * 1000) : 0) };
+  const expiresAt = typeof payload.exp === "number" ? { expiresAt: payload.exp * 1000 } : {};
   if (payload.role === "scanner" && typeof payload.sub === "string" && payload.sub) {
-    return { principal: { role: "scanner", scannerId: payload.sub, ...tokenId, ...issuedAt } };
+    return { principal: { role: "scanner", scannerId: payload.sub, ...tokenId, ...issuedAt }, ...expiresAt };
   }
   if (payload.role === "reader" && isEventList(payload.events)) {
-    return { principal: { role: "reader", events: payload.events, ...tokenId, ...issuedAt } };
+    return { principal: { role: "reader", events: payload.events, ...tokenId, ...issuedAt }, ...expiresAt };
   }
   return { refused: { reason: "unknown_kind", ...tokenId } };
 }

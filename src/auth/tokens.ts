@@ -51,6 +51,42 @@ const digestsOf = (settings: AuthSettings, sha256: (text: string) => Uint8Array 
   return known;
 };
 
+/**
+ * Signed tokens verified before, by the token itself. Verifying one (hono/jwt: WebCrypto's
+ * importKey and an HMAC, through Node's thread pool) took a sixth of a reader's GET /stats
+ * (0.16 of 0.9 ms, bench/RESULTS.md "Scoped access"). A hit is the very string verified
+ * with this key, signature included, so nothing unverified gets in; its expiry is checked
+ * again on every use, and a revocation is checked in the database, not here. Bounded, the
+ * oldest dropped first; refusals are not kept (anyone can send garbage).
+ */
+const MAX_VERIFIED = 1024;
+type Accepted = Extract<Verified, { principal: unknown }>;
+const verifiedBy = new WeakMap<AuthSettings, Map<string, Accepted>>();
+
+async function verifySigned(
+  token: string,
+  settings: AuthSettings & { scannerKey: string },
+): Promise<Verified> {
+  let known = verifiedBy.get(settings);
+  if (!known) {
+    known = new Map();
+    verifiedBy.set(settings, known);
+  }
+  const hit = known.get(token);
+  if (hit) {
+    if (hit.expiresAt === undefined || Date.now() < hit.expiresAt) return hit;
+    known.delete(token);
+    const { tokenId } = hit.principal;
+    return { refused: { reason: "expired", ...(tokenId ? { tokenId } : {}) } };
+  }
+  const verified = await verifySignedToken(token, settings.scannerKey);
+  if ("principal" in verified) {
+    if (known.size >= MAX_VERIFIED) known.delete(known.keys().next().value as string);
+    known.set(token, verified);
+  }
+  return verified;
+}
+
 /** Who a token speaks for (an API_TOKENS entry, or a signed token), or why it is refused. */
 export async function principalFor(token: string, settings: AuthSettings): Promise<Verified> {
   let found: Role | null = null;
@@ -64,7 +100,7 @@ export async function principalFor(token: string, settings: AuthSettings): Promi
   }
   if (found) return { principal: { role: found } };
   if (settings.scannerKey && token.split(".").length === 3) {
-    return verifySignedToken(token, settings.scannerKey);
+    return verifySigned(token, settings as AuthSettings & { scannerKey: string });
   }
   return { refused: { reason: "unknown_token" } };
 }

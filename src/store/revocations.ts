@@ -5,9 +5,9 @@
 // under into revocation_guard, whose constraint (`token_revoked`) then fails it whole, so
 // nothing of a revoked device's batch is stored; an admission read selects it beside the
 // ticket's row. Written once for both dialects with Drizzle's builder, as ./queries.ts is.
-import { and, eq, exists, gt, sql } from "drizzle-orm";
+import { and, eq, exists, gt, type SQL, sql } from "drizzle-orm";
 import type { QueryDb, Tables } from "./queries.js";
-import type { TokenIssue } from "./types.js";
+import type { DeviceReport, TokenIssue } from "./types.js";
 
 /** The guard table's constraint: a statement failing on it was refused a revoked token. */
 export const REVOKED_CONSTRAINT = "token_revoked";
@@ -19,12 +19,18 @@ const revokedSince = (t: Tables, token: TokenIssue) =>
   );
 
 /** Fails the statement (or transaction, or D1 batch) it is part of when `token` is revoked; else inserts nothing. */
-export function revocationGuard(db: QueryDb, t: Tables, token: TokenIssue) {
+function revocationGuard(db: QueryDb, t: Tables, token: TokenIssue) {
   const r = t.scannerRevocations;
   return db
     .insert(t.revocationGuard)
     .select(db.select({ scanner_id: r.scanner_id }).from(r).where(revokedSince(t, token)))
     .getSQL();
+}
+
+/** The guard of a sync, as statements to run with it: one if it came with a signed scanner token, else none. */
+export function syncGuard(db: QueryDb, t: Tables, report: DeviceReport | undefined): SQL[] {
+  if (!report?.token_issued_at) return [];
+  return [revocationGuard(db, t, { scanner_id: report.scanner_id, issued_at: report.token_issued_at })];
 }
 
 /** True when `token` is revoked: a column of a read that must refuse it (GET /admissions). */

@@ -14,7 +14,7 @@ import {
   deviceUpsert,
   type QueryDb,
 } from "../queries.js";
-import { revocationGuard, revocationUpsert } from "../revocations.js";
+import { revocationUpsert, syncGuard } from "../revocations.js";
 import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, RecordBatch, Store } from "../types.js";
 import { batchStatement, idsOf, storedCount, syncStatement } from "./batch-sql.js";
@@ -145,15 +145,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
     async sync(batch, report) {
       const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
       // A signed token's sync: the statement that stores it fails whole if it is revoked.
-      const guard =
-        report.token_issued_at === undefined
-          ? []
-          : [
-              revocationGuard(db, schema, {
-                scanner_id: report.scanner_id,
-                issued_at: report.token_issued_at,
-              }),
-            ];
+      const guard = syncGuard(db, schema, report);
       if (kinds.length <= 1) {
         // One kind (nearly every sync), or none (every item rejected): the device upserts
         // are CTEs of the batch statement, counting what its insert stored. One round

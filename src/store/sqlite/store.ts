@@ -10,7 +10,7 @@ import { deviceSync, type RecordFate, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "../queries.js";
-import { revocationGuard, revocationUpsert } from "../revocations.js";
+import { revocationUpsert, syncGuard } from "../revocations.js";
 import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "../types.js";
 import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./batch-sql.js";
@@ -111,11 +111,8 @@ const encode = (batch: RecordBatch): KindRows[] =>
   }));
 
 /** The revocation guard of a sync sent with a signed scanner token (../revocations.ts); none otherwise. */
-export function guardOf(db: SqliteDb, device: DeviceReport | undefined): SQL[] {
-  if (!device?.token_issued_at) return [];
-  const token = { scanner_id: device.scanner_id, issued_at: device.token_issued_at };
-  return [revocationGuard(db as unknown as QueryDb, schema as unknown as Tables, token)];
-}
+export const guardOf = (db: SqliteDb, device: DeviceReport | undefined): SQL[] =>
+  syncGuard(db as unknown as QueryDb, schema as unknown as Tables, device);
 
 /**
  * D1's storeRows: the rows in one batch, then the scanner's health in another (no
