@@ -1,0 +1,170 @@
+// `npm run bench:profile`: where a request's CPU goes on the Node server, as users run it
+// (tokens on, LOG_LEVEL=info, `node dist/server.js` in a child process). For POST /scans
+// (a distinct ticket per request) and GET /stats?event_id, on SQLite and Postgres, and
+// for the bare Hono route of the bench, 32 clients for BENCH_PROFILE_SECONDS (10) each: a V8
+// CPU profile of every thread of the server (node --cpu-prof), read as the stages of a
+// request (support/cpu-profile.ts), and the process's CPU time per request (/proc). Writes
+// bench/PROFILE.md.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { scanBody } from "./ingest-throughput.js";
+import { authFetch, authHeaders } from "./support/auth.js";
+import { type Backend, withServer } from "./support/backends.js";
+import { type ChildServer, startBareServer } from "./support/child-server.js";
+import { stagesOf } from "./support/cpu-profile.js";
+import { postgresAvailable } from "./support/postgres.js";
+import { note } from "./support/progress.js";
+import { fmt } from "./support/results.js";
+
+const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS || 10);
+const CONNECTIONS = 32;
+const TICK_US = 1e6 / 100; // /proc/<pid>/stat counts CPU time in clock ticks (USER_HZ: 100)
+
+interface Route {
+  name: string;
+  method: "GET" | "POST";
+  path: string;
+}
+const SCANS: Route = { name: "POST /scans", method: "POST", path: "/scans" };
+const STATS: Route = { name: "GET /stats?event_id", method: "GET", path: "/stats?event_id=bench-ingest" };
+
+/** User + system CPU of a process, all its threads, in µs. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // After "pid (comm) ": state is field 0, utime 11, stime 12.
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+let n = 0;
+async function load(server: ChildServer, route: Route) {
+  const before = cpuMicros(server.pid as number);
+  const r = await autocannon({
+    url: `${server.url}${route.path}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    method: route.method,
+    headers: { "content-type": "application/json", ...authHeaders(route.method) },
+    ...(route.method === "POST"
+      ? { requests: [{ setupRequest: (req: object) => ({ ...req, body: scanBody(n++) }) }] }
+      : {}),
+  });
+  const cpu = cpuMicros(server.pid as number) - before;
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${route.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return {
+    requests: r["2xx"],
+    rps: r["2xx"] / r.duration,
+    cpuPerRequest: cpu / r["2xx"],
+    p99: r.latency.p99,
+  };
+}
+
+/** Runs `start`'s server under `route` with every thread profiled; the profiles' stages. */
+async function profiled(
+  label: string,
+  route: Route,
+  start: (run: (s: ChildServer) => Promise<void>) => Promise<void>,
+) {
+  const dir = mkdtempSync(join(tmpdir(), "veritix-profile-"));
+  process.env.BENCH_CPU_PROF_DIR = dir;
+  let measured: Awaited<ReturnType<typeof load>> | undefined;
+  let requests = 0;
+  try {
+    await start(async (server) => {
+      delete process.env.BENCH_CPU_PROF_DIR; // only the server under test
+      // Something to read (GET /stats counts it), then a warm-up (JIT, connections, statements).
+      if (route.method === "GET" && route.path !== "/bare") {
+        for (let i = 0; i < 100; i++) {
+          const res = await authFetch(`${server.url}/scans`, { method: "POST", body: scanBody(n++) });
+          if (res.status !== 201) throw new Error(`seeding: POST /scans answered ${res.status}`);
+        }
+      }
+      const warm = await load(server, route);
+      note(`${label}: ${route.name}, ${CONNECTIONS} clients, ${SECONDS} s, profiled`);
+      measured = await load(server, route);
+      requests = warm.requests + measured.requests;
+    });
+    const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread.
+    const threads = files
+      .map((f) => ({ thread: Number(f.split(".")[4]), ...stagesOf(join(dir, f)) }))
+      .sort((a, b) => a.thread - b.thread);
+    return { measured: measured as NonNullable<typeof measured>, requests, threads };
+  } finally {
+    delete process.env.BENCH_CPU_PROF_DIR;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Run = Awaited<ReturnType<typeof profiled>>;
+
+function table(run: Run): string {
+  const lines: string[] = [];
+  for (const [i, t] of run.threads.entries()) {
+    const idle = t.stages.find((s) => s.stage === "idle")?.ms ?? 0;
+    const startup = t.stages.find((s) => s.stage.startsWith("startup"))?.ms ?? 0;
+    const busy = t.totalMs - idle - startup;
+    lines.push(
+      `${i === 0 ? "Main thread" : "Writer thread"}: busy ${fmt(busy / 1000, 1)} s of ${fmt(t.totalMs / 1000, 1)} s profiled (start-up ${fmt(startup / 1000, 1)} s not counted).`,
+      "",
+      "| stage | share of busy | µs per request |",
+      "| --- | --- | --- |",
+    );
+    for (const s of t.stages) {
+      if (s.stage === "idle" || s.stage.startsWith("startup")) continue;
+      // Per request of the whole run: the warm-up's requests are in the profile too.
+      lines.push(
+        `| ${s.stage} | ${fmt((100 * s.ms) / busy, 1)} % | ${fmt((1000 * s.ms) / run.requests, 1)} |`,
+      );
+    }
+    lines.push("", "Its busiest functions, by their own time:", "");
+    for (const f of t.frames) lines.push(`- ${fmt((100 * f.ms) / busy, 1)} % \`${f.frame}\` (${f.stage})`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+const backends: Backend[] = ["sqlite"];
+if (await postgresAvailable()) backends.push("postgres");
+const sections: string[] = [];
+for (const route of [SCANS, STATS]) {
+  const bare = await profiled("bare Hono", { ...route, path: "/bare" }, async (run) => {
+    const server = await startBareServer();
+    try {
+      await run(server);
+    } finally {
+      await server.stop();
+    }
+  });
+  for (const backend of backends) {
+    const run = await profiled(backend, route, (go) => withServer(backend, "profile", go));
+    const m = run.measured;
+    sections.push(
+      `### ${route.name} on ${backend}\n\n` +
+        `${fmt(m.rps, 0)} req/s (p99 ${m.p99} ms); CPU ${fmt(m.cpuPerRequest, 0)} µs per request, all threads ` +
+        `(the bare route's ${bare.measured.requests ? fmt(bare.measured.cpuPerRequest, 0) : "n/a"} µs at ${fmt(bare.measured.rps, 0)} req/s).\n\n${table(run)}`,
+    );
+  }
+}
+
+const out = fileURLToPath(new URL("./PROFILE.md", import.meta.url));
+writeFileSync(
+  out,
+  `# Where a request's CPU goes (Node)
+
+Produced by \`npm run bench:profile\` on ${new Date().toISOString()}; ${cpus().length} CPUs.
+The server as users run it (\`node dist/server.js\`, tokens on, LOG_LEVEL=info), ${CONNECTIONS} clients
+(autocannon, in the bench process) for ${SECONDS} s after a warm-up of the same length,
+every thread profiled by \`node --cpu-prof\` (1 ms sampling). Each sample is given to a
+stage by its stack (bench/support/cpu-profile.ts): idle, GC and start-up first; else the
+innermost frame of the request's own work (auth, JSON parse, validation, row mapping,
+group commit, the writer thread hand-off, SQL, the access log, metrics); else HTTP and
+Hono. µs per request: a stage's time over the requests of the warm-up and the measured
+run. CPU per request, all threads: /proc/<pid>/stat over the measured run alone.
+
+${sections.join("\n")}
+`,
+);
+note(`wrote ${out}`);
