@@ -14,16 +14,22 @@ export interface EdgeCacheOptions {
   ttlSeconds: number;
   /** The cache to use, e.g. `() => caches.default` on Workers; none on Node (ETags only). */
   cache?: () => Cache | Promise<Cache>;
+  /**
+   * SHA-256 of an answer, for its ETag. Default: WebCrypto, which every runtime has; Node
+   * passes its own synchronous one (src/node/start.ts): its WebCrypto digest goes through
+   * the thread pool, and made a fifth of a GET /stats's CPU (bench/PROFILE.md).
+   */
+  sha256?: (body: Uint8Array<ArrayBuffer>) => Uint8Array | Promise<Uint8Array>;
 }
 
 const STORED_AT = "X-Veritix-Stored-At";
+const utf8 = new TextEncoder();
 
-const hex = (digest: ArrayBuffer, bytes = 32) =>
-  Array.from(new Uint8Array(digest).slice(0, bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (digest: ArrayBuffer | Uint8Array, bytes = 32) =>
+  Array.from(new Uint8Array(digest).subarray(0, bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 
-async function etagOf(body: ArrayBuffer): Promise<string> {
-  return `"${hex(await crypto.subtle.digest("SHA-256", body), 16)}"`;
-}
+const webSha256 = async (body: Uint8Array<ArrayBuffer>) =>
+  new Uint8Array(await crypto.subtle.digest("SHA-256", body));
 
 /** If-None-Match as RFC 9110 compares it for GET: weakly, any of a list, or "*". */
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -50,6 +56,8 @@ async function keyUrl(c: Context<AppEnv>): Promise<string> {
 
 export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
   const ttlMs = opts.ttlSeconds * 1000;
+  const sha256 = opts.sha256 ?? webSha256;
+  const etagOf = async (body: ArrayBuffer) => `"${hex(await sha256(new Uint8Array(body)), 16)}"`;
   const now = () => Date.now();
   // The cache write finishes after the answer left: the request's ctx.waitUntil on Workers.
   const later = (c: Context<AppEnv>, work: Promise<unknown>) => {
@@ -76,11 +84,23 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
       return answer(c, body, hit.headers.get("ETag") ?? (await etagOf(body)), ttlMs - age, "HIT");
     }
 
+    // The route's JSON as it writes it (every cached route answers c.json): read back from
+    // the Response, it would first be made into a web stream, which on Node was a third of
+    // a GET /stats's CPU (bench/PROFILE.md).
+    let written: string | undefined;
+    const json: typeof c.json = (object: unknown, arg?: unknown, headers?: unknown) => {
+      written = JSON.stringify(object);
+      c.header("Content-Type", "application/json");
+      return c.newResponse(written, arg as never, headers as never) as never;
+    };
+    c.json = json;
     // Age counts from before the query: a write it missed is visible within the TTL.
     const queriedAt = now();
     await next();
     if (c.res.status !== 200) return;
-    const body = await c.res.clone().arrayBuffer();
+    // Read once, not cloned (a tee of the stream): the answer is rebuilt from it below.
+    const body =
+      written === undefined ? await c.res.arrayBuffer() : (utf8.encode(written).buffer as ArrayBuffer);
     const etag = await etagOf(body);
     if (cache && key) {
       const stored = new Response(body, {
@@ -100,7 +120,11 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
           .catch((err) => c.get("log")?.warn("cache write failed", { error: String(err) })),
       );
     }
-    c.res = answer(c, body, etag, ttlMs - (now() - queriedAt), cache && !fresh ? "MISS" : "BYPASS");
+    const out = answer(c, body, etag, ttlMs - (now() - queriedAt), cache && !fresh ? "MISS" : "BYPASS");
+    // Built by c.body, `out` has the route's answer's headers already. Unset first, so Hono
+    // does not copy them again by rebuilding it (reading its body: on Node a web stream).
+    c.res = undefined;
+    c.res = out;
   };
 }
 
@@ -120,5 +144,7 @@ function answer(
     "X-Cache": state,
   };
   if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
-  return c.body(body, 200, { ...headers, "Content-Type": "application/json" });
+  // As bytes, not an ArrayBuffer: @hono/node-server writes a Uint8Array body straight to the
+  // socket, an ArrayBuffer through a web stream (a third of a GET /stats's CPU, bench/PROFILE.md).
+  return c.body(new Uint8Array(body), 200, { ...headers, "Content-Type": "application/json" });
 }

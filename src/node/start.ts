@@ -59,7 +59,7 @@ export async function startServer(
     draining: () => draining,
     // No shared cache in one process; the reads' ETags, so a dashboard's poll of an
     // unchanged answer is a 304.
-    readCache: edgeCache({ ttlSeconds: 0 }),
+    readCache: edgeCache({ ttlSeconds: 0, sha256: (body) => createHash("sha256").update(body).digest() }),
   });
   // The docs page's and the dashboard's files, which on Workers are Static Assets.
   publicAssets(app, logger);
