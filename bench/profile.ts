@@ -5,7 +5,7 @@
 // CPU profile of every thread of the server (node --cpu-prof), read as the stages of a
 // request (support/cpu-profile.ts), and the process's CPU time per request (/proc). Writes
 // bench/PROFILE.md.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,13 +15,13 @@ import { authFetch, authHeaders } from "./support/auth.js";
 import { type Backend, withServer } from "./support/backends.js";
 import { type ChildServer, startBareServer } from "./support/child-server.js";
 import { stagesOf } from "./support/cpu-profile.js";
+import { cpuMicros } from "./support/load.js";
 import { postgresAvailable } from "./support/postgres.js";
 import { note } from "./support/progress.js";
 import { fmt } from "./support/results.js";
 
 const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS || 10);
 const CONNECTIONS = 32;
-const TICK_US = 1e6 / 100; // /proc/<pid>/stat counts CPU time in clock ticks (USER_HZ: 100)
 
 interface Route {
   name: string;
@@ -30,13 +30,6 @@ interface Route {
 }
 const SCANS: Route = { name: "POST /scans", method: "POST", path: "/scans" };
 const STATS: Route = { name: "GET /stats?event_id", method: "GET", path: "/stats?event_id=bench-ingest" };
-
-/** User + system CPU of a process, all its threads, in µs. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  // After "pid (comm) ": state is field 0, utime 11, stime 12.
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-}
 
 let n = 0;
 async function load(server: ChildServer, route: Route) {

@@ -4,7 +4,7 @@
 // reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
 // BENCH_SAMPLES (sequential requests per event, 2000), BENCH_DRAIN_RECORDS (scans buffered on
 // the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1,
-// BENCH_ONLY=export, attendance, alerts, dashboard or access (that benchmark alone: its section of
+// BENCH_ONLY=export, attendance, alerts, dashboard, access or cpu (that benchmark alone: its section of
 // RESULTS.md is rewritten, the rest of the file kept).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -18,6 +18,7 @@ import {
   attendanceLatency,
   attendanceSection,
 } from "./attendance.js";
+import { CPU_SECTION, type CpuOptions, cpuBench, cpuSection } from "./cpu.js";
 import { DASHBOARD_SECTION, dashboardBench, dashboardSection } from "./dashboard.js";
 import { EXPORT_SECTION, exportSection, exportThroughput } from "./export.js";
 import { ingestThroughput } from "./ingest-throughput.js";
@@ -60,6 +61,7 @@ const recordSamples = 2000;
 const workerSamples = 1000;
 const workerRecords = 10_000;
 const dashboardRuns = 20;
+const cpuOptions: CpuOptions = { connections: 32, seconds, rounds, warmupSeconds: 2 };
 const accessOptions: AccessOptions = {
   records: 20_000,
   batchSize: drainBatch,
@@ -122,6 +124,14 @@ const sections: Record<string, { section: Section; render: () => Promise<string>
     section: ALERTS_SECTION,
     render: async () =>
       alertsSection(await alertsRuns(), { command: command(), bigScans: bigRecords, samples, warmup: 200 }),
+  },
+  cpu: {
+    section: CPU_SECTION,
+    render: async () => {
+      const rows: ResultRow[] = [];
+      for (const backend of backends) rows.push(...(await cpuBench(backend, cpuOptions)));
+      return cpuSection(rows, { command: command(), opts: cpuOptions });
+    },
   },
   access: {
     section: ACCESS_SECTION,

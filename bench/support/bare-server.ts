@@ -9,6 +9,10 @@ app.post("/bare", async (c) => {
   return c.json({ id: 1, uuid: "x" }, 201);
 });
 app.get("/bare", (c) => c.json({ status: "ok" }));
+// GET /stats?event_id's answer, from memory (bench/cpu.ts hands it over): what the route
+// would cost with no auth, database, log or metrics.
+const stats = JSON.parse(process.env.BARE_STATS_JSON ?? "{}") as Record<string, unknown>;
+app.get("/bare/stats", (c) => c.json(stats));
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
   console.log(JSON.stringify({ msg: "listening", url: `http://127.0.0.1:${info.port}` }));

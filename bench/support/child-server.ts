@@ -133,7 +133,7 @@ export async function startAppServer(
   return startScript(SERVER, isPg ? "server (postgres)" : "server (sqlite)", env, `http://127.0.0.1:${port}`);
 }
 
-/** The bare Hono reference server. */
-export function startBareServer(): Promise<ChildServer> {
-  return startScript(BARE, "bare server", {});
+/** The bare Hono reference server; `statsJson`: what its GET /bare/stats answers. */
+export function startBareServer(statsJson?: string): Promise<ChildServer> {
+  return startScript(BARE, "bare server", statsJson ? { BARE_STATS_JSON: statsJson } : {});
 }

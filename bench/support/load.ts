@@ -1,5 +1,6 @@
 // Throughput under concurrent clients: autocannon in the bench process against servers in
 // child processes. Requests/s counts 2xx answers only, over the measured window.
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { authHeaders } from "./auth.js";
 
@@ -7,11 +8,15 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   warmupSeconds: number;
-  /** The JSON body of the n-th request. */
-  body: (n: number) => string;
+  /** The JSON body of the n-th request (a POST); none: GETs. */
+  body?: (n: number) => string;
+  /** The servers' process ids: their CPU time per request is measured too (/proc). */
+  pids?: { reference?: number | undefined; target?: number | undefined };
 }
 
 export interface LoadResult {
+  /** CPU time (user + system, every thread) of the server per answered request, µs; NaN when not measured. */
+  cpuMicrosPerRequest: number;
   requestsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -22,19 +27,30 @@ export interface LoadResult {
 // warm-up and every round, not the same few thousand tickets again in each.
 let n = 0;
 
-async function fire(url: string, opts: LoadOptions, seconds: number): Promise<LoadResult> {
+/** User + system CPU time of a process, every thread, in µs (Linux: /proc, clock ticks of 10 ms). */
+export function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // After "pid (comm) ": the state is field 0, utime 11, stime 12.
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function fire(url: string, opts: LoadOptions, seconds: number, pid?: number): Promise<LoadResult> {
+  const body = opts.body;
+  const method = body ? "POST" : "GET";
+  const before = pid ? cpuMicros(pid) : Number.NaN;
   const r = await autocannon({
     url,
     connections: opts.connections,
     duration: seconds,
-    method: "POST",
-    headers: { "content-type": "application/json", ...authHeaders("POST") },
-    requests: [{ setupRequest: (req) => ({ ...req, body: opts.body(n++) }) }],
+    method,
+    headers: { "content-type": "application/json", ...authHeaders(method) },
+    ...(body ? { requests: [{ setupRequest: (req: object) => ({ ...req, body: body(n++) }) }] } : {}),
   });
   if (r.non2xx > 0 || r.errors > 0) {
     throw new Error(`${url}: ${r.non2xx} non-2xx answers and ${r.errors} errors under load`);
   }
   return {
+    cpuMicrosPerRequest: pid ? (cpuMicros(pid) - before) / r["2xx"] : Number.NaN,
     requestsPerSecond: r["2xx"] / r.duration,
     latencyP50Ms: r.latency.p50,
     latencyP99Ms: r.latency.p99,
@@ -74,11 +90,11 @@ export async function compareThroughput(
     let ref: LoadResult;
     let got: LoadResult;
     if (round % 2 === 0) {
-      ref = await fire(referenceUrl, opts, opts.seconds);
-      got = await fire(targetUrl, opts, opts.seconds);
+      ref = await fire(referenceUrl, opts, opts.seconds, opts.pids?.reference);
+      got = await fire(targetUrl, opts, opts.seconds, opts.pids?.target);
     } else {
-      got = await fire(targetUrl, opts, opts.seconds);
-      ref = await fire(referenceUrl, opts, opts.seconds);
+      got = await fire(targetUrl, opts, opts.seconds, opts.pids?.target);
+      ref = await fire(referenceUrl, opts, opts.seconds, opts.pids?.reference);
     }
     out.reference.push(ref);
     out.target.push(got);
