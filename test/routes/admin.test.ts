@@ -29,7 +29,11 @@ describe("POST /admin/revocations", () => {
 
   it("logs a revoked token's refusal by its id and scanner, never the token", async () => {
     const scanner = freshId("gate-log");
-    const token = await issueScannerToken(scanner, SIGNING_KEY, { ttlSeconds: 600 });
+    // Issued a second ago: before the revocation, whatever the clock's resolution.
+    const token = await issueScannerToken(scanner, SIGNING_KEY, {
+      ttlSeconds: 600,
+      now: new Date(Date.now() - 1000),
+    });
     expect((await t.call("POST", "/admin/revocations", { body: { scanner_id: scanner } })).status).toBe(200);
     logs.length = 0;
     const res = await t.call("POST", "/sync", {

@@ -13,7 +13,23 @@ import { syncAttempt, syncBody, syncScan } from "../../support/records.js";
 import type { HttpTarget } from "../../support/targets/target.js";
 import { SIGNING_KEY } from "../../support/tokens.js";
 
-const tokenOf = (scanner: string) => issueScannerToken(scanner, SIGNING_KEY, { ttlSeconds: 3600 });
+// Issue times to the millisecond decide: a token issued before the revocation's moment is
+// revoked, one issued at it or after is not. The tests take them a second before, or a
+// millisecond after, so no two fall in the same millisecond by chance.
+const tokenOf = (scanner: string) =>
+  issueScannerToken(scanner, SIGNING_KEY, { ttlSeconds: 3600, now: new Date(Date.now() - 1000) });
+/** A token issued after the revocation at `revokedAt` (ISO). */
+const tokenAfter = async (scanner: string, revokedAt: string) => {
+  const issuedAt = Math.max(Date.now(), Date.parse(revokedAt) + 1);
+  const token = await issueScannerToken(scanner, SIGNING_KEY, { ttlSeconds: 3600, now: new Date(issuedAt) });
+  // Whatever the server does next happens after the token was issued.
+  await after(issuedAt);
+  return token;
+};
+/** Until this clock is past `ms`: what the server does next happens after it. */
+async function after(ms: number) {
+  while (Date.now() <= ms) await new Promise((r) => setTimeout(r, 1));
+}
 
 type Device = { scanner_id: string; total_accepted: number; last_batch: { items: number } };
 
@@ -77,7 +93,10 @@ export function revocationChecks(target: () => HttpTarget) {
       expect(await t.rawCounts(event)).toEqual(firstBatch);
 
       // A token issued after the revocation resumes the queue where it stopped.
-      const fresh = await tokenOf(scanner);
+      const fresh = await tokenAfter(
+        scanner,
+        (await (revoked as Promise<{ revoked_at: string }>)).revoked_at,
+      );
       expect(
         await new Uploader({ buffer, url: front.url, token: fresh, batchSize: 10 }).drain(),
       ).toMatchObject({ accepted: 24, duplicates: 0, rejected: 0, pending: 0 });
@@ -124,19 +143,20 @@ export function revocationChecks(target: () => HttpTarget) {
     const event = freshId("revoked-others");
     const [lost, other] = [freshId("gate-lost"), freshId("gate-kept")];
     const [lostToken, otherToken] = await Promise.all([tokenOf(lost), tokenOf(other)]);
-    await revoke(t, lost);
+    const first = await revoke(t, lost);
     const sync = (scanner: string, as: { token: string } | "ingest") =>
       t.call("POST", "/sync", { body: syncBody(scanner, { scans: [syncScan(event)] }), as });
     expect((await sync(lost, { token: lostToken })).status).toBe(401);
     expect(await json(await sync(other, { token: otherToken }))).toMatchObject({ accepted: 1 });
     // An ingest token may upload any scanner's batch (a back-fill): a revocation is about tokens.
     expect(await json(await sync(lost, "ingest"))).toMatchObject({ accepted: 1 });
-    const between = await tokenOf(lost);
+    const between = await tokenAfter(lost, first.revoked_at);
     expect(await json(await sync(lost, { token: between }))).toMatchObject({ accepted: 1 });
     const second = await revoke(t, lost);
+    expect(Date.parse(second.revoked_at)).toBeGreaterThan(Date.parse(first.revoked_at) + 1);
     expect((await sync(lost, { token: between })).status).toBe(401);
-    const after = await tokenOf(lost);
-    expect(await json(await sync(lost, { token: after }))).toMatchObject({ accepted: 1 });
+    const later = await tokenAfter(lost, second.revoked_at);
+    expect(await json(await sync(lost, { token: later }))).toMatchObject({ accepted: 1 });
     expect(second.scanner_id).toBe(lost);
     expect(await t.rawCounts(event)).toMatchObject({ scan_count: 4 });
   });
