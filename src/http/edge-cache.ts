@@ -25,8 +25,12 @@ export interface EdgeCacheOptions {
 const STORED_AT = "X-Veritix-Stored-At";
 const utf8 = new TextEncoder();
 
-const hex = (digest: ArrayBuffer | Uint8Array, bytes = 32) =>
-  Array.from(new Uint8Array(digest).subarray(0, bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const hex = (digest: ArrayBuffer | Uint8Array, bytes = 32) => {
+  let out = "";
+  for (const b of new Uint8Array(digest).subarray(0, bytes)) out += HEX[b];
+  return out;
+};
 
 const webSha256 = async (body: Uint8Array<ArrayBuffer>) =>
   new Uint8Array(await crypto.subtle.digest("SHA-256", body));
