@@ -4,7 +4,6 @@
 // GET /stats?event_id with an event-scoped reader token against the API reader token.
 // Same server, same run, in alternating rounds; the server holds revocations of other
 // scanners, as one that has lost some devices would. Target: ratios >= 0.95.
-import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { ScanBuffer, Uploader } from "../scanner-sync/src/index.js";
 import { apiToken, OPEN, readerToken, scannerToken } from "./support/auth.js";
@@ -13,7 +12,7 @@ import { benchScan } from "./support/drain-data.js";
 import { getJson, percentile, sequentialLatency } from "./support/latency.js";
 import { note } from "./support/progress.js";
 import { atLeast, markdownTable, ms, type ResultRow } from "./support/results.js";
-import { type Section, sectionText } from "./support/sections.js";
+import { producedBy, type Section, sectionText } from "./support/sections.js";
 import { tempSqliteFile } from "./support/sqlite-file.js";
 
 export const ACCESS_SECTION: Section = {
@@ -150,9 +149,7 @@ export function accessSection(rows: ResultRow[], ctx: { command: string; opts: A
   const { opts } = ctx;
   return sectionText(
     ACCESS_SECTION,
-    `Produced by \`${ctx.command}\` on ${new Date().toISOString()}
-(BENCH_ONLY=access rewrites this section alone). ${cpus().length} CPUs; 1-min load average
-${(loadavg()[0] ?? 0).toFixed(2)} at the end.
+    `${producedBy(ACCESS_SECTION, ctx.command)}
 
 ${markdownTable(rows)}
 

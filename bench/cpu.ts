@@ -3,15 +3,14 @@
 // the CPU time each server spends per request (user + system, every thread, /proc), on
 // SQLite and Postgres, as users run the server (tokens on, LOG_LEVEL=info). Targets:
 // POST >= 0.4 (SQLite) / 0.3 (Postgres) and p99 <= 3x the bare route's; GET >= 0.5.
-import { cpus, loadavg } from "node:os";
-import { INGEST_EVENT, scanBody } from "./ingest-throughput.js";
+import { INGEST_EVENT, scanBody, seedIngestEvent } from "./ingest-throughput.js";
 import { authFetch } from "./support/auth.js";
 import { type Backend, withServer } from "./support/backends.js";
 import { startBareServer } from "./support/child-server.js";
 import { type Comparison, compareThroughput, median } from "./support/load.js";
 import { note } from "./support/progress.js";
 import { atLeast, atMost, fmt, markdownTable, type ResultRow, rps } from "./support/results.js";
-import { type Section, sectionText } from "./support/sections.js";
+import { producedBy, type Section, sectionText } from "./support/sections.js";
 
 export const CPU_SECTION: Section = { name: "cpu", heading: "## CPU per request (Node, 32 clients)" };
 
@@ -75,10 +74,7 @@ function rows(
 export async function cpuBench(backend: Backend, opts: CpuOptions): Promise<ResultRow[]> {
   return withServer(backend, "cpu", async (server) => {
     // Something for GET /stats to count; its answer is what the bare route answers.
-    for (let i = 0; i < 100; i++) {
-      const res = await authFetch(`${server.url}/scans`, { method: "POST", body: scanBody(1e9 + i) });
-      if (res.status !== 201) throw new Error(`seeding: POST /scans answered ${res.status}`);
-    }
+    await seedIngestEvent(server.url, 100);
     const statsPath = `/stats?event_id=${INGEST_EVENT}`;
     const answer = await (await authFetch(`${server.url}${statsPath}`)).text();
     const bare = await startBareServer(answer);
@@ -109,9 +105,7 @@ export function cpuSection(rows: ResultRow[], ctx: { command: string; opts: CpuO
   const { opts } = ctx;
   return sectionText(
     CPU_SECTION,
-    `Produced by \`${ctx.command}\` on ${new Date().toISOString()}
-(BENCH_ONLY=cpu rewrites this section alone). ${cpus().length} CPUs; 1-min load average
-${(loadavg()[0] ?? 0).toFixed(2)} at the end.
+    `${producedBy(CPU_SECTION, ctx.command)}
 
 ${markdownTable(rows)}
 

@@ -1,6 +1,8 @@
 // Figure 1: single-record POST /scans under 32 concurrent clients, on SQLite and on
 // Postgres, as a ratio of a bare Hono route served the same way. Reference and target are
 // measured in alternating rounds; the figure is the median of the rounds' ratios.
+
+import { authFetch } from "./support/auth.js";
 import type { Backend } from "./support/backends.js";
 import { withServer } from "./support/backends.js";
 import type { ChildServer } from "./support/child-server.js";
@@ -21,6 +23,14 @@ export const scanBody = (n: number) =>
     location: "Gate A",
     device_info: "bench",
   });
+
+/** `count` scans of INGEST_EVENT, one request each: something for GET /stats to count. */
+export async function seedIngestEvent(url: string, count: number) {
+  for (let i = 0; i < count; i++) {
+    const res = await authFetch(`${url}/scans`, { method: "POST", body: scanBody(1e9 + i) });
+    if (res.status !== 201) throw new Error(`seeding: POST /scans answered ${res.status}`);
+  }
+}
 
 export interface IngestOptions {
   connections: number;

@@ -9,13 +9,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { scanBody } from "./ingest-throughput.js";
-import { authFetch, authHeaders } from "./support/auth.js";
+import { scanBody, seedIngestEvent } from "./ingest-throughput.js";
 import { type Backend, withServer } from "./support/backends.js";
 import { type ChildServer, startBareServer } from "./support/child-server.js";
 import { stagesOf } from "./support/cpu-profile.js";
-import { cpuMicros } from "./support/load.js";
+import { fire } from "./support/load.js";
 import { postgresAvailable } from "./support/postgres.js";
 import { note } from "./support/progress.js";
 import { fmt } from "./support/results.js";
@@ -31,28 +29,14 @@ interface Route {
 const SCANS: Route = { name: "POST /scans", method: "POST", path: "/scans" };
 const STATS: Route = { name: "GET /stats?event_id", method: "GET", path: "/stats?event_id=bench-ingest" };
 
-let n = 0;
-async function load(server: ChildServer, route: Route) {
-  const before = cpuMicros(server.pid as number);
-  const r = await autocannon({
-    url: `${server.url}${route.path}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    method: route.method,
-    headers: { "content-type": "application/json", ...authHeaders(route.method) },
-    ...(route.method === "POST"
-      ? { requests: [{ setupRequest: (req: object) => ({ ...req, body: scanBody(n++) }) }] }
-      : {}),
-  });
-  const cpu = cpuMicros(server.pid as number) - before;
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${route.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return {
-    requests: r["2xx"],
-    rps: r["2xx"] / r.duration,
-    cpuPerRequest: cpu / r["2xx"],
-    p99: r.latency.p99,
-  };
-}
+/** One profiled (or warm-up) run of `route` on `server`. */
+const load = (server: ChildServer, route: Route) =>
+  fire(
+    `${server.url}${route.path}`,
+    { connections: CONNECTIONS, ...(route.method === "POST" ? { body: scanBody } : {}) },
+    SECONDS,
+    server.pid,
+  );
 
 /** Runs `start`'s server under `route` with every thread profiled; the profiles' stages. */
 async function profiled(
@@ -68,12 +52,7 @@ async function profiled(
     await start(async (server) => {
       delete process.env.BENCH_CPU_PROF_DIR; // only the server under test
       // Something to read (GET /stats counts it), then a warm-up (JIT, connections, statements).
-      if (route.method === "GET" && route.path !== "/bare") {
-        for (let i = 0; i < 100; i++) {
-          const res = await authFetch(`${server.url}/scans`, { method: "POST", body: scanBody(n++) });
-          if (res.status !== 201) throw new Error(`seeding: POST /scans answered ${res.status}`);
-        }
-      }
+      if (route.method === "GET" && route.path !== "/bare") await seedIngestEvent(server.url, 100);
       const warm = await load(server, route);
       note(`${label}: ${route.name}, ${CONNECTIONS} clients, ${SECONDS} s, profiled`);
       measured = await load(server, route);
@@ -142,8 +121,8 @@ for (const route of [SCANS, STATS]) {
         : "";
     sections.push(
       `### ${route.name} on ${backend}\n\n` +
-        `${fmt(m.rps, 0)} req/s (p99 ${m.p99} ms); CPU ${fmt(m.cpuPerRequest, 0)} µs per request, all threads ` +
-        `(the bare route's ${bare.measured.requests ? fmt(bare.measured.cpuPerRequest, 0) : "n/a"} µs at ${fmt(bare.measured.rps, 0)} req/s).\n\n${missing}${table(run)}`,
+        `${fmt(m.requestsPerSecond, 0)} req/s (p99 ${m.latencyP99Ms} ms); CPU ${fmt(m.cpuMicrosPerRequest, 0)} µs per request, all threads ` +
+        `(the bare route's ${bare.measured.requests ? fmt(bare.measured.cpuMicrosPerRequest, 0) : "n/a"} µs at ${fmt(bare.measured.requestsPerSecond, 0)} req/s).\n\n${missing}${table(run)}`,
     );
   }
 }

@@ -103,6 +103,12 @@ const alertsRuns = async () => {
     out.push(await alertsLatency(backend, { bigScans: bigRecords, samples, warmup: 200 }));
   return out;
 };
+/** A benchmark's rows on each backend, one after another. */
+const eachBackend = async (bench: (backend: Backend) => Promise<ResultRow[]>) => {
+  const out: ResultRow[] = [];
+  for (const backend of backends) out.push(...(await bench(backend)));
+  return out;
+};
 /** The benchmarks with a section of RESULTS.md of their own, each run and written by `render`. */
 const sections: Record<string, { section: Section; render: () => Promise<string> }> = {
   export: {
@@ -127,19 +133,16 @@ const sections: Record<string, { section: Section; render: () => Promise<string>
   },
   cpu: {
     section: CPU_SECTION,
-    render: async () => {
-      const rows: ResultRow[] = [];
-      for (const backend of backends) rows.push(...(await cpuBench(backend, cpuOptions)));
-      return cpuSection(rows, { command: command(), opts: cpuOptions });
-    },
+    render: async () =>
+      cpuSection(await eachBackend((b) => cpuBench(b, cpuOptions)), { command: command(), opts: cpuOptions }),
   },
   access: {
     section: ACCESS_SECTION,
-    render: async () => {
-      const rows: ResultRow[] = [];
-      for (const backend of backends) rows.push(...(await accessBench(backend, accessOptions)));
-      return accessSection(rows, { command: command(), opts: accessOptions });
-    },
+    render: async () =>
+      accessSection(await eachBackend((b) => accessBench(b, accessOptions)), {
+        command: command(),
+        opts: accessOptions,
+      }),
   },
   dashboard: {
     section: DASHBOARD_SECTION,

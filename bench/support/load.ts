@@ -34,7 +34,13 @@ export function cpuMicros(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-async function fire(url: string, opts: LoadOptions, seconds: number, pid?: number): Promise<LoadResult> {
+/** One measurement: `opts.connections` clients on `url` for `seconds`; with `pid`, that server's CPU per answer too. */
+export async function fire(
+  url: string,
+  opts: Omit<LoadOptions, "seconds" | "warmupSeconds" | "pids">,
+  seconds: number,
+  pid?: number,
+): Promise<LoadResult> {
   const body = opts.body;
   const method = body ? "POST" : "GET";
   const before = pid ? cpuMicros(pid) : Number.NaN;

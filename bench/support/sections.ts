@@ -1,6 +1,7 @@
 // The sections of bench/RESULTS.md that a benchmark writes on its own, after the main
 // table: `BENCH_ONLY=<name>` runs that benchmark alone and rewrites its section (from its
 // heading to its end mark), keeping the rest of the file.
+import { cpus, loadavg } from "node:os";
 
 export interface Section {
   /** BENCH_ONLY's value for it. */
@@ -11,6 +12,12 @@ export interface Section {
 
 const END = "<!-- end of the ";
 const sectionEnd = (s: Section) => `${END}${s.name} section -->`;
+
+/** A section's first lines: the command, when, that BENCH_ONLY rewrites it alone, the machine's load. */
+export const producedBy = (s: Section, command: string) =>
+  `Produced by \`${command}\` on ${new Date().toISOString()}
+(BENCH_ONLY=${s.name} rewrites this section alone). ${cpus().length} CPUs; 1-min load average
+${(loadavg()[0] ?? 0).toFixed(2)} at the end.`;
 
 /** The section's text: its heading, `body`, its end mark. */
 export const sectionText = (s: Section, body: string) => `${s.heading}\n\n${body.trim()}\n${sectionEnd(s)}\n`;

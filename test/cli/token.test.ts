@@ -56,15 +56,16 @@ function issued(run: Run) {
   };
 }
 
-describe("npm run token -- scanner", () => {
-  let app: RouteApp;
-  beforeAll(async () => {
-    app = await routeApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
+// The app the issued tokens are tried on (in process), for the scanner and reader tokens.
+let app: RouteApp;
+beforeAll(async () => {
+  app = await routeApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
 
+describe("npm run token -- scanner", () => {
   it("issues a token of that scanner expiring in 90 days, which the server takes for that scanner's uploads", async () => {
     const { jwt, payload } = issued(await token(["scanner", "gate-1"]));
     expect(payload).toMatchObject({ sub: "gate-1", role: "scanner" });
@@ -109,14 +110,6 @@ describe("npm run token -- scanner", () => {
 });
 
 describe("npm run token -- reader", () => {
-  let app: RouteApp;
-  beforeAll(async () => {
-    app = await routeApp();
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
-
   it("issues a reader token of those events, with an id, expiring in 30 days: it reads them and no other", async () => {
     const run = await token(["reader", "--event", "ev-a", "--event", "ev-b"]);
     const { jwt, payload } = issued(run);
