@@ -4,7 +4,7 @@
 // reference/target rounds, 3), BENCH_RECORDS (raw records of the big event, 1000000),
 // BENCH_SAMPLES (sequential requests per event, 2000), BENCH_DRAIN_RECORDS (scans buffered on
 // the gate device and drained through POST /sync, 100000), BENCH_SKIP_POSTGRES=1,
-// BENCH_ONLY=export, attendance, alerts, dashboard, access or cpu (that benchmark alone: its section of
+// BENCH_ONLY=export, attendance, alerts, dashboard, access, cpu or worker-cpu (that benchmark alone: its section of
 // RESULTS.md is rewritten, the rest of the file kept).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -33,6 +33,7 @@ import { note } from "./support/progress.js";
 import { markdownTable, type ResultRow } from "./support/results.js";
 import { replaceSection, type Section } from "./support/sections.js";
 import { workerBenches } from "./worker.js";
+import { WORKER_CPU_SECTION, type WorkerCpuOptions, workerCpuBench, workerCpuSection } from "./worker-cpu.js";
 
 const KNOBS = [
   "BENCH_SECONDS",
@@ -62,6 +63,7 @@ const workerSamples = 1000;
 const workerRecords = 10_000;
 const dashboardRuns = 20;
 const cpuOptions: CpuOptions = { connections: 32, seconds, rounds, warmupSeconds: 2 };
+const workerCpuOptions = (): WorkerCpuOptions => ({ ...cpuOptions, postgres: backends.includes("postgres") });
 const accessOptions: AccessOptions = {
   records: 20_000,
   batchSize: drainBatch,
@@ -135,6 +137,14 @@ const sections: Record<string, { section: Section; render: () => Promise<string>
     section: CPU_SECTION,
     render: async () =>
       cpuSection(await eachBackend((b) => cpuBench(b, cpuOptions)), { command: command(), opts: cpuOptions }),
+  },
+  "worker-cpu": {
+    section: WORKER_CPU_SECTION,
+    render: async () =>
+      workerCpuSection(await workerCpuBench(workerCpuOptions()), {
+        command: command(),
+        opts: workerCpuOptions(),
+      }),
   },
   access: {
     section: ACCESS_SECTION,

@@ -1,6 +1,6 @@
 // Throughput under concurrent clients: autocannon in the bench process against servers in
 // child processes. Requests/s counts 2xx answers only, over the measured window.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { authHeaders } from "./auth.js";
 
@@ -10,8 +10,8 @@ export interface LoadOptions {
   warmupSeconds: number;
   /** The JSON body of the n-th request (a POST); none: GETs. */
   body?: (n: number) => string;
-  /** The servers' process ids: their CPU time per request is measured too (/proc). */
-  pids?: { reference?: number | undefined; target?: number | undefined };
+  /** The servers' process ids (a server of several processes: all of them): their CPU time per request is measured too (/proc). */
+  pids?: { reference?: Pids | undefined; target?: Pids | undefined };
 }
 
 export interface LoadResult {
@@ -27,11 +27,37 @@ export interface LoadResult {
 // warm-up and every round, not the same few thousand tickets again in each.
 let n = 0;
 
-/** User + system CPU time of a process, every thread, in µs (Linux: /proc, clock ticks of 10 ms). */
-export function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  // After "pid (comm) ": the state is field 0, utime 11, stime 12.
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+export type Pids = number | readonly number[];
+
+/** The fields of /proc/<pid>/stat after "pid (comm) ": the state is field 0, the process group 2, utime 11, stime 12. */
+const statFields = (pid: number) =>
+  readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+
+/** User + system CPU time of processes, every thread, in µs (Linux: /proc, clock ticks of 10 ms). */
+export function cpuMicros(pids: Pids): number {
+  let ticks = 0;
+  for (const pid of typeof pids === "number" ? [pids] : pids) {
+    const fields = statFields(pid);
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10_000;
+}
+
+/** The processes of process group `group` whose command is `command` (workerd under wrangler dev). */
+export function groupProcesses(group: number, command: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (comm === command && Number(statFields(pid)[2]) === group) out.push(pid);
+    } catch {
+      // gone in between
+    }
+  }
+  return out;
 }
 
 /** One measurement: `opts.connections` clients on `url` for `seconds`; with `pid`, that server's CPU per answer too. */
@@ -39,7 +65,7 @@ export async function fire(
   url: string,
   opts: Omit<LoadOptions, "seconds" | "warmupSeconds" | "pids">,
   seconds: number,
-  pid?: number,
+  pid?: Pids,
 ): Promise<LoadResult> {
   const body = opts.body;
   const method = body ? "POST" : "GET";

@@ -17,7 +17,8 @@ function workerAuthVars(): Record<string, string> {
 }
 
 export function startWranglerDev(opts: {
-  env: string;
+  env?: string;
+  config?: string;
   persistTo: string;
   vars: Record<string, string>;
 }): Promise<WranglerDev> {

@@ -1,6 +1,8 @@
 // env -> what the Worker works with. Config, logger and metrics once per isolate (env is
-// the same object for every request an isolate serves); the store once per invocation (a
-// request or a cron run), since its sockets belong to that invocation.
+// the same object for every request an isolate serves). Neon's store once per invocation
+// (a request or a cron run), since its sockets belong to that invocation; D1's once per
+// binding, which holds no socket: building a store (Drizzle and its queries) cost more
+// CPU than the rest of a D1 request's own work.
 import { type Config, parseConfig } from "../config.js";
 import { analyticsEngineMetrics } from "../observability/analytics-engine.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -31,10 +33,21 @@ export function isolateDeps(env: WorkerEnv): IsolateDeps {
   return { config, logger: workerLogger(config), metrics };
 }
 
-/** The store of one invocation: Neon Postgres when DATABASE_URL is set, else the D1 binding; measured. */
+const d1Stores = new WeakMap<D1Database, Store>();
+
+/**
+ * The store of one invocation: Neon Postgres when DATABASE_URL is set, else the D1
+ * binding's (the same for every invocation; closing it is a no-op); measured.
+ */
 export function openWorkerStore(env: WorkerEnv, { config, metrics }: IsolateDeps): Store {
-  const store = config.DATABASE_URL
-    ? neonStore({ url: config.DATABASE_URL, wsProxy: env.NEON_WS_PROXY })
-    : d1Store(env.DB as D1Database);
-  return instrumentStore(store, metrics);
+  if (config.DATABASE_URL) {
+    return instrumentStore(neonStore({ url: config.DATABASE_URL, wsProxy: env.NEON_WS_PROXY }), metrics);
+  }
+  const binding = env.DB as D1Database;
+  let store = d1Stores.get(binding);
+  if (!store) {
+    store = instrumentStore(d1Store(binding), metrics);
+    d1Stores.set(binding, store);
+  }
+  return store;
 }

@@ -167,4 +167,63 @@ describe("SQLite writer thread", () => {
       reader.close();
     }
   });
+
+  it("runs the groups that queued during a commit under the next one, each answered with its own outcomes", async () => {
+    const path = join(dir, "queued.db");
+    await (await betterSqliteStore({ path, writer: "inline" })).close(); // migrated
+    const thread = startWriterThread(path);
+    const uuidOf = (kinds: ReturnType<typeof scans>, i: number) => kinds[0]?.rows[i]?.[0];
+    try {
+      await thread.ready;
+      // A long commit first; the groups sent behind it wait in the thread's port together.
+      const big = stored(thread, scans("q0", 3000));
+      const groups = Array.from({ length: 6 }, (_, g) => scans(`q${g + 1}`, g + 1));
+      // Group 3 sends group 1's first record again (a duplicate across the merged groups),
+      // and group 4 is a call that fails.
+      groups[2]?.[0]?.rows.push(groups[0]?.[0]?.rows[0] as unknown[]);
+      const sent = groups.map((g, i) =>
+        i === 3
+          ? thread.together([
+              { op: "atomic", args: [[{ sql: "INSERT INTO no_such_table VALUES (1)", params: [] }]] },
+            ])
+          : thread.together([storeRows(g)]),
+      );
+      const answers = await Promise.all(sent);
+      expect((await big)[0]?.ids.filter((id) => id > 0)).toHaveLength(3000);
+      const ids = answers.map(([r]) => (r?.ok ? ((r.value as StoredRows[])[0]?.ids ?? null) : null));
+      expect(ids.map((x) => x?.length ?? null)).toEqual([1, 2, 4, null, 5, 6]);
+      expect(answers[3]?.[0]).toMatchObject({
+        ok: false,
+        error: { message: expect.stringContaining("no such table") },
+      });
+      for (const own of ids)
+        if (own) expect(own.slice(0, own.length === 4 ? 3 : own.length).every((id) => id > 0)).toBe(true);
+      // The duplicate is answered with the id group 1 stored.
+      expect(ids[2]?.[3]).toBe(-(ids[0]?.[0] as number));
+      const reader = new Database(path, { readonly: true });
+      try {
+        const rows = reader
+          .prepare("SELECT event_id, uuid, id FROM ticket_scans WHERE event_id <> 'q0' ORDER BY id")
+          .all() as { event_id: string; uuid: string; id: number }[];
+        // Every id a caller got is the row of its own record.
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        groups.forEach((g, i) => {
+          const own = ids[i];
+          if (!own) return;
+          own.forEach((id, j) => {
+            if (id > 0) expect(byId.get(id)?.uuid).toBe(uuidOf(g, j));
+          });
+        });
+        expect(rows).toHaveLength(1 + 2 + 3 + 5 + 6);
+        const counted = reader
+          .prepare("SELECT coalesce(sum(scan_count), 0) AS n FROM analytics_stats WHERE event_id <> 'q0'")
+          .get() as { n: number };
+        expect(counted.n).toBe(rows.length);
+      } finally {
+        reader.close();
+      }
+    } finally {
+      await thread.close();
+    }
+  });
 });

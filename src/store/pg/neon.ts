@@ -6,7 +6,6 @@ import { drizzle } from "drizzle-orm/neon-serverless";
 import { withStoreErrors } from "../errors.js";
 import type { Store } from "../types.js";
 import { classifyPg } from "./errors.js";
-import * as schema from "./schema.js";
 import { type PgDb, pgStore } from "./store.js";
 
 const NEON_MIGRATE_HINT =
@@ -48,7 +47,9 @@ export function neonStore(opts: NeonOptions): Store {
   if (opts.wsProxy) pool.Client = proxiedClient(opts.wsProxy);
   // A connection dropped while idle must not surface as an unhandled error.
   pool.on("error", () => {});
-  const db = drizzle({ client: pool, schema });
+  // No `schema`: the store never uses Drizzle's relational queries, and building their
+  // config walks every table on each request (a store is made per request here).
+  const db = drizzle({ client: pool });
   return withStoreErrors(
     pgStore(db as unknown as PgDb, () => pool.end()),
     classifyPg,

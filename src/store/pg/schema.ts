@@ -42,7 +42,6 @@ export const ticketScans = pgTable(
     index("ticket_scans_ticket_id_idx").on(t.ticket_id),
     index("ticket_scans_event_ts_idx").on(t.event_id, t.scan_timestamp.desc(), t.id.desc()),
     index("ticket_scans_scan_timestamp_idx").on(t.scan_timestamp),
-    index("ticket_scans_received_at_idx").on(t.received_at),
   ],
 );
 
@@ -68,7 +67,6 @@ export const ticketTransfers = pgTable(
     index("ticket_transfers_ticket_id_idx").on(t.ticket_id),
     index("ticket_transfers_event_ts_idx").on(t.event_id, t.transfer_timestamp.desc(), t.id.desc()),
     index("ticket_transfers_transfer_timestamp_idx").on(t.transfer_timestamp),
-    index("ticket_transfers_received_at_idx").on(t.received_at),
   ],
 );
 
@@ -93,7 +91,6 @@ export const invalidAttempts = pgTable(
     index("invalid_attempts_ticket_id_idx").on(t.ticket_id),
     index("invalid_attempts_event_ts_idx").on(t.event_id, t.attempt_timestamp.desc(), t.id.desc()),
     index("invalid_attempts_attempt_timestamp_idx").on(t.attempt_timestamp),
-    index("invalid_attempts_received_at_idx").on(t.received_at),
   ],
 );
 

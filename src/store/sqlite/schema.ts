@@ -32,7 +32,6 @@ export const ticketScans = sqliteTable(
     index("ticket_scans_ticket_id_idx").on(t.ticket_id),
     index("ticket_scans_event_ts_idx").on(t.event_id, t.scan_timestamp, t.id),
     index("ticket_scans_scan_timestamp_idx").on(t.scan_timestamp),
-    index("ticket_scans_received_at_idx").on(t.received_at),
   ],
 );
 
@@ -58,7 +57,6 @@ export const ticketTransfers = sqliteTable(
     index("ticket_transfers_ticket_id_idx").on(t.ticket_id),
     index("ticket_transfers_event_ts_idx").on(t.event_id, t.transfer_timestamp, t.id),
     index("ticket_transfers_transfer_timestamp_idx").on(t.transfer_timestamp),
-    index("ticket_transfers_received_at_idx").on(t.received_at),
   ],
 );
 
@@ -83,7 +81,6 @@ export const invalidAttempts = sqliteTable(
     index("invalid_attempts_ticket_id_idx").on(t.ticket_id),
     index("invalid_attempts_event_ts_idx").on(t.event_id, t.attempt_timestamp, t.id),
     index("invalid_attempts_attempt_timestamp_idx").on(t.attempt_timestamp),
-    index("invalid_attempts_received_at_idx").on(t.received_at),
   ],
 );
 

@@ -57,6 +57,10 @@ function stopGroup(child: ChildProcess): Promise<void> {
 
 export interface WranglerDev {
   url: string;
+  /** wrangler's process id, also its process group's (workerd runs in that group). */
+  pid: number;
+  /** The DevTools inspector of the Worker's isolate (a CPU profile of it). */
+  inspectorPort: number;
   /** The last of what it printed (for a failure's message). */
   output(): string;
   stop(): Promise<void>;
@@ -72,12 +76,15 @@ export async function startWranglerDev(opts: {
   vars: Record<string, string>;
   /** A wrangler.toml environment instead of the top level (the bench's "dev"). */
   env?: string;
+  /** Another config than the project's wrangler.toml (the bench's bare Worker). */
+  config?: string;
   timeoutMs?: number;
 }): Promise<WranglerDev> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = [
     ...["dev", "--local", "--persist-to", opts.persistTo, "--ip", "127.0.0.1"],
     ...(opts.env ? ["--env", opts.env] : []),
+    ...(opts.config ? ["--config", opts.config] : []),
     ...["--port", String(port), "--inspector-port", String(inspectorPort)],
     "--show-interactive-dev-session=false",
     ...Object.entries(opts.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
@@ -111,7 +118,13 @@ export async function startWranglerDev(opts: {
   });
   try {
     const url = await ready;
-    return { url, output: () => output, stop: () => stopGroup(child) };
+    return {
+      url,
+      pid: child.pid as number,
+      inspectorPort,
+      output: () => output,
+      stop: () => stopGroup(child),
+    };
   } catch (err) {
     await stopGroup(child);
     throw err;

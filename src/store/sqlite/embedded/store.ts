@@ -41,10 +41,13 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
     throw err;
   }
   const writer = inline ? sqliteWriter(sqlite) : null;
-  // SQLite has one writer: concurrent writes queue and share commits. With the thread, one
-  // group commits while the next fills; inline, a group runs synchronously anyway.
+  // SQLite has one writer: concurrent writes queue and share commits. With the thread, a
+  // group goes as soon as it forms and the thread runs every group waiting for it under
+  // one commit (./thread-entry.ts): commits hold more rows than with one group committing
+  // and one filling (POST /scans, 32 clients: ~11 -> ~15 rows per commit, about 5% fewer
+  // CPU us per request); inline, a group runs synchronously anyway.
   const write = groupCommit<WriterCall, unknown>({
-    maxInFlight: thread ? 2 : 1,
+    maxInFlight: thread ? 8 : 1,
     // A drain's batches of 1000 go up to four together (one commit: ~7% faster drains),
     // single records by the thousand; no caller waits long behind the others.
     maxSize: 4000,

@@ -1,8 +1,9 @@
 // The SQLite writer thread: its own connection to the file, running the store's writes
 // while the main thread parses and validates the next requests. Each message is a group
-// of calls formed by the main thread's group commit (./store.ts), run under one commit;
-// the answer is each call's outcome, or the commit's error.
-import { parentPort, workerData } from "node:worker_threads";
+// of calls formed by the main thread's group commit (./store.ts); the messages waiting
+// when a commit starts run under it together; each message's answer is each of its calls'
+// outcome, or the commit's error.
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { Settled } from "../../group-commit.js";
 import { openBetterSqlite } from "./connection.js";
 import { WRITER_READY, type WriterError } from "./thread.js";
@@ -46,20 +47,46 @@ const asError = (err: unknown): WriterError => {
   return { name: e.name, message: e.message, ...(e.code ? { code: e.code } : {}) };
 };
 
-port.on("message", (msg: WriterRequest | "close") => {
-  if (msg === "close") {
-    sqlite.close();
-    port.close();
-    return;
-  }
+/** Runs the calls of every message in one transaction (one commit) and answers each message. */
+const runTogether = (msgs: WriterRequest[]) => {
+  const calls = msgs.length === 1 ? (msgs[0] as WriterRequest).calls : msgs.flatMap((m) => m.calls);
   try {
     const results = writer
-      .together(msg.calls)
+      .together(calls)
       .map((r: Settled<unknown>): WriterOutcome => (r.ok ? r : { ok: false, error: asError(r.error) }));
-    port.postMessage({ id: msg.id, results });
-    checkpointSoon(msg.calls.reduce((n, c) => n + rowsOf(c), 0));
+    let at = 0;
+    for (const m of msgs) {
+      port.postMessage({ id: m.id, results: results.slice(at, at + m.calls.length) });
+      at += m.calls.length;
+    }
+    checkpointSoon(calls.reduce((n, c) => n + rowsOf(c), 0));
   } catch (err) {
-    // The commit failed: nothing of the group is stored.
-    port.postMessage({ id: msg.id, error: asError(err) });
+    // The commit failed: nothing of these groups is stored.
+    for (const m of msgs) port.postMessage({ id: m.id, error: asError(err) });
   }
+};
+
+const close = () => {
+  sqlite.close();
+  port.close();
+};
+
+// Groups that arrived while the last commit ran are waiting in the port: taken now, they
+// share this commit (one fsync) instead of one commit each. The main thread keeps several
+// groups in flight for this (./store.ts).
+port.on("message", (first: WriterRequest | "close") => {
+  if (first === "close") return close();
+  const msgs = [first];
+  let closing = false;
+  for (;;) {
+    const more = receiveMessageOnPort(port)?.message as WriterRequest | "close" | undefined;
+    if (more === undefined) break;
+    if (more === "close") {
+      closing = true;
+      break;
+    }
+    msgs.push(more);
+  }
+  runTogether(msgs);
+  if (closing) close();
 });
