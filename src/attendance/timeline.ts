@@ -2,6 +2,7 @@
 // (zeros included), oldest first. The store sums its minutes per bucket; this settles the
 // range (the given bounds aligned, or the event's own span) and fills the gaps.
 import { AppError } from "../errors.js";
+import { isoTime } from "../iso-time.js";
 import type { Store } from "../store/types.js";
 import { BUCKET_NAMES, BUCKETS, MAX_POINTS } from "./buckets.js";
 import type { TimelineQuery } from "./queries.js";
@@ -9,8 +10,9 @@ import type { TimelineQuery } from "./queries.js";
 const floor = (ms: number, width: number) => ms - (ms % width);
 const ceil = (ms: number, width: number) => floor(ms + width - 1, width);
 
+/** Times as ISO text (../iso-time.ts): an answer holds up to 2000 of them. */
 export interface TimelinePoint {
-  t: Date;
+  t: string;
   entries: number;
   valid_scans: number;
   invalid_scans: number;
@@ -20,8 +22,8 @@ export interface TimelinePoint {
 export interface Timeline {
   event_id: string;
   bucket: TimelineQuery["bucket"];
-  from: Date | null;
-  to: Date | null;
+  from: string | null;
+  to: string | null;
   points: TimelinePoint[];
 }
 
@@ -75,7 +77,7 @@ export async function timeline(store: Store, q: TimelineQuery): Promise<Timeline
   for (let t = from; t < to; t += width) {
     const b = byStart.get(t);
     out.push({
-      t: new Date(t),
+      t: isoTime(new Date(t)),
       entries: b?.entries ?? 0,
       valid_scans: b?.valid_scans ?? 0,
       invalid_scans: b?.invalid_scans ?? 0,
@@ -83,5 +85,5 @@ export async function timeline(store: Store, q: TimelineQuery): Promise<Timeline
       invalid_attempts: filtered ? null : (b?.invalid_attempts ?? 0),
     });
   }
-  return { ...empty, from: new Date(from), to: new Date(to), points: out };
+  return { ...empty, from: isoTime(new Date(from)), to: isoTime(new Date(to)), points: out };
 }

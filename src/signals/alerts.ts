@@ -3,6 +3,7 @@
 // The store reads the rows at or above the thresholds; here they become alerts (flags,
 // severity, the time that raised each), in one order across kinds.
 import * as z from "zod";
+import { isoTime, isoTimeOrNull } from "../iso-time.js";
 import { idString } from "../records.js";
 import { unkey } from "../store/entry-flow.js";
 import type { BurstRow, ChainRow, DoubleEntryBound, DoubleEntryRow, Store } from "../store/types.js";
@@ -51,18 +52,19 @@ export const alertsQuery = z.strictObject({
 });
 export type AlertsQuery = z.output<typeof alertsQuery>;
 
+/** One of a double entry's scans, as the alert shows it (times as ISO text: ../iso-time.ts). */
 export interface ScanSeen {
   uuid: string;
   scanner_id: string | null;
   location: string | null;
-  scan_timestamp: Date;
-  received_at: Date | null;
+  scan_timestamp: string;
+  received_at: string | null;
 }
 
 export interface AlertBase {
   kind: AlertKind;
   severity: "high" | "medium" | "low";
-  at: Date;
+  at: string;
 }
 
 /** An alert and its place in the listing. */
@@ -71,27 +73,35 @@ export interface Placed {
   alert: AlertBase & Record<string, unknown>;
 }
 
+/** A scan of a double entry as its alert shows it. */
+const seen = (
+  uuid: string,
+  scanner: string,
+  location: string,
+  at: Date,
+  receivedAt: Date | null,
+): ScanSeen => ({
+  uuid,
+  scanner_id: unkey(scanner),
+  location: unkey(location),
+  scan_timestamp: isoTime(at),
+  received_at: isoTimeOrNull(receivedAt),
+});
+
 function doubleEntry(r: DoubleEntryRow, th: AlertThresholds): Placed {
-  const first: ScanSeen = {
-    uuid: r.first_uuid,
-    scanner_id: unkey(r.first_scanner_id),
-    location: unkey(r.first_location),
-    scan_timestamp: r.first_at,
-    received_at: r.first_received_at,
-  };
-  const second: ScanSeen = {
-    uuid: r.second_uuid,
-    scanner_id: unkey(r.second_scanner_id),
-    location: unkey(r.second_location),
-    scan_timestamp: r.second_at,
-    received_at: r.second_received_at,
-  };
+  const first = seen(r.first_uuid, r.first_scanner_id, r.first_location, r.first_at, r.first_received_at);
+  const second = seen(
+    r.second_uuid,
+    r.second_scanner_id,
+    r.second_location,
+    r.second_at,
+    r.second_received_at,
+  );
   // Unknown receive time (a scan purged before the upgrade that added it): not known late.
-  const late = (s: ScanSeen) =>
-    s.received_at !== null &&
-    s.received_at.getTime() - s.scan_timestamp.getTime() > th.offlineLagSeconds * 1000;
+  const late = (at: Date, receivedAt: Date | null) =>
+    receivedAt !== null && receivedAt.getTime() - at.getTime() > th.offlineLagSeconds * 1000;
   const gapMs = r.second_at.getTime() - r.first_at.getTime();
-  const offline = late(first) || late(second);
+  const offline = late(r.first_at, r.first_received_at) || late(r.second_at, r.second_received_at);
   const otherScanner = first.scanner_id !== second.scanner_id;
   const passback = (first.location !== second.location || otherScanner) && gapMs <= th.passbackSeconds * 1000;
   return {
@@ -99,7 +109,7 @@ function doubleEntry(r: DoubleEntryRow, th: AlertThresholds): Placed {
     alert: {
       kind: "double_entry",
       severity: offline && otherScanner ? "high" : passback ? "medium" : "low",
-      at: r.second_at,
+      at: second.scan_timestamp,
       ticket_id: r.ticket_id,
       valid_scans: r.valid_scans,
       first,
@@ -131,7 +141,7 @@ function transferChain(r: ChainRow, th: AlertThresholds): Placed {
     alert: {
       kind: "transfer_chain",
       severity: r.successful >= 2 * th.transferChain ? "high" : "medium",
-      at: new Date(at),
+      at: isoTime(new Date(at)),
       ticket_id: r.ticket_id,
       successful_transfers: r.successful,
       failed_transfers: r.failed,
@@ -142,7 +152,7 @@ function transferChain(r: ChainRow, th: AlertThresholds): Placed {
 }
 
 function invalidBurst(r: BurstRow, th: AlertThresholds): Placed {
-  const minute = new Date(r.minute);
+  const minute = isoTime(new Date(r.minute));
   return {
     place: { at: r.minute, kind: "invalid_burst", key: `${r.key_kind}\u0000${r.key}` },
     alert: {

@@ -74,7 +74,8 @@ type GatesAnswer = {
       entries: number;
       valid_scans: number;
       invalid_scans: number;
-      last_scan_at: Date;
+      /** ISO text in an answer; a Date where a test holds one. */
+      last_scan_at: string | Date;
       entries_last_5_min: number;
     }[];
   }[];
@@ -90,7 +91,7 @@ export const scannerRows = (answer: GatesAnswer) =>
       entries: s.entries,
       valid_scans: s.valid_scans,
       invalid_scans: s.invalid_scans,
-      last_scan_at: s.last_scan_at.toISOString(),
+      last_scan_at: new Date(s.last_scan_at).toISOString(),
       entries_last_5_min: s.entries_last_5_min,
     })),
   );
