@@ -8,7 +8,7 @@ import type { Store } from "../../types.js";
 import { classifySqlite } from "../errors.js";
 import * as schema from "../schema.js";
 import { type SqliteDb, type StoredRows, sqliteStore } from "../store.js";
-import { openBetterSqlite } from "./connection.js";
+import { keepPreparedStatements, openBetterSqlite } from "./connection.js";
 import { startWriterThread } from "./thread.js";
 import { type IdRows, rowsOf, sqliteWriter, toQuery, type WriterCall } from "./writer.js";
 
@@ -28,6 +28,7 @@ export interface BetterSqliteOptions {
 /** Resolves once the store can write: migrated, and its writer thread (if any) has opened the file. */
 export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Store> {
   const sqlite = openBetterSqlite(opts.path);
+  keepPreparedStatements(sqlite);
   const db = drizzle({ client: sqlite, schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder("sqlite") });
   // Writes on a thread of their own unless asked otherwise; an in-memory database exists
