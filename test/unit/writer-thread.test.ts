@@ -177,7 +177,9 @@ describe("SQLite writer thread", () => {
       await thread.ready;
       // A long commit first; the groups sent behind it wait in the thread's port together.
       const big = stored(thread, scans("q0", 3000));
-      const groups = Array.from({ length: 6 }, (_, g) => scans(`q${g + 1}`, g + 1));
+      // Groups 5 and 6 are large: with them the waiting groups hold more rows than one
+      // commit takes, so some wait for the next.
+      const groups = Array.from({ length: 6 }, (_, g) => scans(`q${g + 1}`, g < 4 ? g + 1 : 2500 + g));
       // Group 3 sends group 1's first record again (a duplicate across the merged groups),
       // and group 4 is a call that fails.
       groups[2]?.[0]?.rows.push(groups[0]?.[0]?.rows[0] as unknown[]);
@@ -191,7 +193,7 @@ describe("SQLite writer thread", () => {
       const answers = await Promise.all(sent);
       expect((await big)[0]?.ids.filter((id) => id > 0)).toHaveLength(3000);
       const ids = answers.map(([r]) => (r?.ok ? ((r.value as StoredRows[])[0]?.ids ?? null) : null));
-      expect(ids.map((x) => x?.length ?? null)).toEqual([1, 2, 4, null, 5, 6]);
+      expect(ids.map((x) => x?.length ?? null)).toEqual([1, 2, 4, null, 2504, 2505]);
       expect(answers[3]?.[0]).toMatchObject({
         ok: false,
         error: { message: expect.stringContaining("no such table") },
@@ -214,7 +216,7 @@ describe("SQLite writer thread", () => {
             if (id > 0) expect(byId.get(id)?.uuid).toBe(uuidOf(g, j));
           });
         });
-        expect(rows).toHaveLength(1 + 2 + 3 + 5 + 6);
+        expect(rows).toHaveLength(1 + 2 + 3 + 2504 + 2505);
         const counted = reader
           .prepare("SELECT coalesce(sum(scan_count), 0) AS n FROM analytics_stats WHERE event_id <> 'q0'")
           .get() as { n: number };

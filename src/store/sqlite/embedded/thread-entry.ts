@@ -1,8 +1,8 @@
 // The SQLite writer thread: its own connection to the file, running the store's writes
 // while the main thread parses and validates the next requests. Each message is a group
 // of calls formed by the main thread's group commit (./store.ts); the messages waiting
-// when a commit starts run under it together; each message's answer is each of its calls'
-// outcome, or the commit's error.
+// when a commit starts run under it together (up to COMMIT_ROWS rows); each message's
+// answer is each of its calls' outcome, or the commit's error.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { Settled } from "../../group-commit.js";
 import { openBetterSqlite } from "./connection.js";
@@ -71,22 +71,50 @@ const close = () => {
   port.close();
 };
 
+/** Rows one commit takes from the waiting groups at most (the first group whatever its size). */
+const COMMIT_ROWS = 4000;
+const rowsOfRequest = (m: WriterRequest) => m.calls.reduce((n, c) => n + rowsOf(c), 0);
+/** Groups received and not yet run, oldest first; then "close" if it came. */
+let waiting: WriterRequest[] = [];
+let closing = false;
+let pumping = false;
+
 // Groups that arrived while the last commit ran are waiting in the port: taken now, they
-// share this commit (one fsync) instead of one commit each. The main thread keeps several
-// groups in flight for this (./store.ts).
-port.on("message", (first: WriterRequest | "close") => {
-  if (first === "close") return close();
-  const msgs = [first];
-  let closing = false;
+// share this commit (one fsync) instead of one commit each, up to COMMIT_ROWS, so that
+// concurrent drains do not make one commit long enough to hold every caller back. The
+// main thread keeps several groups in flight for this (./store.ts).
+const take = () => {
   for (;;) {
     const more = receiveMessageOnPort(port)?.message as WriterRequest | "close" | undefined;
-    if (more === undefined) break;
-    if (more === "close") {
-      closing = true;
-      break;
-    }
-    msgs.push(more);
+    if (more === undefined) return;
+    if (more === "close") closing = true;
+    else waiting.push(more);
   }
-  runTogether(msgs);
-  if (closing) close();
+};
+const pump = () => {
+  pumping = false;
+  take();
+  if (waiting.length > 0) {
+    let n = 0;
+    let rows = 0;
+    for (const m of waiting) {
+      const r = rowsOfRequest(m);
+      if (n > 0 && rows + r > COMMIT_ROWS) break;
+      rows += r;
+      n++;
+    }
+    const group = waiting.slice(0, n);
+    waiting = waiting.slice(n);
+    runTogether(group);
+  }
+  if (waiting.length > 0) {
+    pumping = true;
+    setImmediate(pump);
+  } else if (closing) close();
+};
+
+port.on("message", (msg: WriterRequest | "close") => {
+  if (msg === "close") closing = true;
+  else waiting.push(msg);
+  if (!pumping) pump();
 });
