@@ -61,7 +61,7 @@ function lastMinutes(now: Date, n: number): { minutes: [number, number]; start: 
   return { minutes: [start, end], start: startEdge, end: endEdge };
 }
 
-export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
+export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite"): EntryFlowReads {
   const em = t.eventMinutes;
   const gm = t.gateMinutes;
   const gs = t.gateScanners;
@@ -206,28 +206,36 @@ export function entryFlowReads(db: QueryDb, t: Tables): EntryFlowReads {
     async gateScanners(eventId, now) {
       const d = t.scannerDevices;
       const [w15, w5] = [lastMinutes(now, 15), lastMinutes(now, 5)];
-      // The windows' whole minutes, from each gate and scanner's minute rows: one seek down
-      // gate_minutes' key per scanner, then its last 15 minutes side by side.
-      const wholeMinutes = db
-        .select({
-          location: gs.location,
-          scanner_id: gs.scanner_id,
-          w15: num(sql`sum(${gm.entries})`),
-          w5: num(sql`sum(CASE WHEN ${gte(gm.minute, w5.minutes[0])} THEN ${gm.entries} ELSE 0 END)`),
-        })
-        .from(gs)
-        .innerJoin(
-          gm,
-          and(
-            eq(gm.event_id, gs.event_id),
-            eq(gm.location, gs.location),
-            eq(gm.scanner_id, gs.scanner_id),
-            gte(gm.minute, w15.minutes[0]),
-            lt(gm.minute, w15.minutes[1]),
-          ),
-        )
-        .where(eq(gs.event_id, eventId))
-        .groupBy(gs.location, gs.scanner_id);
+      const sums = {
+        w15: num(sql`sum(${gm.entries})`),
+        w5: num(sql`sum(CASE WHEN ${gte(gm.minute, w5.minutes[0])} THEN ${gm.entries} ELSE 0 END)`),
+      };
+      const inWindow = and(gte(gm.minute, w15.minutes[0]), lt(gm.minute, w15.minutes[1]));
+      // The windows' whole minutes. Postgres: one range of the event's minute rows
+      // (gate_minutes_event_minute_idx), hashed per gate and scanner. SQLite: a seek down
+      // gate_minutes' key per scanner, each one's minutes side by side and so already in
+      // its group's order (the range with its sort measured ~40% slower there).
+      const wholeMinutes =
+        dialect === "pg"
+          ? db
+              .select({ location: gm.location, scanner_id: gm.scanner_id, ...sums })
+              .from(gm)
+              .where(and(eq(gm.event_id, eventId), inWindow))
+              .groupBy(gm.location, gm.scanner_id)
+          : db
+              .select({ location: gs.location, scanner_id: gs.scanner_id, ...sums })
+              .from(gs)
+              .innerJoin(
+                gm,
+                and(
+                  eq(gm.event_id, gs.event_id),
+                  eq(gm.location, gs.location),
+                  eq(gm.scanner_id, gs.scanner_id),
+                  inWindow,
+                ),
+              )
+              .where(eq(gs.event_id, eventId))
+              .groupBy(gs.location, gs.scanner_id);
       // The windows' partial minutes at either end, entry by entry: at most half a minute
       // each (lastMinutes), and the end edge is the same for both windows.
       const edges = [

@@ -133,7 +133,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
     insert: (batch) => insertBatch(batch),
 
     ...builderQueries(db, schema),
-    ...entryFlowReads(db, schema),
+    ...entryFlowReads(db, schema, "pg"),
     ...transferReads(db, schema),
     ...alertReads(db, schema, "pg"),
 

@@ -155,7 +155,7 @@ export function sqliteStore(driver: SqliteDriver): Store {
     sync: async (batch, device) => syncOutcome(await store(batch, device)),
 
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
-    ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables),
+    ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables, "sqlite"),
     ...transferReads(db as unknown as QueryDb, schema as unknown as Tables),
     ...alertReads(db as unknown as QueryDb, schema as unknown as Tables, "sqlite"),
 
