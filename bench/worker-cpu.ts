@@ -4,8 +4,7 @@
 // parse or answering the same JSON from memory (bench/support/bare-worker.ts), each run
 // the same way. CPU per request: user + system time of the workerd processes of each
 // `wrangler dev` (/proc), over the answers. No targets: the issue asks for the figures.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodePgStore } from "../src/store/pg/node-pg.js";
@@ -18,6 +17,7 @@ import { createBenchDatabase } from "./support/postgres.js";
 import { note, timed } from "./support/progress.js";
 import { markdownTable, type ResultRow } from "./support/results.js";
 import { producedBy, type Section, sectionText } from "./support/sections.js";
+import { tempDir } from "./support/sqlite-file.js";
 import { startWranglerDev, wrangler } from "./support/wrangler.js";
 
 export const WORKER_CPU_SECTION: Section = {
@@ -53,11 +53,6 @@ async function dev(opts: Parameters<typeof startWranglerDev>[0]): Promise<Dev> {
     throw new Error(`wrangler dev (${d.url}): no workerd process in its process group`);
   }
   return { url: d.url, workerd, stop: () => d.stop() };
-}
-
-function tempDir(label: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), `veritix-bench-${label}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 /** The bare Worker, under a config of its own, answering `statsJson` at GET /bare/stats. */

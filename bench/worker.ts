@@ -6,8 +6,7 @@
 //   of a fresh, migrated Postgres database;
 // - GET /stats?event_id= latency on local D1 in workerd against the Node server on a
 //   SQLite file, both seeded with the same SQL.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
@@ -23,7 +22,7 @@ import { note, timed } from "./support/progress.js";
 import { atMost, fmt, ms, type ResultRow } from "./support/results.js";
 import type { SeedPlan } from "./support/seed-plan.js";
 import { seedSqlite, sqliteSeedStatements } from "./support/seed-sqlite.js";
-import { tempSqliteFile } from "./support/sqlite-file.js";
+import { tempDir, tempSqliteFile } from "./support/sqlite-file.js";
 import { startWranglerDev, wrangler } from "./support/wrangler.js";
 
 export interface WorkerBenchOptions {
@@ -46,11 +45,6 @@ export interface WorkerBenchResult {
 const KIB = 1024;
 const BUNDLE_LIMIT_KIB = 180;
 const kib = (bytes: number) => `${fmt(bytes / KIB, 1)} KiB`;
-
-function tempDir(label: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), `veritix-bench-${label}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
 
 async function bundleSize(): Promise<WorkerBenchResult> {
   const b = await timed("Worker bundle (wrangler deploy --dry-run --minify)", buildWorkerBundle);
