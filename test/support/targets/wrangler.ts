@@ -59,8 +59,6 @@ export interface WranglerDev {
   url: string;
   /** wrangler's process id, also its process group's (workerd runs in that group). */
   pid: number;
-  /** The DevTools inspector of the Worker's isolate (a CPU profile of it). */
-  inspectorPort: number;
   /** The last of what it printed (for a failure's message). */
   output(): string;
   stop(): Promise<void>;
@@ -121,7 +119,6 @@ export async function startWranglerDev(opts: {
     return {
       url,
       pid: child.pid as number,
-      inspectorPort,
       output: () => output,
       stop: () => stopGroup(child),
     };
