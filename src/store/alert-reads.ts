@@ -5,11 +5,9 @@
 // - transfer chains and bursts: the rows at or above the thresholds (which come from
 //   config, so they are found by index range, not kept as flags): the cost follows the
 //   number of such alerts, not of the records.
-// Each query is prepared once per store, its values as placeholders (Drizzle's SQL built
-// once; a name per statement on Postgres): building them on every request was a fifth of
-// the route's CPU. A store lives as long as its process on Node and as its D1 binding on
-// Workers; Neon's lives for a request.
+// Each query is prepared once per store (./prepared.ts), a page query per cursor shape.
 import { and, desc, eq, gte, isNotNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { onFirstUse } from "./prepared.js";
 import type { QueryDb, Tables } from "./queries.js";
 import type { BurstRow, ChainRow, DoubleEntryBound, DoubleEntryRow, Store } from "./types.js";
 
@@ -28,15 +26,6 @@ const p = {
 type Shape = "first" | "none" | "all" | "below";
 const shapeOf = (b: DoubleEntryBound | null): Shape =>
   b === null ? "first" : typeof b.ties === "string" ? b.ties : "below";
-
-/** Prepares `build()` on first use (a database without the schema must still answer 503, then work once migrated). */
-function onFirstUse<T>(build: () => T): () => T {
-  let prepared: T | undefined;
-  return () => {
-    prepared ??= build();
-    return prepared;
-  };
-}
 
 export function alertReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite"): Pick<Store, "alertRows"> {
   const te = t.ticketEntries;

@@ -9,6 +9,7 @@
 import { and, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import { unkey } from "./entry-flow.js";
 import { storeFailure } from "./errors.js";
+import { onFirstUse } from "./prepared.js";
 import type { QueryDb, Tables } from "./queries.js";
 import { isRevoked } from "./revocations.js";
 import type { Store } from "./types.js";
@@ -68,37 +69,59 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
   const te = t.ticketEntries;
   const stats = t.analyticsStats;
 
-  return {
-    async attendance(eventId) {
-      // min() and max() as subqueries of their own: each is then one step down the
-      // (event_id, first_at) index on both planners (SQLite's min/max shortcut needs it alone).
-      const firstEntry = (order: "min" | "max") =>
-        db
-          .select({ at: sql`${sql.raw(order)}(${te.first_at})`.mapWith(te.first_at) })
-          .from(te)
-          .where(eq(te.event_id, eventId));
-      const peak = db
+  // GET /stats/attendance's queries, prepared once per store (./prepared.ts).
+  const event = sql.placeholder("event_id");
+  // min() and max() as subqueries of their own: each is then one step down the
+  // (event_id, first_at) index on both planners (SQLite's min/max shortcut needs it alone).
+  const firstEntry = (order: "min" | "max") =>
+    onFirstUse(() =>
+      db
+        .select({ at: sql`${sql.raw(order)}(${te.first_at})`.mapWith(te.first_at) })
+        .from(te)
+        .where(eq(te.event_id, event))
+        .prepare(`veritix_attendance_${order}_entry`),
+    );
+  const attendanceQueries = {
+    sums: onFirstUse(() =>
+      db
+        .select({
+          admitted: num(sql`coalesce(sum(${em.entries}), 0)`),
+          valid: num(sql`coalesce(sum(${em.valid_scans}), 0)`),
+          invalid: num(sql`coalesce(sum(${em.invalid_scans}), 0)`),
+        })
+        .from(em)
+        .where(eq(em.event_id, event))
+        .prepare("veritix_attendance_sums"),
+    ),
+    firstEntry: firstEntry("min"),
+    lastEntry: firstEntry("max"),
+    peak: onFirstUse(() =>
+      db
         .select({ minute: em.minute, entries: em.entries })
         .from(em)
-        .where(and(eq(em.event_id, eventId), gt(em.entries, 0)))
+        .where(and(eq(em.event_id, event), gt(em.entries, 0)))
         .orderBy(desc(em.entries), em.minute)
-        .limit(1);
+        .limit(1)
+        .prepare("veritix_attendance_peak"),
+    ),
+    updated: onFirstUse(() =>
+      db
+        .select({ at: sql`max(${stats.updated_at})`.mapWith(stats.updated_at) })
+        .from(stats)
+        .where(eq(stats.event_id, event))
+        .prepare("veritix_attendance_updated"),
+    ),
+  };
+
+  return {
+    async attendance(eventId) {
+      const event_id = eventId;
       const [sums, first, last, top, updated] = await Promise.all([
-        db
-          .select({
-            admitted: num(sql`coalesce(sum(${em.entries}), 0)`),
-            valid: num(sql`coalesce(sum(${em.valid_scans}), 0)`),
-            invalid: num(sql`coalesce(sum(${em.invalid_scans}), 0)`),
-          })
-          .from(em)
-          .where(eq(em.event_id, eventId)),
-        firstEntry("min"),
-        firstEntry("max"),
-        peak,
-        db
-          .select({ at: sql`max(${stats.updated_at})`.mapWith(stats.updated_at) })
-          .from(stats)
-          .where(eq(stats.event_id, eventId)),
+        attendanceQueries.sums().execute({ event_id }),
+        attendanceQueries.firstEntry().execute({ event_id }),
+        attendanceQueries.lastEntry().execute({ event_id }),
+        attendanceQueries.peak().execute({ event_id }),
+        attendanceQueries.updated().execute({ event_id }),
       ]);
       const s = sums[0] ?? { admitted: 0, valid: 0, invalid: 0 };
       const p = top[0];

@@ -7,6 +7,7 @@ import { and, desc, eq, exists, getTableColumns, gte, is, lt, max, type SQL, sql
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { COUNTER_NAMES, type StatCounter } from "./counters.js";
 import type * as schema from "./pg/schema.js";
+import { onFirstUse } from "./prepared.js";
 import type {
   DeviceReport,
   DeviceSync,
@@ -176,22 +177,14 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
     .where(and(...rest.map((table) => exists(db.select().from(table)))))
     .limit(0);
 
-  // GET /stats?event_id, what every dashboard polls: prepared once per store (Drizzle's SQL
-  // built once; SQLite's statement compiled once, Postgres's named and planned once per
-  // connection) instead of on every call, which was a fifth of its CPU (bench/PROFILE.md).
-  // On first use, not here: a database without the schema fails to prepare it, and must
-  // still answer 503 (and be prepared once it is migrated).
-  let preparedStats: ReturnType<typeof prepareStats> | undefined;
-  const prepareStats = () =>
+  // GET /stats?event_id, what every dashboard polls: prepared once per store (./prepared.ts).
+  const eventStatsQuery = onFirstUse(() =>
     db
       .select(statsColumns)
       .from(stats)
       .where(eq(stats.event_id, sql.placeholder("event_id")))
-      .prepare("veritix_event_stats");
-  const eventStatsQuery = () => {
-    preparedStats ??= prepareStats();
-    return preparedStats;
-  };
+      .prepare("veritix_event_stats"),
+  );
 
   return {
     async ping() {
