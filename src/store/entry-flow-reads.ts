@@ -22,19 +22,16 @@ type EntryFlowReads = Pick<
 const MINUTE_MS = 60_000;
 const num = (s: SQL) => s.mapWith(Number);
 
-/** One end of a "last N minutes" window: the entries of part of a minute, added or taken off. */
+/**
+ * One end of a "last N minutes" window: the entries of part of a minute, added or taken
+ * off, between two times in ms, both included. Times are whole milliseconds on every
+ * driver, so "after t" is "from t + 1" and one query shape serves every end.
+ */
 interface Edge {
   sign: 1 | -1;
-  range: { op: typeof gt; at: Date }[];
+  from: number;
+  to: number;
 }
-
-const edge = (sign: 1 | -1, lowOp: typeof gt, low: number, highOp: typeof gt, high: number): Edge => ({
-  sign,
-  range: [
-    { op: lowOp, at: new Date(low) },
-    { op: highOp, at: new Date(high) },
-  ],
-});
 
 /**
  * The window (now - n min, now] as gate_minutes can count it: whole minutes [from, to),
@@ -49,16 +46,16 @@ function lastMinutes(now: Date, n: number): { minutes: [number, number]; start: 
   const [first, last] = [from - (from % MINUTE_MS), to - (to % MINUTE_MS)];
   // The window opens inside minute `first`: count that whole minute less its part up to
   // `from` (inclusive), or skip it and count its part after `from`.
-  const [start, startEdge] =
+  const [start, startEdge]: [number, Edge] =
     from - first < half
-      ? [first, edge(-1, gte, first, lte, from)]
-      : [first + MINUTE_MS, edge(1, gt, from, lt, first + MINUTE_MS)];
+      ? [first, { sign: -1, from: first, to: from }]
+      : [first + MINUTE_MS, { sign: 1, from: from + 1, to: first + MINUTE_MS - 1 }];
   // It closes inside minute `last`: count it whole less its part after `now`, or skip it
   // and count its part up to `now` (inclusive).
-  const [end, endEdge] =
+  const [end, endEdge]: [number, Edge] =
     to - last >= half
-      ? [last + MINUTE_MS, edge(-1, gt, to, lt, last + MINUTE_MS)]
-      : [last, edge(1, gte, last, lte, to)];
+      ? [last + MINUTE_MS, { sign: -1, from: to + 1, to: last + MINUTE_MS - 1 }]
+      : [last, { sign: 1, from: last, to }];
   return { minutes: [start, end], start: startEdge, end: endEdge };
 }
 
@@ -110,6 +107,90 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
         .from(stats)
         .where(eq(stats.event_id, event))
         .prepare("veritix_attendance_updated"),
+    ),
+  };
+
+  // GET /stats/gates's queries, prepared once per store (./prepared.ts).
+  // A placeholder's value goes to the driver as it is: a time as the column stores it.
+  const timeValue = (ms: number) => (dialect === "pg" ? new Date(ms).toISOString() : ms);
+  const minutes = {
+    from15: sql.placeholder("w15_from"),
+    to15: sql.placeholder("w15_to"),
+    from5: sql.placeholder("w5_from"),
+  };
+  const sums = {
+    w15: num(sql`sum(${gm.entries})`),
+    w5: num(sql`sum(CASE WHEN ${gte(gm.minute, minutes.from5)} THEN ${gm.entries} ELSE 0 END)`),
+  };
+  const inWindow = and(gte(gm.minute, minutes.from15), lt(gm.minute, minutes.to15));
+  // Each edge a range of the (event_id, first_at, gate, scanner) index, read from the
+  // index alone; one query for the three (UNION ALL: an OR of ranges would fetch every
+  // row), so a Worker's request opens no more connections for it.
+  const edgeQuery = (i: 0 | 1 | 2) =>
+    db
+      .select({
+        edge: num(sql.raw(String(i))),
+        location: te.first_location,
+        scanner_id: te.first_scanner_id,
+        n: num(sql`count(*)`),
+      })
+      .from(te)
+      .where(
+        and(
+          eq(te.event_id, event),
+          gte(te.first_at, sql.placeholder(`from_${i}`)),
+          lte(te.first_at, sql.placeholder(`to_${i}`)),
+        ),
+      )
+      .groupBy(te.first_location, te.first_scanner_id);
+  const gateQueries = {
+    totals: onFirstUse(() =>
+      db
+        .select({
+          location: gs.location,
+          scanner_id: gs.scanner_id,
+          entries: gs.entries,
+          valid_scans: gs.valid_scans,
+          invalid_scans: gs.invalid_scans,
+          last_scan_at: gs.last_scan_at,
+          last_sync_at: t.scannerDevices.last_sync_at,
+          pending: t.scannerDevices.pending,
+        })
+        .from(gs)
+        .leftJoin(t.scannerDevices, eq(t.scannerDevices.scanner_id, gs.scanner_id))
+        .where(eq(gs.event_id, event))
+        .prepare("veritix_gates_totals"),
+    ),
+    // The windows' whole minutes. Postgres: one range of the event's minute rows
+    // (gate_minutes_event_minute_idx), hashed per gate and scanner. SQLite: a seek down
+    // gate_minutes' key per scanner, each one's minutes side by side and so already in
+    // its group's order (the range with its sort measured ~40% slower there).
+    wholeMinutes: onFirstUse(() =>
+      dialect === "pg"
+        ? db
+            .select({ location: gm.location, scanner_id: gm.scanner_id, ...sums })
+            .from(gm)
+            .where(and(eq(gm.event_id, event), inWindow))
+            .groupBy(gm.location, gm.scanner_id)
+            .prepare("veritix_gates_minutes")
+        : db
+            .select({ location: gs.location, scanner_id: gs.scanner_id, ...sums })
+            .from(gs)
+            .innerJoin(
+              gm,
+              and(
+                eq(gm.event_id, gs.event_id),
+                eq(gm.location, gs.location),
+                eq(gm.scanner_id, gs.scanner_id),
+                inWindow,
+              ),
+            )
+            .where(eq(gs.event_id, event))
+            .groupBy(gs.location, gs.scanner_id)
+            .prepare("veritix_gates_minutes"),
+    ),
+    edges: onFirstUse(() =>
+      edgeQuery(0).unionAll(edgeQuery(1)).unionAll(edgeQuery(2)).prepare("veritix_gates_edges"),
     ),
   };
 
@@ -227,38 +308,7 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
     },
 
     async gateScanners(eventId, now) {
-      const d = t.scannerDevices;
       const [w15, w5] = [lastMinutes(now, 15), lastMinutes(now, 5)];
-      const sums = {
-        w15: num(sql`sum(${gm.entries})`),
-        w5: num(sql`sum(CASE WHEN ${gte(gm.minute, w5.minutes[0])} THEN ${gm.entries} ELSE 0 END)`),
-      };
-      const inWindow = and(gte(gm.minute, w15.minutes[0]), lt(gm.minute, w15.minutes[1]));
-      // The windows' whole minutes. Postgres: one range of the event's minute rows
-      // (gate_minutes_event_minute_idx), hashed per gate and scanner. SQLite: a seek down
-      // gate_minutes' key per scanner, each one's minutes side by side and so already in
-      // its group's order (the range with its sort measured ~40% slower there).
-      const wholeMinutes =
-        dialect === "pg"
-          ? db
-              .select({ location: gm.location, scanner_id: gm.scanner_id, ...sums })
-              .from(gm)
-              .where(and(eq(gm.event_id, eventId), inWindow))
-              .groupBy(gm.location, gm.scanner_id)
-          : db
-              .select({ location: gs.location, scanner_id: gs.scanner_id, ...sums })
-              .from(gs)
-              .innerJoin(
-                gm,
-                and(
-                  eq(gm.event_id, gs.event_id),
-                  eq(gm.location, gs.location),
-                  eq(gm.scanner_id, gs.scanner_id),
-                  inWindow,
-                ),
-              )
-              .where(eq(gs.event_id, eventId))
-              .groupBy(gs.location, gs.scanner_id);
       // The windows' partial minutes at either end, entry by entry: at most half a minute
       // each (lastMinutes), and the end edge is the same for both windows.
       const edges = [
@@ -266,38 +316,24 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
         { ...w5.start, w15: 0, w5: 1 },
         { ...w15.end, w15: 1, w5: 1 },
       ] as const;
-      // Each edge a range of the (event_id, first_at, gate, scanner) index, read from the
-      // index alone; one query for the three (UNION ALL: an OR of ranges would fetch every
-      // row), so a Worker's request opens no more connections for it.
-      const edgeQuery = (i: 0 | 1 | 2) =>
-        db
-          .select({
-            edge: num(sql.raw(String(i))),
-            location: te.first_location,
-            scanner_id: te.first_scanner_id,
-            n: num(sql`count(*)`),
-          })
-          .from(te)
-          .where(and(eq(te.event_id, eventId), ...edges[i].range.map(({ op, at }) => op(te.first_at, at))))
-          .groupBy(te.first_location, te.first_scanner_id);
-      const edgeCounts = edgeQuery(0).unionAll(edgeQuery(1)).unionAll(edgeQuery(2));
+      const event_id = eventId;
       const [totals, whole, partial] = await Promise.all([
-        db
-          .select({
-            location: gs.location,
-            scanner_id: gs.scanner_id,
-            entries: gs.entries,
-            valid_scans: gs.valid_scans,
-            invalid_scans: gs.invalid_scans,
-            last_scan_at: gs.last_scan_at,
-            last_sync_at: d.last_sync_at,
-            pending: d.pending,
-          })
-          .from(gs)
-          .leftJoin(d, eq(d.scanner_id, gs.scanner_id))
-          .where(eq(gs.event_id, eventId)),
-        wholeMinutes,
-        edgeCounts,
+        gateQueries.totals().execute({ event_id }),
+        gateQueries.wholeMinutes().execute({
+          event_id,
+          w15_from: w15.minutes[0],
+          w15_to: w15.minutes[1],
+          w5_from: w5.minutes[0],
+        }),
+        gateQueries.edges().execute({
+          event_id,
+          ...Object.fromEntries(
+            edges.flatMap((e, i) => [
+              [`from_${i}`, timeValue(e.from)],
+              [`to_${i}`, timeValue(e.to)],
+            ]),
+          ),
+        }),
       ]);
       const key = (location: string, scanner: string) => `${location}\u0000${scanner}`;
       const windows = new Map(whole.map((r) => [key(r.location, r.scanner_id), r]));
