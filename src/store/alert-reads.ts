@@ -7,7 +7,7 @@
 //   number of such alerts, not of the records.
 // Each query is prepared once per store (./prepared.ts), a page query per cursor shape.
 import { and, desc, eq, gte, isNotNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { onFirstUse } from "./prepared.js";
+import { onFirstUse, timeValue } from "./prepared.js";
 import type { QueryDb, Tables } from "./queries.js";
 import type { BurstRow, ChainRow, DoubleEntryBound, DoubleEntryRow, Store } from "./types.js";
 
@@ -35,8 +35,6 @@ export function alertReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite"): Pi
   const es = t.eventSignals;
   // Ticket ids compare bytewise, as the cursor's do (a database collation need not).
   const ticket = dialect === "pg" ? sql`${te.ticket_id} COLLATE "C"` : sql`${te.ticket_id}`;
-  // A placeholder's value goes to the driver as it is: a time as the column stores it.
-  const timeValue = (d: Date) => (dialect === "pg" ? d.toISOString() : d.getTime());
 
   const afterBound: Record<Shape, SQL | undefined> = {
     first: undefined,
@@ -142,7 +140,7 @@ export function alertReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite"): Pi
   async function doubleEntries(eventId: string, limit: number, before: DoubleEntryBound | null) {
     const values: Record<string, unknown> = { event_id: eventId, limit };
     if (before) {
-      values.at = timeValue(before.at);
+      values.at = timeValue(dialect, before.at.getTime());
       if (typeof before.ties !== "string") values.below = before.ties.below;
     }
     const rows = await doublePages[shapeOf(before)]().execute(values);

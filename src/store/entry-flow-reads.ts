@@ -9,7 +9,7 @@
 import { and, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import { unkey } from "./entry-flow.js";
 import { storeFailure } from "./errors.js";
-import { onFirstUse } from "./prepared.js";
+import { onFirstUse, timeValue } from "./prepared.js";
 import type { QueryDb, Tables } from "./queries.js";
 import { isRevoked } from "./revocations.js";
 import type { Store } from "./types.js";
@@ -111,8 +111,6 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
   };
 
   // GET /stats/gates's queries, prepared once per store (./prepared.ts).
-  // A placeholder's value goes to the driver as it is: a time as the column stores it.
-  const timeValue = (ms: number) => (dialect === "pg" ? new Date(ms).toISOString() : ms);
   const minutes = {
     from15: sql.placeholder("w15_from"),
     to15: sql.placeholder("w15_to"),
@@ -329,8 +327,8 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
           event_id,
           ...Object.fromEntries(
             edges.flatMap((e, i) => [
-              [`from_${i}`, timeValue(e.from)],
-              [`to_${i}`, timeValue(e.to)],
+              [`from_${i}`, timeValue(dialect, e.from)],
+              [`to_${i}`, timeValue(dialect, e.to)],
             ]),
           ),
         }),
