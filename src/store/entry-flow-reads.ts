@@ -192,6 +192,40 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
     ),
   };
 
+  // GET /stats/timeline's span and, unfiltered (what the dashboard asks), its buckets of
+  // each width, prepared once per store (./prepared.ts); the width is part of the SQL (its
+  // GROUP BY expression), so a query per width, of the few BUCKETS.
+  const spanQuery = onFirstUse(() =>
+    db
+      .select({ first: num(sql`min(${em.minute})`), last: num(sql`max(${em.minute})`) })
+      .from(em)
+      .where(eq(em.event_id, event))
+      .prepare("veritix_timeline_span"),
+  );
+  const eventTimelineQuery = (bucketMs: number) =>
+    onFirstUse(() => {
+      const t0 = sql`${em.minute} - ${em.minute} % ${sql.raw(String(bucketMs))}`;
+      return db
+        .select({
+          t: num(t0),
+          entries: num(sql`sum(${em.entries})`),
+          valid_scans: num(sql`sum(${em.valid_scans})`),
+          invalid_scans: num(sql`sum(${em.invalid_scans})`),
+          invalid_attempts: num(sql`sum(${em.invalid_attempts})`),
+        })
+        .from(em)
+        .where(
+          and(
+            eq(em.event_id, event),
+            gte(em.minute, sql.placeholder("from")),
+            lt(em.minute, sql.placeholder("to")),
+          ),
+        )
+        .groupBy(t0)
+        .prepare(`veritix_timeline_${bucketMs}`);
+    });
+  const eventTimeline = new Map<number, ReturnType<typeof eventTimelineQuery>>();
+
   return {
     async attendance(eventId) {
       const event_id = eventId;
@@ -243,10 +277,7 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
       };
     },
     async activitySpan(eventId) {
-      const [row] = await db
-        .select({ first: num(sql`min(${em.minute})`), last: num(sql`max(${em.minute})`) })
-        .from(em)
-        .where(eq(em.event_id, eventId));
+      const [row] = await spanQuery().execute({ event_id: eventId });
       // Every minute row holds a scan or an attempt: counts of scans and attempts never fall.
       return row && row.first !== null && !Number.isNaN(row.first)
         ? { first: new Date(row.first), last: new Date(row.last + MINUTE_MS) }
@@ -260,19 +291,12 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
         lt(minute, f.to.getTime()),
       ];
       if (f.location === undefined && f.scanner_id === undefined) {
-        const t0 = sql`${em.minute} - ${em.minute} % ${width}`;
-        const rows = await db
-          .select({
-            t: num(t0),
-            entries: num(sql`sum(${em.entries})`),
-            valid_scans: num(sql`sum(${em.valid_scans})`),
-            invalid_scans: num(sql`sum(${em.invalid_scans})`),
-            invalid_attempts: num(sql`sum(${em.invalid_attempts})`),
-          })
-          .from(em)
-          .where(and(eq(em.event_id, f.event_id), ...range(em.minute)))
-          .groupBy(t0);
-        return rows;
+        let query = eventTimeline.get(f.bucketMs);
+        if (!query) {
+          query = eventTimelineQuery(f.bucketMs);
+          eventTimeline.set(f.bucketMs, query);
+        }
+        return query().execute({ event_id: f.event_id, from: f.from.getTime(), to: f.to.getTime() });
       }
       const t0 = sql`${gm.minute} - ${gm.minute} % ${width}`;
       const rows = await db
