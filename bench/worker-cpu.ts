@@ -74,11 +74,9 @@ async function measure(
   bare: () => Promise<Dev>,
   opts: WorkerCpuOptions,
 ): Promise<ResultRow[]> {
-  const load: LoadOptions = { ...opts };
   const compare = (ref: Dev, refPath: string, target: Dev, path: string, body?: LoadOptions["body"]) =>
     compareThroughput(`${ref.url}${refPath}`, `${target.url}${path}`, {
-      ...load,
-      rounds: opts.rounds,
+      ...opts,
       ...(body ? { body } : {}),
       pids: { reference: ref.workerd, target: target.workerd },
     });

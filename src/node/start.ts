@@ -42,6 +42,9 @@ export async function startServer(
     );
   }
   const metrics = prometheusMetrics();
+  // Node's own SHA-256, synchronous, for token checks and ETags (WebCrypto's goes through
+  // the thread pool).
+  const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest();
   const store = instrumentStore(await openStore(config), metrics);
   let draining = false;
   const app = createApp({
@@ -50,7 +53,7 @@ export async function startServer(
       tokens: config.API_TOKENS,
       openFor: () => open,
       scannerKey: config.SCANNER_SIGNING_KEY,
-      sha256: (text) => createHash("sha256").update(text).digest(),
+      sha256,
     },
     logger,
     metrics,
@@ -59,7 +62,7 @@ export async function startServer(
     draining: () => draining,
     // No shared cache in one process; the reads' ETags, so a dashboard's poll of an
     // unchanged answer is a 304.
-    readCache: edgeCache({ ttlSeconds: 0, sha256: (body) => createHash("sha256").update(body).digest() }),
+    readCache: edgeCache({ ttlSeconds: 0, sha256 }),
   });
   // The docs page's and the dashboard's files, which on Workers are Static Assets.
   publicAssets(app, logger);

@@ -202,17 +202,22 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
       .where(eq(em.event_id, event))
       .prepare("veritix_timeline_span"),
   );
+  /** A timeline's bucket start and sums of a minute table, `bucketMs` wide. */
+  const bucketSums = (table: typeof em | typeof gm, bucketMs: number) => {
+    const t0 = sql`${table.minute} - ${table.minute} % ${sql.raw(String(bucketMs))}`;
+    const columns = {
+      t: num(t0),
+      entries: num(sql`sum(${table.entries})`),
+      valid_scans: num(sql`sum(${table.valid_scans})`),
+      invalid_scans: num(sql`sum(${table.invalid_scans})`),
+    };
+    return { t0, columns };
+  };
   const eventTimelineQuery = (bucketMs: number) =>
     onFirstUse(() => {
-      const t0 = sql`${em.minute} - ${em.minute} % ${sql.raw(String(bucketMs))}`;
+      const { t0, columns } = bucketSums(em, bucketMs);
       return db
-        .select({
-          t: num(t0),
-          entries: num(sql`sum(${em.entries})`),
-          valid_scans: num(sql`sum(${em.valid_scans})`),
-          invalid_scans: num(sql`sum(${em.invalid_scans})`),
-          invalid_attempts: num(sql`sum(${em.invalid_attempts})`),
-        })
+        .select({ ...columns, invalid_attempts: num(sql`sum(${em.invalid_attempts})`) })
         .from(em)
         .where(
           and(
@@ -224,7 +229,15 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
         .groupBy(t0)
         .prepare(`veritix_timeline_${bucketMs}`);
     });
-  const eventTimeline = new Map<number, ReturnType<typeof eventTimelineQuery>>();
+  const eventTimelines = new Map<number, ReturnType<typeof eventTimelineQuery>>();
+  const eventTimeline = (bucketMs: number) => {
+    let query = eventTimelines.get(bucketMs);
+    if (!query) {
+      query = eventTimelineQuery(bucketMs);
+      eventTimelines.set(bucketMs, query);
+    }
+    return query();
+  };
 
   return {
     async attendance(eventId) {
@@ -285,27 +298,13 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
     },
 
     async timelineBuckets(f) {
-      const width = sql.raw(String(f.bucketMs));
-      const range = (minute: typeof em.minute | typeof gm.minute) => [
-        gte(minute, f.from.getTime()),
-        lt(minute, f.to.getTime()),
-      ];
+      const [from, to] = [f.from.getTime(), f.to.getTime()];
       if (f.location === undefined && f.scanner_id === undefined) {
-        let query = eventTimeline.get(f.bucketMs);
-        if (!query) {
-          query = eventTimelineQuery(f.bucketMs);
-          eventTimeline.set(f.bucketMs, query);
-        }
-        return query().execute({ event_id: f.event_id, from: f.from.getTime(), to: f.to.getTime() });
+        return eventTimeline(f.bucketMs).execute({ event_id: f.event_id, from, to });
       }
-      const t0 = sql`${gm.minute} - ${gm.minute} % ${width}`;
+      const { t0, columns } = bucketSums(gm, f.bucketMs);
       const rows = await db
-        .select({
-          t: num(t0),
-          entries: num(sql`sum(${gm.entries})`),
-          valid_scans: num(sql`sum(${gm.valid_scans})`),
-          invalid_scans: num(sql`sum(${gm.invalid_scans})`),
-        })
+        .select(columns)
         .from(gm)
         .where(
           and(
@@ -322,7 +321,8 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
                     .from(gs)
                     .where(and(eq(gs.event_id, f.event_id), eq(gs.scanner_id, f.scanner_id))),
                 ),
-            ...range(gm.minute),
+            gte(gm.minute, from),
+            lt(gm.minute, to),
           ),
         )
         .groupBy(t0);
