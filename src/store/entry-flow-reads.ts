@@ -3,9 +3,11 @@
 // dialects read the same. The reads touch aggregate rows (an event's minutes, its gates and
 // scanners) and the ends of an index, never its records: the cost follows the length of the
 // event and its number of scanners, not its number of scans. The gates' "last 5/15
-// minutes" are exact to the millisecond: whole minutes from gate_minutes, and at each end
-// of a window the entries of at most half a minute one by one (lastMinutes), so their
-// cost follows how fast the doors move in a minute, not in the window.
+// minutes" are exact to the millisecond: whole minutes from gate_minutes, and entry by
+// entry only the part of a minute at either end (lastMinutes): at most half a minute at
+// the window's start, and at its end (now) the entries dated after now, which only a
+// scanner whose clock runs ahead makes. Their cost follows how fast the doors move in a
+// minute, not in the window.
 import { and, desc, eq, gt, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import { unkey } from "./entry-flow.js";
 import { storeFailure } from "./errors.js";
@@ -35,9 +37,11 @@ interface Edge {
 
 /**
  * The window (now - n min, now] as gate_minutes can count it: whole minutes [from, to),
- * give or take the entries of a part of the minute at either end. Each end takes the
- * smaller part of its minute (under 30 s), so at most a minute of entries is walked one by
- * one, whatever the window's length.
+ * give or take the entries of a part of the minute at either end. The start takes the
+ * smaller part of its minute (under 30 s); the end counts now's minute whole and takes off
+ * its part after now, empty unless a scanner's clock runs ahead (counting its part up to
+ * now instead walked the busiest half minute of a live event on every read). So at most
+ * half a minute of past entries is walked one by one, whatever the window's length.
  */
 function lastMinutes(now: Date, n: number): { minutes: [number, number]; start: Edge; end: Edge } {
   const to = now.getTime();
@@ -50,13 +54,9 @@ function lastMinutes(now: Date, n: number): { minutes: [number, number]; start: 
     from - first < half
       ? [first, { sign: -1, from: first, to: from }]
       : [first + MINUTE_MS, { sign: 1, from: from + 1, to: first + MINUTE_MS - 1 }];
-  // It closes inside minute `last`: count it whole less its part after `now`, or skip it
-  // and count its part up to `now` (inclusive).
-  const [end, endEdge]: [number, Edge] =
-    to - last >= half
-      ? [last + MINUTE_MS, { sign: -1, from: to + 1, to: last + MINUTE_MS - 1 }]
-      : [last, { sign: 1, from: last, to }];
-  return { minutes: [start, end], start: startEdge, end: endEdge };
+  // It closes inside minute `last`: count it whole less its part after `now`.
+  const endEdge: Edge = { sign: -1, from: to + 1, to: last + MINUTE_MS - 1 };
+  return { minutes: [start, last + MINUTE_MS], start: startEdge, end: endEdge };
 }
 
 export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite"): EntryFlowReads {
@@ -331,8 +331,8 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
 
     async gateScanners(eventId, now) {
       const [w15, w5] = [lastMinutes(now, 15), lastMinutes(now, 5)];
-      // The windows' partial minutes at either end, entry by entry: at most half a minute
-      // each (lastMinutes), and the end edge is the same for both windows.
+      // The windows' partial minutes at either end, entry by entry (lastMinutes); the end
+      // edge is the same for both windows.
       const edges = [
         { ...w15.start, w15: 1, w5: 0 },
         { ...w5.start, w15: 0, w5: 1 },
