@@ -62,7 +62,14 @@ async function start(dir: string, label: string) {
   const env = { ...db.env, HOST: "127.0.0.1", PORT: String(port), ...serverAuthEnv() };
   const server = await startScript(`${dir}/dist/server.js`, label, env, url);
   if (!("body" in route.load)) await seedIngestEvent(url, 100); // something to count
-  return { server, drop: db.drop, rps: [] as number[], cpu: [] as number[], pg: [] as number[] };
+  return {
+    server,
+    drop: db.drop,
+    rps: [] as number[],
+    cpu: [] as number[],
+    p99: [] as number[],
+    pg: [] as number[],
+  };
 }
 
 const sides = { old: await start(OLD, "compare_old"), new: await start(NEW, "compare_new") };
@@ -82,13 +89,14 @@ try {
       );
       s.rps.push(r.requestsPerSecond);
       s.cpu.push(r.cpuMicrosPerRequest);
+      s.p99.push(r.latencyP99Ms);
       if (pids.length) s.pg.push((postgresCpu(pids) - before) / r.requests);
     }
   }
   for (const [name, s] of Object.entries(sides)) {
     const pg = s.pg.length ? `, postgres ${median(s.pg).toFixed(0)} µs CPU per request` : "";
     console.log(
-      `${route.name}, ${backend} ${name}: ${median(s.rps).toFixed(0)} req/s, server ${median(s.cpu).toFixed(0)} µs CPU per request${pg}; rounds ${s.rps.map(Math.round).join(", ")}`,
+      `${route.name}, ${backend} ${name}: ${median(s.rps).toFixed(0)} req/s (p99 ${median(s.p99)} ms), server ${median(s.cpu).toFixed(0)} µs CPU per request${pg}; rounds ${s.rps.map(Math.round).join(", ")}`,
     );
   }
 } finally {
