@@ -31,6 +31,9 @@ const NODE_ONLY_SOURCES = [
   "src/openapi.json",
   // The dashboard runs in the browser; the Worker serves its built files as static assets.
   "src/dashboard/",
+  // What the document says and the answers' schemas: read by the document's generator only.
+  "src/http/operation-docs.ts",
+  "src/responses.ts",
 ];
 
 describe("Worker bundle", () => {
@@ -66,6 +69,7 @@ describe("Worker bundle", () => {
     const packages = new Set(modules.map(packageOf).filter(Boolean));
     for (const pkg of NODE_ONLY_PACKAGES) expect(packages).not.toContain(pkg);
     for (const source of NODE_ONLY_SOURCES) expect(modules.filter((m) => m.startsWith(source))).toEqual([]);
+    expect(modules.filter((m) => m.endsWith(".docs.ts"))).toEqual([]);
     // No import left for the runtime to resolve (node:fs and friends, or a bare package).
     expect(code).not.toMatch(/^import .* from ["'](?!cloudflare:)[^"']+["'];?$/m);
     expect(code).not.toMatch(/\brequire\(["'](node:)?(fs|net|tls|better-sqlite3|pg|prom-client)["']\)/);

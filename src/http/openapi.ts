@@ -31,7 +31,8 @@ import {
 } from "../records.js";
 import { errorEnvelope } from "../responses.js";
 import type { AppEnv } from "./env.js";
-import { type Answer, type AnyOperation, operationOf, type Tag } from "./operation.js";
+import { type Answer, type AnyOperation, type OperationDoc, operationOf, type Tag } from "./operation.js";
+import { OPERATION_DOCS } from "./operation-docs.js";
 
 /** The version of the API's contract (not of the package): it changes when a client must. */
 const API_VERSION = "1.0.0";
@@ -118,9 +119,9 @@ function refusals(op: AnyOperation): Responses {
   return out;
 }
 
-function answers(op: AnyOperation): ZodOpenApiResponsesObject {
+function answers(op: AnyOperation, doc: OperationDoc): ZodOpenApiResponsesObject {
   const out = refusals(op);
-  for (const [status, answer] of Object.entries(op.answers)) {
+  for (const [status, answer] of Object.entries(doc.answers)) {
     const contents = answer.content === undefined ? [] : [answer.content].flat();
     out[status] = {
       description: answer.description,
@@ -145,7 +146,15 @@ function security(op: AnyOperation): Record<string, string[]>[] {
   return [{ apiToken: [...roles] }, ...(op.access.includes("scanner") ? [{ scannerToken: [] }] : [])];
 }
 
+/** What the operation's `.docs.ts` says of it: every operation the app serves has docs. */
+function docOf(op: AnyOperation): OperationDoc {
+  const doc = OPERATION_DOCS.get(op.operationId);
+  if (!doc) throw new Error(`operation ${op.operationId} has no docs: add it to its route file's .docs.ts`);
+  return doc;
+}
+
 function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
+  const doc = docOf(op);
   const who =
     op.access === "public"
       ? "Public: no token."
@@ -156,8 +165,8 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
           .join(", ")}.`;
   return {
     operationId: op.operationId,
-    summary: op.summary,
-    description: [op.description, who].filter(Boolean).join("\n\n"),
+    summary: doc.summary,
+    description: [doc.description, who].filter(Boolean).join("\n\n"),
     tags: [op.tag],
     security: security(op),
     ...(op.params || op.query
@@ -177,7 +186,7 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
           },
         }
       : {}),
-    responses: answers(op),
+    responses: answers(op, doc),
   };
 }
 
@@ -195,12 +204,17 @@ function operationsOf(app: Hono<AppEnv>) {
 
 export function buildDocument(app: Hono<AppEnv>): oas31.OpenAPIObject {
   const paths: NonNullable<ZodOpenApiObject["paths"]> = {};
+  const served = new Set<string>();
   for (const { method, path, op } of operationsOf(app)) {
     const item = (paths[path] ?? {}) as Record<string, ZodOpenApiOperationObject>;
     if (item[method]) throw new Error(`${method} ${path} is described twice`);
     item[method] = operationObject(op);
     paths[path] = item;
+    served.add(op.operationId);
   }
+  // Docs of an operation the app does not serve (renamed, or removed) would rot unseen.
+  const unserved = [...OPERATION_DOCS.keys()].filter((id) => !served.has(id));
+  if (unserved.length) throw new Error(`docs of operations the app does not serve: ${unserved.join(", ")}`);
   return createDocument({
     openapi: "3.1.0",
     info: {

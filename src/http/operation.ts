@@ -1,8 +1,11 @@
-// One operation of the API as code: who may call it, what it reads (query, body) and what
-// it answers, in one object. operation() turns that object into the route's middleware
-// (auth, body limit, validation, read cache) and tags the middleware with it, so the
-// OpenAPI document (./openapi.ts) is read off the app's own routes: it cannot describe a
-// route the app does not serve, miss one it does, or show a schema the route does not use.
+// One operation of the API as code: who may call it and what it reads (query, body), in
+// one object. operation() turns that object into the route's middleware (auth, body limit,
+// validation, read cache) and tags the middleware with it, so the OpenAPI document
+// (./openapi.ts) is read off the app's own routes: it cannot describe a route the app does
+// not serve, miss one it does, or show a request schema the route does not use. What the
+// document says in words and what each operation answers (OperationDoc) sit beside each
+// route file, in its `.docs.ts`, joined to the route by operationId (./operation-docs.ts):
+// only the document's generator reads them, so they stay out of the Worker's bundle.
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { every } from "hono/combine";
 import type * as z from "zod";
@@ -39,9 +42,8 @@ export interface OperationSpec<
   B extends z.ZodType | undefined,
   Pm extends z.ZodObject | undefined = undefined,
 > {
+  /** Its name in the document, and the key of its OperationDoc. */
   operationId: string;
-  summary: string;
-  description?: string;
   tag: Tag;
   /** The roles that may call it (admin always may), or "public": no token at all. */
   access: readonly Role[] | "public";
@@ -49,8 +51,6 @@ export interface OperationSpec<
   params?: Pm;
   query?: Q;
   body?: BodySpec<NonNullable<B>>;
-  /** Its answers by status. Refusals it shares with every route like it are added by the document. */
-  answers: Record<number, Answer>;
   /** Reads or writes the database: it may answer 503 (the database is down or not migrated). */
   database: boolean;
   /** Served through AppDeps.readCache (after auth): it may answer 304 to If-None-Match. */
@@ -62,6 +62,22 @@ export interface OperationSpec<
    */
   spansEvents?: boolean;
 }
+
+/** What the document says of an operation, beside what the route itself declares. */
+export interface OperationDoc {
+  summary: string;
+  description?: string;
+  /** Its answers by status. Refusals it shares with every route like it are added by the document. */
+  answers: Record<number, Answer>;
+}
+
+/** The answers of an operation whose one answer is a 200 of `schema`. */
+export const ok = (description: string, schema: z.ZodType): Record<number, Answer> => ({
+  200: { description, content: { schema } },
+});
+
+/** A route file's operations' docs, by operationId. */
+export type OperationDocs = Record<string, OperationDoc>;
 
 const OPERATION: unique symbol = Symbol("veritix.operation");
 

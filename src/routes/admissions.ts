@@ -6,7 +6,6 @@ import * as z from "zod";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { operation } from "../http/operation.js";
 import { idString } from "../records.js";
-import { admission } from "../responses.js";
 
 const admissionParams = z.strictObject({ ticket_id: idString });
 const admissionQuery = z.strictObject({ event_id: idString });
@@ -19,12 +18,8 @@ export function admissionRoutes(deps: AppDeps) {
       tag: "Admissions",
       access: ["scanner", "reader"],
       database: true,
-      summary: "Has this ticket been admitted: when, at which gate and scanner, how many valid scans",
-      description:
-        "A gate that is online asks before it admits someone: `admitted: true` means the ticket already has a valid scan at the event (its first entry is shown). Never cached. Offline scanners' scans count once they are uploaded.",
       params: admissionParams,
       query: admissionQuery,
-      answers: { 200: { description: "The ticket's admission.", content: { schema: admission } } },
     }),
     async (c) => {
       const { ticket_id } = c.req.valid("param");

@@ -71,14 +71,9 @@ export function docsRoutes(deps: AppDeps) {
       "/docs",
       operation(deps, {
         operationId: "getDocs",
-        summary: "This API's reference page",
-        description: "Swagger UI over GET /openapi.json; it loads nothing but this origin.",
         tag: "Service",
         access: "public",
         database: false,
-        answers: {
-          200: { description: "The page.", content: { type: "text/html", schema: { type: "string" } } },
-        },
       }),
       (c) => c.body(PAGE, 200, { ...HEADERS, "Content-Type": "text/html; charset=utf-8" }),
     )

@@ -13,39 +13,20 @@ import type { AppDeps, AppEnv } from "../http/env.js";
 import { operation } from "../http/operation.js";
 import { errorFields } from "../observability/logger.js";
 
-/** What the document says of each export: its operation id and the schema of its records. */
-const DESCRIBED: Record<ExportName, { operationId: string; record: string }> = {
-  scans: { operationId: "exportScans", record: "StoredScan" },
-  transfers: { operationId: "exportTransfers", record: "StoredTransfer" },
-  "invalid-attempts": { operationId: "exportInvalidAttempts", record: "StoredInvalidAttempt" },
+/** Each export's operation id (its words in the document: ./export.docs.ts). */
+export const EXPORT_OPERATIONS: Record<ExportName, string> = {
+  scans: "exportScans",
+  transfers: "exportTransfers",
+  "invalid-attempts": "exportInvalidAttempts",
 };
 
 function exportOperation(deps: AppDeps, name: ExportName) {
-  const { operationId, record } = DESCRIBED[name];
-  const { time, columns } = EXPORTS[name];
   return operation(deps, {
-    operationId,
-    summary: `Every ${name.replace("-", " ")} record of an event, streamed`,
-    description: `All of the event's records (\`from\` inclusive, \`to\` exclusive, by \`${time}\`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way, the Node server breaks the transfer off (no clean end); workerd may end it cleanly (workerd#6818), so a job should compare its row count with GET /stats. On Workers, a very large event is best split by \`from\`/\`to\` (see the README).`,
+    operationId: EXPORT_OPERATIONS[name],
     tag: "Export",
     access: ["reader"],
     database: true,
     query: exportQuery,
-    answers: {
-      200: {
-        description: `The records. NDJSON: one ${record} object per line (as the listings answer them), LF-terminated. CSV (RFC 4180, CRLF): a header row (${columns.join(", ")}), times in ISO 8601 UTC, booleans true/false, additional_metadata as its JSON text, null as an empty field and an empty text as "".`,
-        content: [
-          { type: "application/x-ndjson", schema: { type: "string", description: `Lines of ${record}` } },
-          { type: "text/csv", schema: { type: "string" } },
-        ],
-        headers: {
-          "Content-Disposition": {
-            description: "attachment, with a file name of the export, its event and window",
-            schema: { type: "string" },
-          },
-        },
-      },
-    },
   });
 }
 

@@ -4,7 +4,6 @@ import { AppError } from "../errors.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { asAppError, errorResponse } from "../http/errors.js";
 import { operation } from "../http/operation.js";
-import { errorEnvelope, healthOk, healthUnavailable } from "../responses.js";
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -14,19 +13,9 @@ export function healthRoutes(deps: AppDeps) {
       "/health",
       operation(deps, {
         operationId: "getHealth",
-        summary: "Whether the service and its database answer",
-        description: "For load balancers and uptime checks. 503 while the Node server drains after SIGTERM.",
         tag: "Service",
         access: "public",
         database: true,
-        answers: {
-          200: { description: "Up, and the database answers.", content: { schema: healthOk } },
-          503: {
-            description:
-              "Down: the database does not answer (`unavailable`), lacks the schema (`database_not_migrated`), or the server is shutting down.",
-            content: { schema: healthUnavailable },
-          },
-        },
       }),
       async (c) => {
         const { analytics } = c.var;
@@ -63,22 +52,9 @@ export function healthRoutes(deps: AppDeps) {
       "/metrics",
       operation(deps, {
         operationId: "getMetrics",
-        summary: "Prometheus metrics of the process (Node)",
-        description:
-          "Requests, database operations and records ingested, in the Prometheus text format. On Workers the same measurements go to Workers Analytics Engine, and this route answers 404.",
         tag: "Service",
         access: ["reader"],
         database: false,
-        answers: {
-          200: {
-            description: "The metrics, in the Prometheus text exposition format.",
-            content: { type: "text/plain", schema: { type: "string" } },
-          },
-          404: {
-            description: "Not served by this runtime (Workers).",
-            content: { schema: errorEnvelope(404) },
-          },
-        },
       }),
       async (c) => {
         if (!deps.metrics.render) throw new AppError("not_found", "metrics are not served by this runtime");

@@ -1,10 +1,14 @@
 // The OpenAPI document's reach: every route the app serves is built from an operation spec
 // (src/http/operation.ts), so the document (read off those specs) describes it. A route
 // added without one would be served and undocumented; this fails first.
+import { Hono } from "hono";
 import { findTargetHandler } from "hono/utils/handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { operationOf } from "../../src/http/operation.js";
+import type { AppDeps, AppEnv } from "../../src/http/env.js";
+import { buildDocument } from "../../src/http/openapi.js";
+import { operation, operationOf } from "../../src/http/operation.js";
 import OPENAPI_DOCUMENT from "../../src/openapi.json" with { type: "json" };
+import { adminRoutes } from "../../src/routes/admin.js";
 import { type RouteApp, routeApp } from "../support/route-app.js";
 
 /** Served, but not API: the docs page's init script (a file of the page, like its assets). */
@@ -38,5 +42,27 @@ describe("the OpenAPI document's reach", () => {
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(routes.sort());
+  });
+
+  // Each operation's words and answers sit in its route file's .docs.ts, joined by
+  // operationId (src/http/operation-docs.ts): neither side may go missing unnoticed.
+  it("refuses to build a document for an operation without docs, or with docs of an operation not served", () => {
+    const deps = {} as AppDeps;
+    const undocumented = new Hono<AppEnv>()
+      .route("/", t.app)
+      .get(
+        "/undocumented",
+        operation(deps, {
+          operationId: "undocumentedThing",
+          tag: "Service",
+          access: "public",
+          database: false,
+        }),
+        (c) => c.text("hi"),
+      );
+    expect(() => buildDocument(undocumented)).toThrow(/undocumentedThing has no docs/);
+    const part = new Hono<AppEnv>().route("/", adminRoutes(deps));
+    expect(() => buildDocument(part)).toThrow(/docs of operations the app does not serve: .*getStats/);
+    expect(buildDocument(t.app).paths).toEqual(OPENAPI_DOCUMENT.paths);
   });
 });
