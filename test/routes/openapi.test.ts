@@ -48,18 +48,16 @@ describe("the OpenAPI document's reach", () => {
   // operationId (src/http/operation-docs.ts): neither side may go missing unnoticed.
   it("refuses to build a document for an operation without docs, or with docs of an operation not served", () => {
     const deps = {} as AppDeps;
-    const undocumented = new Hono<AppEnv>()
-      .route("/", t.app)
-      .get(
-        "/undocumented",
-        operation(deps, {
-          operationId: "undocumentedThing",
-          tag: "Service",
-          access: "public",
-          database: false,
-        }),
-        (c) => c.text("hi"),
-      );
+    const undocumented = new Hono<AppEnv>().route("/", t.app).get(
+      "/undocumented",
+      operation(deps, {
+        operationId: "undocumentedThing",
+        tag: "Service",
+        access: "public",
+        database: false,
+      }),
+      (c) => c.text("hi"),
+    );
     expect(() => buildDocument(undocumented)).toThrow(/undocumentedThing has no docs/);
     const part = new Hono<AppEnv>().route("/", adminRoutes(deps));
     expect(() => buildDocument(part)).toThrow(/docs of operations the app does not serve: .*getStats/);
