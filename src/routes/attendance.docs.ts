@@ -1,5 +1,6 @@
-// What the API document says of GET /stats/attendance, /stats/timeline and /stats/gates (./attendance.ts): joined to the
-// routes by operationId (../http/operation-docs.ts), read by the document's generator only.
+// What the API document says of GET /stats/attendance, /stats/timeline and /stats/gates
+// (./attendance.ts): joined to the routes by operationId (../http/operation-docs.ts), read
+// by the document's generator only.
 import { MAX_POINTS } from "../attendance/buckets.js";
 import { type OperationDocs, ok } from "../http/operation.js";
 import { attendance, gatesAnswer, timelineAnswer } from "../responses.js";

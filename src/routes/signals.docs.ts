@@ -1,5 +1,6 @@
-// What the API document says of GET /stats/alerts and /stats/transfers/summary (./signals.ts): joined to the
-// routes by operationId (../http/operation-docs.ts), read by the document's generator only.
+// What the API document says of GET /stats/alerts and /stats/transfers/summary
+// (./signals.ts): joined to the routes by operationId (../http/operation-docs.ts), read by
+// the document's generator only.
 import type { OperationDocs } from "../http/operation.js";
 import { alertsAnswer, transferSummary } from "../responses.js";
 
