@@ -4,13 +4,12 @@
 // CPU per request of each server process, and on Postgres of the `postgres` processes too.
 //   BENCH_OLD=/tmp/old-worktree [BENCH_BACKEND=postgres] [BENCH_ROUNDS=10] \
 //   [BENCH_ROUTE=stats] npx tsx bench/compare-builds.ts
-import { readdirSync, readFileSync } from "node:fs";
 import { freePort } from "../test/support/ports.js";
 import { scanBody, seedIngestEvent } from "./ingest-throughput.js";
 import { serverAuthEnv } from "./support/auth.js";
 import type { Backend } from "./support/backends.js";
 import { startScript } from "./support/child-server.js";
-import { cpuMicros, fire, median } from "./support/load.js";
+import { cpuMicros, fire, median, processesNamed } from "./support/load.js";
 import { createBenchDatabase } from "./support/postgres.js";
 import { tempSqliteFile } from "./support/sqlite-file.js";
 
@@ -25,18 +24,7 @@ const route =
     : { name: "POST /scans", path: "/scans", load: { body: scanBody } };
 const NEW = new URL("..", import.meta.url).pathname;
 
-/** The Postgres server's processes (its backends come and go with connections). */
-const postgresPids = () =>
-  readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres";
-      } catch {
-        return false;
-      }
-    });
+/** The Postgres server's CPU (its backends come and go with connections). */
 const postgresCpu = (pids: number[]) =>
   pids.reduce((sum, pid) => {
     try {
@@ -79,7 +67,7 @@ try {
   for (let i = 0; i < rounds; i++) {
     for (const name of i % 2 ? (["new", "old"] as const) : (["old", "new"] as const)) {
       const s = sides[name];
-      const pids = backend === "postgres" ? postgresPids() : [];
+      const pids = backend === "postgres" ? processesNamed("postgres") : [];
       const before = postgresCpu(pids);
       const r = await fire(
         `${s.server.url}${route.path}`,

@@ -12,7 +12,7 @@ import { startWsProxy, type WsProxy } from "../test/support/ws-proxy.js";
 import { cpuRows } from "./cpu.js";
 import { INGEST_EVENT, scanBody, seedIngestEvent } from "./ingest-throughput.js";
 import { authFetch } from "./support/auth.js";
-import { type Comparison, compareThroughput, groupProcesses, type LoadOptions } from "./support/load.js";
+import { type Comparison, compareThroughput, type LoadOptions, processesNamed } from "./support/load.js";
 import { createBenchDatabase } from "./support/postgres.js";
 import { note, timed } from "./support/progress.js";
 import { markdownTable, type ResultRow } from "./support/results.js";
@@ -47,7 +47,7 @@ interface Dev {
 
 async function dev(opts: Parameters<typeof startWranglerDev>[0]): Promise<Dev> {
   const d = await startWranglerDev(opts);
-  const workerd = groupProcesses(d.pid, "workerd");
+  const workerd = processesNamed("workerd", d.pid);
   if (workerd.length === 0) {
     await d.stop();
     throw new Error(`wrangler dev (${d.url}): no workerd process in its process group`);

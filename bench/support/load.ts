@@ -43,8 +43,11 @@ export function cpuMicros(pids: Pids): number {
   return ticks * 10_000;
 }
 
-/** The processes of process group `group` whose command is `command` (workerd under wrangler dev). */
-export function groupProcesses(group: number, command: string): number[] {
+/**
+ * The processes whose command is `command`, of process group `group` if given (workerd
+ * under one wrangler dev; every `postgres` process of the server).
+ */
+export function processesNamed(command: string, group?: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
@@ -52,7 +55,7 @@ export function groupProcesses(group: number, command: string): number[] {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (comm === command && Number(statFields(pid)[2]) === group) out.push(pid);
+      if (comm === command && (group === undefined || Number(statFields(pid)[2]) === group)) out.push(pid);
     } catch {
       // gone in between
     }
