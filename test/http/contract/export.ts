@@ -189,14 +189,18 @@ export function exportChecks(target: () => HttpTarget) {
     await res.arrayBuffer();
   });
 
-  it("streams a multi-page event oldest first as the client reads it: a record stored after the first bytes arrived is in the rest", async () => {
+  it("streams a multi-page event oldest first as the client reads it: records stored after the first bytes arrived are in the rest", async () => {
     const t = target();
     const e = freshId("export");
     // Records near their size limits (~11 KB as NDJSON): 2,200 of them make an export of
-    // ~24 MB, about twice what the buffers between the database and this reader hold when it
-    // stops reading (measured here: the record stored late went missing below ~9 MB of
-    // export on Node, below ~14 MB under wrangler dev), so the server cannot have read the
-    // last page when the first bytes arrive.
+    // ~24 MB, more than the buffers between the Node server and this reader hold when it
+    // stops reading (~5-10 MB measured here), so there the server cannot have read the last
+    // page when the first bytes arrive. Under wrangler dev the hops between workerd and this
+    // reader held more than 22 MB at times (their sockets' receive buffers grow with the
+    // rate they are read at, up to 32 MB each here), so records are stored late all through
+    // the read, each once the one before was acknowledged: an export read page by page
+    // (pages take the database milliseconds each) holds the first of them, one that read
+    // its rows before its first byte left holds none.
     const fat = {
       location: "L".repeat(1000),
       device_info: "é".repeat(1000),
@@ -234,19 +238,40 @@ export function exportChecks(target: () => HttpTarget) {
     let text = "";
     const firstChunk = await reader.read();
     text += decoder.decode(firstChunk.value, { stream: true });
-    // Stored now, later than every other record: only a read of the last page after this can hold it.
-    const late = await t.call("POST", "/scans", {
-      body: { ...SPEC.scan, event_id: e, ticket_id: "late", scan_timestamp: new Date().toISOString() },
-      as: "ingest",
-    });
-    expect(late.status).toBe(201);
-    for (let r = await reader.read(); !r.done; r = await reader.read())
-      text += decoder.decode(r.value, { stream: true });
-    text += decoder.decode();
+    // Stored from now on, later than every other record and each later than the one before:
+    // only reads of the last page after they were stored can hold them. This reader takes
+    // nothing more until the first is stored (on Node the buffers then hold the server back
+    // from the last page); the rest are stored while it reads.
+    const late: string[] = [];
+    const storeLate = async () => {
+      const ticket = `late-${String(late.length).padStart(4, "0")}`;
+      const stored = await t.call("POST", "/scans", {
+        body: { ...SPEC.scan, event_id: e, ticket_id: ticket, scan_timestamp: new Date().toISOString() },
+        as: "ingest",
+      });
+      expect(stored.status).toBe(201);
+      late.push(ticket);
+    };
+    await storeLate();
+    let reading = true;
+    const storing = (async () => {
+      while (reading) await storeLate();
+    })();
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read())
+        text += decoder.decode(r.value, { stream: true });
+      text += decoder.decode();
+    } finally {
+      reading = false;
+      await storing;
+    }
     const rows = ndjson(text);
-    expect(rows.length).toBe(total + 1);
-    expect(rows.at(-1)?.ticket_id).toBe("late");
-    expect((await counters(t, e)).scan_count).toBe(total + 1);
+    // The late records it holds are the first of them, in the order they were stored.
+    const lateIn = rows.map((r) => r.ticket_id as string).filter((id) => id.startsWith("late-"));
+    expect(lateIn.length).toBeGreaterThan(0);
+    expect(lateIn).toEqual(late.slice(0, lateIn.length));
+    expect(rows.length).toBe(total + lateIn.length);
+    expect((await counters(t, e)).scan_count).toBe(total + late.length);
     // Oldest first, ties by id, every record once.
     const key = (r: Row) => [Date.parse(r.scan_timestamp as string), r.id] as const;
     for (let i = 1; i < rows.length; i++) {
@@ -255,9 +280,12 @@ export function exportChecks(target: () => HttpTarget) {
     }
     expect(new Set(rows.map((r) => r.uuid)).size).toBe(rows.length);
     expect(rows[1]).toEqual({ ...(rows[1] as Row), ...fat });
-    // The CSV of the same event: one header row, the same records in the same order.
+    // The CSV of the same event, read once every late record was stored: one header row, the
+    // same records in the same order, then the late records the NDJSON read did not hold.
     const table = csv(await (await exportOf(t, "scans", `event_id=${e}&format=csv`)).text());
-    expect(table.map((r) => r.uuid)).toEqual(rows.map((r) => r.uuid));
+    expect(table.length).toBe(total + late.length);
+    expect(table.slice(0, rows.length).map((r) => r.uuid)).toEqual(rows.map((r) => r.uuid));
+    expect(table.slice(rows.length).map((r) => r.ticket_id)).toEqual(late.slice(lateIn.length));
   });
 
   it("refuses bad parameters with a 400 and the error envelope", async () => {
