@@ -1,15 +1,37 @@
-// UUIDv7s for the records a device makes. Their random bits come from node:crypto:
-// uuidv7's default source, the global WebCrypto, costs every `record` process ~14 ms to
-// load (measured: node -e with crypto.getRandomValues vs randomFillSync).
-import { randomFillSync } from "node:crypto";
+// UUIDv7s for the records a device makes. A gate runs `record` as a whole process per
+// scan, so where the random bits come from is start-up time: uuidv7's default source, the
+// global WebCrypto, costs each process ~14 ms to load, node:crypto's randomFillSync ~5 ms
+// (its module and OpenSSL's generator), reading the kernel's generator as a file ~1 ms
+// (measured: node -e of each against node -e 0). /dev/urandom is what OpenSSL seeds from;
+// where there is none (Windows), node:crypto.
+import { closeSync, openSync, readSync } from "node:fs";
 import { V7Generator } from "uuidv7";
 
-const pool = new Uint32Array(8);
+/** Fills `into` from /dev/urandom; false where it cannot be opened. */
+function fromKernel(into: Uint32Array): boolean {
+  let fd: number;
+  try {
+    fd = openSync("/dev/urandom", "r");
+  } catch {
+    return false;
+  }
+  try {
+    // Reads of up to 256 bytes from it are never short (random(4)).
+    if (readSync(fd, into) !== into.byteLength) throw new Error("a short read from /dev/urandom");
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const fromOpenSsl = (into: Uint32Array) => process.getBuiltinModule("node:crypto").randomFillSync(into);
+
+const pool = new Uint32Array(64);
 let next = pool.length;
 const generator = new V7Generator({
   nextUint32() {
     if (next >= pool.length) {
-      randomFillSync(pool);
+      if (!fromKernel(pool)) fromOpenSsl(pool);
       next = 0;
     }
     return pool[next++] as number;
