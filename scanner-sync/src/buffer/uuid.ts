@@ -1,9 +1,9 @@
 // UUIDv7s for the records a device makes. A gate runs `record` as a whole process per
 // scan, so where the random bits come from is start-up time: uuidv7's default source, the
-// global WebCrypto, costs each process ~14 ms to load, node:crypto's randomFillSync ~5 ms
-// (its module and OpenSSL's generator), reading the kernel's generator as a file ~1 ms
-// (measured: node -e of each against node -e 0). /dev/urandom is what OpenSSL seeds from;
-// where there is none (Windows), node:crypto.
+// global WebCrypto, costs each process ~14 ms to load; node:crypto's randomFillSync (its
+// module and OpenSSL's generator) made `record` 160-176 ms against 138-141 ms reading the
+// kernel's generator as a file (61 interleaved runs each, node -e 0 at 60-75 ms).
+// /dev/urandom is what OpenSSL seeds from; where there is none (Windows), node:crypto.
 import { closeSync, openSync, readSync } from "node:fs";
 import { V7Generator } from "uuidv7";
 

@@ -196,11 +196,11 @@ export function exportChecks(target: () => HttpTarget) {
     // ~24 MB, more than the buffers between the Node server and this reader hold when it
     // stops reading (~5-10 MB measured here), so there the server cannot have read the last
     // page when the first bytes arrive. Under wrangler dev the hops between workerd and this
-    // reader held more than 22 MB at times (their sockets' receive buffers grow with the
-    // rate they are read at, up to 32 MB each here), so records are stored late all through
-    // the read, each once the one before was acknowledged: an export read page by page
-    // (pages take the database milliseconds each) holds the first of them, one that read
-    // its rows before its first byte left holds none.
+    // reader held more than 22 MB at times (a socket's receive buffer grows with the rate
+    // it is read at, up to 32 MB here: net.ipv4.tcp_rmem), so records are stored late all
+    // through the read, each once the one before was acknowledged: an export read page by
+    // page (pages take the database milliseconds each) holds the first of them, one that
+    // read its rows before its first byte left holds none.
     const fat = {
       location: "L".repeat(1000),
       device_info: "é".repeat(1000),
