@@ -3,7 +3,6 @@
 // them in, once per process or isolate; what belongs to one request (on Workers, the
 // store) reaches the routes through the context (AppDeps.services).
 import { Hono, type MiddlewareHandler } from "hono";
-import { requestId } from "hono/request-id";
 import type { Analytics } from "./analytics.js";
 import { AppError } from "./errors.js";
 import { corsFor } from "./http/cors.js";
@@ -11,6 +10,7 @@ import type { AppDeps, AppEnv } from "./http/env.js";
 import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
 import { operation } from "./http/operation.js";
+import { requestIds } from "./http/request-id.js";
 import { adminRoutes } from "./routes/admin.js";
 import { admissionRoutes } from "./routes/admissions.js";
 import { attendanceRoutes } from "./routes/attendance.js";
@@ -32,7 +32,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFound);
   return (
     app
-      .use(requestId({ limitLength: 128 }))
+      .use(requestIds())
       .use(requestContext(deps))
       // Before the services: a preflight is answered without a token, a store or a route.
       .use(deps.corsOrigins?.length ? corsFor(deps.corsOrigins) : passThrough)

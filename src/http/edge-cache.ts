@@ -8,6 +8,7 @@
 // anyway.
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.js";
+import { plainAnswer } from "./request-id.js";
 
 export interface EdgeCacheOptions {
   /** How long an answer may be served from the cache; 0 turns the cache off (ETags stay). */
@@ -95,11 +96,13 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
     // The route's JSON as it writes it (every cached route answers c.json): read back from
     // the Response, it would first be made into a web stream, which on Node was a third of
     // a GET /stats's CPU (bench/PROFILE.md).
+    // Its headers, Content-Type aside, are Hono's to merge (an error's WWW-Authenticate, say):
+    // only a 200 is rebuilt below, from the text alone.
     let written: string | undefined;
     const json: typeof c.json = (object: unknown, arg?: unknown, headers?: unknown) => {
       written = JSON.stringify(object);
-      c.header("Content-Type", "application/json");
-      return c.newResponse(written, arg as never, headers as never) as never;
+      const withType = { "Content-Type": "application/json", ...(headers as object | undefined) };
+      return c.newResponse(written, arg as never, withType as never) as never;
     };
     c.json = json;
     // Age counts from before the query: a write it missed is visible within the TTL.
@@ -128,8 +131,9 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
       );
     }
     const out = answer(c, body, etag, ttlMs - (now() - queriedAt), cache && !fresh ? "MISS" : "BYPASS");
-    // Built by c.body, `out` has the route's answer's headers already. Unset first, so Hono
-    // does not copy them again by rebuilding it (reading its body: on Node a web stream).
+    // Unset first, so Hono does not copy the route's answer's headers into `out` by rebuilding
+    // it (reading its body: on Node a web stream). A cached route sets none of its own: a HIT
+    // never runs it.
     c.res = undefined;
     c.res = out;
   };
@@ -153,11 +157,11 @@ function answer(
     "Cache-Control": `private, max-age=${Math.max(0, Math.floor(freshForMs / 1000))}`,
     "X-Cache": state,
   };
-  if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  if (matchesEtag(c.req.header("If-None-Match"), etag)) return plainAnswer(c, null, 304, headers);
   // Text where there is text: @hono/node-server ends the response with it, and Node sends
   // headers and text as one string in one write; bytes go out as a second buffer of a
   // writev, measured ~5 µs more per answer. Never an ArrayBuffer, which it pipes through a
   // web stream (a third of a GET /stats's CPU, bench/PROFILE.md).
   const bytes = typeof body === "string" ? body : new Uint8Array(body);
-  return c.body(bytes, 200, { ...headers, "Content-Type": "application/json" });
+  return plainAnswer(c, bytes, 200, { ...headers, "Content-Type": "application/json" });
 }

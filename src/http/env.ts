@@ -9,7 +9,7 @@ import type { Metrics } from "../observability/metrics.js";
 
 export interface AppDeps {
   /**
-   * Puts the request's service in place (c.var.analytics): on Node the one store of the
+   * Puts the request's service in place (c.get("analytics")): on Node the one store of the
    * process, on Workers a store of the request's own, closed after it (src/worker/app.ts).
    */
   services: MiddlewareHandler<AppEnv>;
@@ -32,6 +32,7 @@ export interface AppDeps {
   draining?: () => boolean;
 }
 
+/** Read with c.get: Hono's c.var copies every variable into a new object on each access. */
 export interface AppEnv {
   Variables: {
     requestId: string;

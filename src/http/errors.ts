@@ -63,7 +63,7 @@ export function onError(err: Error, c: Context<AppEnv>) {
   if (known) {
     if (err instanceof StoreError && err.failure === "revoked") {
       // Its id, never the token (../auth/signed-tokens.ts).
-      const { tokenId, scannerId } = c.var.principal ?? {};
+      const { tokenId, scannerId } = c.get("principal") ?? {};
       log?.warn("token refused", { reason: "revoked", token_id: tokenId, scanner_id: scannerId });
     } else if (err instanceof StoreError) log?.warn(`database ${err.failure}`, errorFields(err));
     if (known.code === "client_closed_request") log?.info("client closed the request", errorFields(err));

@@ -39,7 +39,7 @@ export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<
     if ("refused" in verified) {
       // Its id and why, never the token: a log is read by more people than hold tokens.
       const { reason, tokenId } = verified.refused;
-      c.var.log?.warn("token refused", { reason, ...(tokenId ? { token_id: tokenId } : {}) });
+      c.get("log")?.warn("token refused", { reason, ...(tokenId ? { token_id: tokenId } : {}) });
       throw new AppError(
         "unauthorized",
         reason === "expired" ? "invalid token: it has expired" : "invalid token",

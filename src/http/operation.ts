@@ -124,7 +124,7 @@ const orRefuse = <T>(result: z.ZodSafeParseResult<T>): T => {
  */
 function withinScope(spec: AnyOperation): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const events = c.var.principal?.events;
+    const events = c.get("principal")?.events;
     if (events) {
       const asked = (c.req.valid("query" as never) as { event_id?: unknown } | undefined)?.event_id;
       if (typeof asked === "string" ? !events.includes(asked) : !spec.spansEvents) {

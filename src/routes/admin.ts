@@ -26,8 +26,8 @@ export function adminRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { scanner_id } = c.req.valid("json");
-      const revokedAt = await c.var.analytics.revokeScanner(scanner_id);
-      c.var.log.warn("scanner revoked", { scanner_id, revoked_at: revokedAt.toISOString() });
+      const revokedAt = await c.get("analytics").revokeScanner(scanner_id);
+      c.get("log").warn("scanner revoked", { scanner_id, revoked_at: revokedAt.toISOString() });
       return c.json({ scanner_id, revoked_at: revokedAt }, 200);
     },
   );

@@ -25,7 +25,7 @@ export function admissionRoutes(deps: AppDeps) {
       const { ticket_id } = c.req.valid("param");
       const { event_id } = c.req.valid("query");
       c.header("Cache-Control", "no-store");
-      return c.json(await c.var.analytics.admission(event_id, ticket_id, c.var.principal), 200);
+      return c.json(await c.get("analytics").admission(event_id, ticket_id, c.get("principal")), 200);
     },
   );
 }

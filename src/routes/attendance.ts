@@ -19,7 +19,7 @@ export function attendanceRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { event_id } = c.req.valid("query");
-        return c.json(await c.var.analytics.attendance(event_id), 200);
+        return c.json(await c.get("analytics").attendance(event_id), 200);
       },
     )
     .get(
@@ -29,7 +29,7 @@ export function attendanceRoutes(deps: AppDeps) {
         operationId: "getTimeline",
         query: timelineQuery,
       }),
-      async (c) => c.json(await c.var.analytics.timeline(c.req.valid("query")), 200),
+      async (c) => c.json(await c.get("analytics").timeline(c.req.valid("query")), 200),
     )
     .get(
       "/stats/gates",
@@ -40,7 +40,7 @@ export function attendanceRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { event_id } = c.req.valid("query");
-        return c.json(await c.var.analytics.gates(event_id), 200);
+        return c.json(await c.get("analytics").gates(event_id), 200);
       },
     );
 }

@@ -37,7 +37,7 @@ export function exportRoutes(deps: AppDeps) {
       const q = c.req.valid("query");
       const { kind, time, columns } = EXPORTS[name as ExportName];
       const format = FORMATS[q.format];
-      const log = c.var.log;
+      const log = c.get("log");
       const started = performance.now();
       const fields = { export: name, event_id: q.event_id, format: q.format };
       const onEnd = (end: ExportEnd) => {
@@ -51,7 +51,7 @@ export function exportRoutes(deps: AppDeps) {
       };
       const { body, ended } = await openExport<Record<string, unknown>>({
         read: (after, limit) =>
-          c.var.analytics.exportPage(kind, { event_id: q.event_id, from: q.from, to: q.to, after, limit }),
+          c.get("analytics").exportPage(kind, { event_id: q.event_id, from: q.from, to: q.to, after, limit }),
         cursorOf: (row) => ({ time: row[time] as Date, id: row.id as number }),
         encode: (rows, first) => format.encode(rows, columns, first),
         onEnd,

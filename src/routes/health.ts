@@ -18,7 +18,7 @@ export function healthRoutes(deps: AppDeps) {
         database: true,
       }),
       async (c) => {
-        const { analytics } = c.var;
+        const analytics = c.get("analytics");
         const database = analytics.database;
         const unhealthy = (err: AppError) =>
           errorResponse(
@@ -35,7 +35,7 @@ export function healthRoutes(deps: AppDeps) {
           await Promise.race([analytics.ping(), timeout]);
           return c.json({ status: "ok" as const, database }, 200);
         } catch (err) {
-          c.var.log.warn("health check failed", { error: String(err) });
+          c.get("log").warn("health check failed", { error: String(err) });
           // A database without the schema says so, and what to run; anything else is "down".
           const known = asAppError(err);
           return unhealthy(

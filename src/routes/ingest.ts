@@ -4,6 +4,7 @@ import { type Context, Hono } from "hono";
 import type * as z from "zod";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { operation } from "../http/operation.js";
+import { plainJson } from "../http/request-id.js";
 import { withFastPath } from "../quick-parse.js";
 import { invalidAttemptInput, scanInput, transferInput } from "../records.js";
 import type { InsertOutcome } from "../store/types.js";
@@ -11,10 +12,11 @@ import type { InsertOutcome } from "../store/types.js";
 /** One record with metadata at its 8 KiB limit fits with room to spare. */
 export const RECORD_BODY_LIMIT = 64 * 1024;
 
+// The 201 is built with plain headers: the online gates' hot path (src/http/request-id.ts).
 function answer(c: Context<AppEnv>, out: InsertOutcome) {
   return out.duplicate
     ? c.json({ id: out.id, uuid: out.uuid, duplicate: true as const }, 200)
-    : c.json({ id: out.id, uuid: out.uuid }, 201);
+    : plainJson(c, { id: out.id, uuid: out.uuid }, 201);
 }
 
 /** The operation of one record route: its body is `schema`, read with the fast path. */
@@ -31,12 +33,12 @@ function recordOperation<S extends z.ZodObject>(deps: AppDeps, operationId: stri
 export function ingestRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post("/scans", recordOperation(deps, "logTicketScan", scanInput), async (c) =>
-      answer(c, await c.var.analytics.record("scans", c.req.valid("json"))),
+      answer(c, await c.get("analytics").record("scans", c.req.valid("json"))),
     )
     .post("/transfers", recordOperation(deps, "logTicketTransfer", transferInput), async (c) =>
-      answer(c, await c.var.analytics.record("transfers", c.req.valid("json"))),
+      answer(c, await c.get("analytics").record("transfers", c.req.valid("json"))),
     )
     .post("/invalid-attempts", recordOperation(deps, "logInvalidAttempt", invalidAttemptInput), async (c) =>
-      answer(c, await c.var.analytics.record("invalidAttempts", c.req.valid("json"))),
+      answer(c, await c.get("analytics").record("invalidAttempts", c.req.valid("json"))),
     );
 }

@@ -20,7 +20,7 @@ export function signalRoutes(deps: AppDeps) {
         operationId: "getAlerts",
         query: alertsQuery,
       }),
-      async (c) => c.json(await c.var.analytics.alerts(c.req.valid("query")), 200),
+      async (c) => c.json(await c.get("analytics").alerts(c.req.valid("query")), 200),
     )
     .get(
       "/stats/transfers/summary",
@@ -34,7 +34,7 @@ export function signalRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { event_id } = c.req.valid("query");
-        return c.json(await c.var.analytics.transferSummary(event_id), 200);
+        return c.json(await c.get("analytics").transferSummary(event_id), 200);
       },
     );
 }

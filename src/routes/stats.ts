@@ -31,24 +31,24 @@ export function statsRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { event_id } = c.req.valid("query");
-        if (event_id !== undefined) return c.json(await c.var.analytics.getEventStats(event_id), 200);
-        const all = await c.var.analytics.getAllStats(c.var.principal.events);
+        if (event_id !== undefined) return c.json(await c.get("analytics").getEventStats(event_id), 200);
+        const all = await c.get("analytics").getAllStats(c.get("principal").events);
         return c.json(Object.fromEntries(all.map((s) => [s.event_id, s])), 200);
       },
     )
     .get("/stats/scans", listingOperation(deps, "listScans"), async (c) => {
       const q = c.req.valid("query");
-      const scans = await c.var.analytics.recentScans(q);
+      const scans = await c.get("analytics").recentScans(q);
       return c.json({ event_id: q.event_id, scans, count: scans.length }, 200);
     })
     .get("/stats/transfers", listingOperation(deps, "listTransfers"), async (c) => {
       const q = c.req.valid("query");
-      const transfers = await c.var.analytics.recentTransfers(q);
+      const transfers = await c.get("analytics").recentTransfers(q);
       return c.json({ event_id: q.event_id, transfers, count: transfers.length }, 200);
     })
     .get("/stats/invalid-attempts", listingOperation(deps, "listInvalidAttempts"), async (c) => {
       const q = c.req.valid("query");
-      const attempts = await c.var.analytics.recentInvalidAttempts(q);
+      const attempts = await c.get("analytics").recentInvalidAttempts(q);
       return c.json({ event_id: q.event_id, attempts, count: attempts.length }, 200);
     });
 }

@@ -25,10 +25,10 @@ export function syncRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const result = await c.var.analytics.syncBatch(c.var.principal, c.req.valid("json"));
+        const result = await c.get("analytics").syncBatch(c.get("principal"), c.req.valid("json"));
         if (result.rejected.length) {
           deps.metrics.recordsIngested("sync", "rejected", result.rejected.length);
-          c.var.log.warn("sync items rejected", { rejected: result.rejected.length });
+          c.get("log").warn("sync items rejected", { rejected: result.rejected.length });
         }
         return c.json(result, 200);
       },
@@ -46,7 +46,7 @@ export function syncRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { event_id } = c.req.valid("query");
-        const devices = await c.var.analytics.deviceHealth(event_id ?? c.var.principal.events);
+        const devices = await c.get("analytics").deviceHealth(event_id ?? c.get("principal").events);
         return c.json({ event_id: event_id ?? null, devices, count: devices.length }, 200);
       },
     );

@@ -3,7 +3,6 @@
 // of GET /stats*. A Worker whose vars or secrets are invalid answers every request with
 // the error envelope (503), never workerd's HTML error page.
 import { Hono, type MiddlewareHandler } from "hono";
-import { requestId } from "hono/request-id";
 import { createAnalytics } from "../analytics.js";
 import { createApp } from "../app.js";
 import { alertThresholds } from "../config.js";
@@ -12,6 +11,7 @@ import { answerEnded } from "../http/answer-end.js";
 import { edgeCache } from "../http/edge-cache.js";
 import type { AppEnv } from "../http/env.js";
 import { errorResponse } from "../http/errors.js";
+import { requestIds } from "../http/request-id.js";
 import { errorFields } from "../observability/logger.js";
 import { workerAuth } from "./auth.js";
 import { type IsolateDeps, isolateDeps, openWorkerStore, workerLogger } from "./deps.js";
@@ -61,10 +61,10 @@ function build(deps: IsolateDeps): WorkerApp {
 
 function misconfigured(err: unknown): WorkerApp {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ limitLength: 128 }));
+  app.use(requestIds());
   app.all("*", (c) => {
     workerLogger({ LOG_LEVEL: "error" }).error("worker misconfigured", {
-      request_id: c.var.requestId,
+      request_id: c.get("requestId"),
       ...errorFields(err),
     });
     return errorResponse(c, new AppError("unavailable", "the service is misconfigured; its logs say how"));

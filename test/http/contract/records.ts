@@ -139,6 +139,28 @@ export function recordsAndStats(target: () => HttpTarget) {
     const ok = await t.call("GET", "/stats?event_id=x", { as: "reader" });
     expect(ok.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
     await ok.arrayBuffer();
+    // The hot answers are built apart from the rest (src/http/request-id.ts): each its own id.
+    const etag = ok.headers.get("ETag") ?? "";
+    const unchanged = await t.call("GET", "/stats?event_id=x", {
+      as: "reader",
+      headers: { "If-None-Match": etag, "X-Request-Id": "poll-2" },
+    });
+    expect([unchanged.status, unchanged.headers.get("X-Request-Id")]).toEqual([304, "poll-2"]);
+    const stored = await t.call("POST", "/scans", {
+      body: { ...SPEC.scan, event_id: freshId() },
+      as: "ingest",
+      headers: { "X-Request-Id": "gate-7" },
+    });
+    expect([stored.status, stored.headers.get("X-Request-Id")]).toEqual([201, "gate-7"]);
+    expect(stored.headers.get("Content-Type")).toContain("application/json");
+    expect(await stored.json()).toEqual({ id: expect.any(Number), uuid: expect.any(String) });
+    const other = await t.call("POST", "/scans", {
+      body: { ...SPEC.scan, event_id: freshId() },
+      as: "ingest",
+    });
+    expect(other.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(other.headers.get("X-Request-Id")).not.toBe(ok.headers.get("X-Request-Id"));
+    await other.arrayBuffer();
     const res = await t.call("GET", "/nope", { headers: { "X-Request-Id": "missing-1" } });
     expect(res.headers.get("Content-Type")).toContain("application/json");
     expect(await expectEnvelope(res, 404, "not_found")).toMatchObject({ request_id: "missing-1" });
