@@ -105,11 +105,23 @@ type OperationInput<Q, B, Pm> = {
     (Pm extends z.ZodObject ? { param: z.output<Pm> } : Nothing);
 };
 
-/** The query as Hono's validator reads it: a parameter given twice is an array (and refused). */
+/**
+ * The query as Hono's validator reads it: a parameter given twice is an array (and refused),
+ * one without a name is dropped. Read with URLSearchParams, not c.req.queries(): Hono's own
+ * parser cost ~2.7 µs a GET /stats?event_id against ~0.6 (this machine, in process).
+ */
 function queryOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
-  return Object.fromEntries(
-    Object.entries(c.req.queries()).map(([k, v]) => (v.length === 1 ? [k, v[0]] : [k, v])),
-  );
+  const url = c.req.url;
+  const at = url.indexOf("?");
+  // No prototype: a parameter named constructor or __proto__ is a parameter like any other.
+  const query: Record<string, string | string[]> = Object.create(null);
+  if (at === -1) return query;
+  for (const [name, value] of new URLSearchParams(url.slice(at + 1))) {
+    if (name === "") continue;
+    const had = query[name];
+    query[name] = had === undefined ? value : typeof had === "string" ? [had, value] : [...had, value];
+  }
+  return query;
 }
 
 const orRefuse = <T>(result: z.ZodSafeParseResult<T>): T => {

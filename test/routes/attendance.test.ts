@@ -167,6 +167,11 @@ describe("entry flow routes", () => {
       ["a to that does not parse", `/stats/timeline?event_id=${e}&to=2026-13-01`],
       ["an unknown parameter", `/stats/timeline?event_id=${e}&locaton=North`],
       ["an unknown parameter of attendance", `/stats/attendance?event_id=${e}&limit=5`],
+      // Names an object has by its prototype are parameters like any other (src/http/operation.ts).
+      ["a parameter named constructor", `/stats/attendance?event_id=${e}&constructor=1&constructor=2`],
+      ["a parameter named __proto__", `/stats/attendance?event_id=${e}&__proto__=x`],
+      ["a parameter named toString", `/stats/gates?event_id=${e}&toString=1`],
+      ["event_id twice", `/stats/gates?event_id=${e}&event_id=${e}`],
       [
         "more than 2000 points",
         `/stats/timeline?event_id=${e}&bucket=1m&from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z`,
@@ -177,6 +182,19 @@ describe("entry flow routes", () => {
         await expectEnvelope(await t.call("GET", path, { as: "reader" }), 400, "validation_failed");
       });
     }
+
+    it("reads percent-encoded and plus-encoded values, and skips a parameter without a name", async () => {
+      const spaced = freshId("spaced event");
+      await scan(spaced, "a", "2026-01-01T00:00:00Z");
+      for (const query of [
+        `event_id=${encodeURIComponent(spaced)}`,
+        `event_id=${spaced.replace(" ", "+")}&=x`,
+      ]) {
+        const res = await t.call("GET", `/stats/attendance?${query}`, { as: "reader" });
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ event_id: spaced, admitted_count: 1 });
+      }
+    });
 
     it("says how to ask instead of more than 2000 points: a bucket that fits, or a shorter range", async () => {
       const res = await t.call(
