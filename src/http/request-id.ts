@@ -4,7 +4,7 @@
 // Not Hono's requestId middleware: it sets the header with c.header before the route, which
 // gives every answer an undici Headers object, and @hono/node-server then walks that object
 // to write the head, where an answer built with a plain record of headers is written as it
-// is (bench/RESULTS.md, "Response headers": the difference in CPU per request). So the hot
+// is (bench/RESULTS.md, "response headers and query parsing": the A/B). So the hot
 // answers (the cached reads, one record's 201) are built here with plain headers, the id
 // among them, and every other answer gets the id stamped after its route.
 import type { Context, MiddlewareHandler, TypedResponse } from "hono";
