@@ -14,9 +14,11 @@ const KEPT = 4096;
 const minutes = new Map<number, string>();
 
 /** `d.toISOString()`, the same text, faster for times of years 1970 to 9999. */
-export function isoTime(d: Date): string {
-  const ms = d.getTime();
-  if (!(ms >= 0 && ms <= LAST_PLAIN_YEAR_MS)) return d.toISOString();
+export const isoTime = (d: Date): string => isoTimeOfMs(d.getTime());
+
+/** isoTime of a time in epoch ms (what SQLite stores), with no Date made for it. */
+export function isoTimeOfMs(ms: number): string {
+  if (!(ms >= 0 && ms <= LAST_PLAIN_YEAR_MS && Number.isInteger(ms))) return new Date(ms).toISOString();
   const inMinute = ms % MINUTE_MS;
   const minute = ms - inMinute;
   let prefix = minutes.get(minute);

@@ -1,7 +1,7 @@
 // GET /stats/gates: an event's gates, each with its scanners, busiest first. The store
 // answers one row per (gate, scanner); this adds them up per gate. Times as ISO text
 // (../iso-time.ts).
-import { isoTime, isoTimeOrNull } from "../iso-time.js";
+import { isoTime, isoTimeOfMs, isoTimeOrNull } from "../iso-time.js";
 import type { GateScanner, Store } from "../store/types.js";
 
 const byEntries =
@@ -40,7 +40,7 @@ export async function gates(store: Store, eventId: string, now = new Date()) {
     entries: sum(rows, (r) => r.entries),
     valid_scans: sum(rows, (r) => r.valid_scans),
     invalid_scans: sum(rows, (r) => r.invalid_scans),
-    last_scan_at: isoTime(new Date(Math.max(...rows.map((r) => r.last_scan_at.getTime())))),
+    last_scan_at: isoTimeOfMs(Math.max(...rows.map((r) => r.last_scan_at.getTime()))),
     entries_last_5_min: sum(rows, (r) => r.entries_last_5_min),
     entries_last_15_min: sum(rows, (r) => r.entries_last_15_min),
     scanners: rows.sort(byEntries((s) => s.scanner_id)).map(scannerView),

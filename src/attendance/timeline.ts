@@ -2,7 +2,7 @@
 // (zeros included), oldest first. The store sums its minutes per bucket; this settles the
 // range (the given bounds aligned, or the event's own span) and fills the gaps.
 import { AppError } from "../errors.js";
-import { isoTime } from "../iso-time.js";
+import { isoTimeOfMs } from "../iso-time.js";
 import type { Store } from "../store/types.js";
 import { BUCKET_NAMES, BUCKETS, MAX_POINTS } from "./buckets.js";
 import type { TimelineQuery } from "./queries.js";
@@ -77,7 +77,7 @@ export async function timeline(store: Store, q: TimelineQuery): Promise<Timeline
   for (let t = from; t < to; t += width) {
     const b = byStart.get(t);
     out.push({
-      t: isoTime(new Date(t)),
+      t: isoTimeOfMs(t),
       entries: b?.entries ?? 0,
       valid_scans: b?.valid_scans ?? 0,
       invalid_scans: b?.invalid_scans ?? 0,
@@ -85,5 +85,5 @@ export async function timeline(store: Store, q: TimelineQuery): Promise<Timeline
       invalid_attempts: filtered ? null : (b?.invalid_attempts ?? 0),
     });
   }
-  return { ...empty, from: isoTime(new Date(from)), to: isoTime(new Date(to)), points: out };
+  return { ...empty, from: isoTimeOfMs(from), to: isoTimeOfMs(to), points: out };
 }

@@ -3,7 +3,7 @@
 // The store reads the rows at or above the thresholds; here they become alerts (flags,
 // severity, the time that raised each), in one order across kinds.
 import * as z from "zod";
-import { isoTime, isoTimeOrNull } from "../iso-time.js";
+import { isoTime, isoTimeOfMs, isoTimeOrNull } from "../iso-time.js";
 import { idString } from "../records.js";
 import { unkey } from "../store/entry-flow.js";
 import type { BurstRow, ChainRow, DoubleEntryBound, DoubleEntryRow, Store } from "../store/types.js";
@@ -141,7 +141,7 @@ function transferChain(r: ChainRow, th: AlertThresholds): Placed {
     alert: {
       kind: "transfer_chain",
       severity: r.successful >= 2 * th.transferChain ? "high" : "medium",
-      at: isoTime(new Date(at)),
+      at: isoTimeOfMs(at),
       ticket_id: r.ticket_id,
       successful_transfers: r.successful,
       failed_transfers: r.failed,
@@ -152,7 +152,7 @@ function transferChain(r: ChainRow, th: AlertThresholds): Placed {
 }
 
 function invalidBurst(r: BurstRow, th: AlertThresholds): Placed {
-  const minute = isoTime(new Date(r.minute));
+  const minute = isoTimeOfMs(r.minute);
   return {
     place: { at: r.minute, kind: "invalid_burst", key: `${r.key_kind}\u0000${r.key}` },
     alert: {
