@@ -12,10 +12,11 @@ import type { InsertOutcome } from "../store/types.js";
 /** One record with metadata at its 8 KiB limit fits with room to spare. */
 export const RECORD_BODY_LIMIT = 64 * 1024;
 
-// The 201 is built with plain headers: the online gates' hot path (src/http/request-id.ts).
+// Built with plain headers, the online gates' hot path (src/http/request-id.ts); a retry's
+// 200 is the same kind of answer, so it is built the same way.
 function answer(c: Context<AppEnv>, out: InsertOutcome) {
   return out.duplicate
-    ? c.json({ id: out.id, uuid: out.uuid, duplicate: true as const }, 200)
+    ? plainJson(c, { id: out.id, uuid: out.uuid, duplicate: true as const }, 200)
     : plainJson(c, { id: out.id, uuid: out.uuid }, 201);
 }
 
