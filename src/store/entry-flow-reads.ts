@@ -370,27 +370,42 @@ export function entryFlowReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite")
           ),
         }),
       ]);
-      const key = (location: string, scanner: string) => `${location}\u0000${scanner}`;
-      const windows = new Map(whole.map((r) => [key(r.location, r.scanner_id), r]));
-      const add = (location: string, scanner_id: string, add15: number, add5: number) => {
-        const w = windows.get(key(location, scanner_id));
-        if (w) {
-          w.w15 += add15;
-          w.w5 += add5;
-        } else windows.set(key(location, scanner_id), { location, scanner_id, w15: add15, w5: add5 });
+      // Per gate, then per scanner: a busy edge's hundreds of entries are looked up with no
+      // key string made for each (concatenating gate and scanner was ~0.13 µs an entry).
+      const windows = new Map<string, Map<string, { w15: number; w5: number }>>();
+      const counts = (location: string, scanner: string) => {
+        let gate = windows.get(location);
+        if (!gate) {
+          gate = new Map();
+          windows.set(location, gate);
+        }
+        let c = gate.get(scanner);
+        if (!c) {
+          c = { w15: 0, w5: 0 };
+          gate.set(scanner, c);
+        }
+        return c;
       };
+      for (const r of whole) {
+        const c = counts(r.location, r.scanner_id);
+        c.w15 += r.w15;
+        c.w5 += r.w5;
+      }
       for (const { edge: i, locations, scanners } of partial) {
         const e = edges[i];
         if (!e || locations === null || scanners === null) continue;
-        // (0 && ...: no -0 where an edge is not the window's.)
-        const [add15, add5] = [e.w15 && e.sign, e.w5 && e.sign];
+        const [add15, add5] = [e.w15 ? e.sign : 0, e.w5 ? e.sign : 0];
         const [gates, devices] = [JSON.parse(locations) as string[], JSON.parse(scanners) as string[]];
-        for (let j = 0; j < gates.length; j++) add(gates[j] as string, devices[j] as string, add15, add5);
+        for (let j = 0; j < gates.length; j++) {
+          const c = counts(gates[j] as string, devices[j] as string);
+          c.w15 += add15;
+          c.w5 += add5;
+        }
       }
       // Each field named, not `{ ...row, added }`: adding to a spread copy takes V8 off its
       // fast path (~2 µs an object: 170 µs of an 80-scanner event's read, against 3 so).
       return totals.map((row): GateScanner => {
-        const w = windows.get(key(row.location, row.scanner_id));
+        const w = windows.get(row.location)?.get(row.scanner_id);
         return {
           location: unkey(row.location),
           scanner_id: unkey(row.scanner_id),
