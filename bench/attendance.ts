@@ -132,7 +132,10 @@ export async function attendanceLatency(backend: Backend, opts: AttendanceOption
       );
       const before = await windows();
       const started = performance.now();
-      const times = await sequentialLatency(targets, opts);
+      // At least a whole minute of rounds: the gates' window edges (the part of a minute at
+      // each window's start, read entry by entry) grow and shrink with the second of the
+      // minute, and a shorter run would time whichever part of that cycle it fell on.
+      const times = await sequentialLatency(targets, { ...opts, minMs: 60_000 });
       const seconds = (performance.now() - started) / 1000;
       const after = await windows();
       const of = (route: Route, id: string) => times[`${route} ${id}`] as LatencyStats;
@@ -144,7 +147,7 @@ export async function attendanceLatency(backend: Backend, opts: AttendanceOption
           admissionRow(backend, plan, times.admission as LatencyStats, times.health as LatencyStats),
         ],
         detail:
-          `${backend}: seeding ${fmt(seeded.seconds, 1)} s, timing ${fmt(seconds, 0)} s; first entries in the last ` +
+          `${backend}: seeding ${fmt(seeded.seconds, 1)} s, timing ${fmt(seconds, 0)} s (${count((times.health as LatencyStats).samples)} rounds); first entries in the last ` +
           `15 min (last 5 min) by GET /stats/gates, big / small event: ${before} at the start, ${after} at the end`,
       };
     },
@@ -190,7 +193,8 @@ ${markdownTable(runs.flatMap((r) => r.rows))}
   Postgres is then VACUUM ANALYZEd. Checked before timing: each event's admitted_count
   (GET /stats/attendance) equals count(DISTINCT ticket_id) of its valid raw scans, and its
   valid and invalid scans add up to its scans.
-- **Timing**: ${run.warmup} untimed rounds, then ${count(run.samples)} rounds of six sequential requests (each route
+- **Timing**: ${run.warmup} untimed rounds, then ${count(run.samples)} rounds (more if needed to last a minute: the gates'
+  window edges cycle with the second of the minute) of six sequential requests (each route
   on each event; the order reversed every other round) to the real server in a child
   process, with the reader's token; GET /stats/timeline is the default request (bucket 5m,
   the event's own span: about 72 points). Shown: p50 and p99 of each route on the big event

@@ -40,15 +40,19 @@ async function timedGet(target: Target): Promise<number> {
   return ms;
 }
 
-/** `warmup` untimed rounds, then `samples` timed rounds; one request per target per round. */
+/**
+ * `warmup` untimed rounds, then `samples` timed rounds, and more until `minMs` has passed
+ * since the first; one request per target per round.
+ */
 export async function sequentialLatency<K extends string>(
   targets: Record<K, Target>,
-  opts: { warmup: number; samples: number },
+  opts: { warmup: number; samples: number; minMs?: number },
 ): Promise<Record<K, LatencyStats>> {
   const keys = Object.keys(targets) as K[];
   for (let i = 0; i < opts.warmup; i++) for (const k of keys) await timedGet(targets[k]);
   const times = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as unknown as Record<K, number[]>;
-  for (let i = 0; i < opts.samples; i++) {
+  const until = performance.now() + (opts.minMs ?? 0);
+  for (let i = 0; i < opts.samples || performance.now() < until; i++) {
     // Alternate the order each round, so neither target always runs right after the other.
     const order = i % 2 === 0 ? keys : [...keys].reverse();
     for (const k of order) times[k].push(await timedGet(targets[k]));
