@@ -209,8 +209,9 @@ export function entryFlow(c: ContractContext) {
         event_id: e,
         ticket_id: `W${i}`,
         scan_timestamp: new Date(time),
-        location: pick(rand, ["North", "South", null]),
-        scanner_id: pick(rand, ["s1", "s2", null]),
+        // Names that JSON must escape: the windows' edges come back as JSON arrays of them.
+        location: pick(rand, ["North", "South", null, 'Gate "B" \\ 2\n', "門 🎟"]),
+        scanner_id: pick(rand, ["s1", "s2", null, 's"3\t4']),
       });
     });
     await c.store.insert(batch({ scans }));
