@@ -3,7 +3,8 @@
 // database one query per URL, data centre and TTL. The price: a write reaches readers
 // within the TTL, not at once. Answers carry an ETag; a matching If-None-Match gets 304.
 // On Node there is no cache, only the ETags: a poll of an unchanged answer still queries
-// the database, but sends nothing back but the 304.
+// the database, but sends nothing back but the 304, and requests for one URL that arrive
+// together share one run of the route (`coalesce`, exact: see there).
 // Mounted after auth: a cached answer only reaches callers the route would have answered
 // anyway.
 import type { Context, MiddlewareHandler } from "hono";
@@ -23,6 +24,16 @@ export interface EdgeCacheOptions {
    * 27 KB page of alerts took 25 µs encoded first, 19 µs so), or a cached copy's bytes.
    */
   sha256?: (body: string | Uint8Array<ArrayBuffer>) => Uint8Array | Promise<Uint8Array>;
+  /**
+   * Where there is no cache (Node): requests for one URL (and scope) that arrive before its
+   * route has started share that one run, its query, JSON and ETag. The run starts when
+   * `coalesce` calls back (Node passes `setImmediate`: once the requests the event loop
+   * has just read are in). Exact, unlike a cache: a request only joins a run that starts
+   * after it arrived, never one under way, so its answer holds every write acknowledged
+   * before it was sent. Dashboards polling one event under load then cost the database a
+   * query per turn of the event loop, not one per request.
+   */
+  coalesce?: (start: () => void) => void;
 }
 
 const STORED_AT = "X-Veritix-Stored-At";
@@ -81,22 +92,15 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
     }
   };
 
-  return async (c, next) => {
-    if (c.req.method !== "GET") return next();
-    const cache = ttlMs > 0 && opts.cache ? await opts.cache() : undefined;
-    const key = cache ? new Request(await keyUrl(c), { method: "GET" }) : undefined;
-    // A reader who asks for a fresh answer (Cache-Control: no-cache, as a browser's reload
-    // sends) gets one from the database; it still refreshes the cache for the others.
-    const fresh = /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");
-
-    const hit = fresh || !key ? undefined : await cache?.match(key).catch(() => undefined);
-    const storedAt = Number(hit?.headers.get(STORED_AT));
-    const age = now() - storedAt;
-    if (hit && Number.isFinite(storedAt) && age >= 0 && age < ttlMs) {
-      const body = await hit.arrayBuffer();
-      return answer(c, body, hit.headers.get("ETag") ?? (await etagOf(body)), ttlMs - age, "HIT");
-    }
-
+  /**
+   * Runs the route, and answers with its JSON and ETag; puts a copy in the cache when there
+   * is one (`key`). Its 200 is what requests that joined it share (`coalesce`).
+   */
+  const runRoute = async (
+    c: Context<AppEnv>,
+    next: () => Promise<void>,
+    cached?: { cache: Cache; key: Request; fresh: boolean },
+  ): Promise<Shared | undefined> => {
     // The route's JSON as it writes it (every cached route answers c.json): read back from
     // the Response, it would first be made into a web stream, which on Node was a third of
     // a GET /stats's CPU (bench/PROFILE.md).
@@ -112,11 +116,11 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
     // Age counts from before the query: a write it missed is visible within the TTL.
     const queriedAt = now();
     await next();
-    if (c.res.status !== 200) return;
+    if (c.res.status !== 200) return undefined;
     // Read once, not cloned (a tee of the stream): the answer is rebuilt from it below.
     const body: Body = written ?? (await c.res.arrayBuffer());
     const etag = await etagOf(body);
-    if (cache && key) {
+    if (cached) {
       const stored = new Response(body, {
         headers: {
           "Content-Type": c.res.headers.get("Content-Type") ?? "application/json",
@@ -129,18 +133,78 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
       // A failed write only costs the next reader a database query.
       later(
         c,
-        cache
-          .put(key, stored)
+        cached.cache
+          .put(cached.key, stored)
           .catch((err) => c.get("log")?.warn("cache write failed", { error: String(err) })),
       );
     }
-    const out = answer(c, body, etag, ttlMs - (now() - queriedAt), cache && !fresh ? "MISS" : "BYPASS");
+    const state = cached && !cached.fresh ? "MISS" : "BYPASS";
+    const out = answer(c, body, etag, ttlMs - (now() - queriedAt), state);
     // Unset first, so Hono does not copy the route's answer's headers into `out` by rebuilding
     // it (reading its body: on Node a web stream). A cached route sets none of its own: a HIT
     // never runs it.
     c.res = undefined;
     c.res = out;
+    return typeof body === "string" ? { body, etag } : undefined;
   };
+
+  /** Runs of the route not yet started, by key (`coalesce`): a request arriving now joins. */
+  const starting = new Map<string, Promise<Shared | undefined>>();
+  const coalesced = async (
+    c: Context<AppEnv>,
+    next: () => Promise<void>,
+    defer: (start: () => void) => void,
+  ) => {
+    const key = await keyUrl(c);
+    const joined = starting.get(key);
+    if (joined) {
+      const shared = await joined;
+      if (shared) return answer(c, shared.body, shared.etag, 0, "BYPASS");
+      // The run it joined answered something else (an error, say): it runs the route itself.
+      await runRoute(c, next);
+      return;
+    }
+    let done!: (shared: Shared | undefined) => void;
+    starting.set(key, new Promise((resolve) => (done = resolve)));
+    await new Promise<void>((resolve) => defer(resolve));
+    // From here on, a request for this key waits for the next run: this one has started.
+    starting.delete(key);
+    let out: Shared | undefined;
+    try {
+      out = await runRoute(c, next);
+    } finally {
+      done(out);
+    }
+  };
+
+  return async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    const cache = ttlMs > 0 && opts.cache ? await opts.cache() : undefined;
+    if (!cache) {
+      if (opts.coalesce) return coalesced(c, next, opts.coalesce);
+      await runRoute(c, next);
+      return;
+    }
+    const key = new Request(await keyUrl(c), { method: "GET" });
+    // A reader who asks for a fresh answer (Cache-Control: no-cache, as a browser's reload
+    // sends) gets one from the database; it still refreshes the cache for the others.
+    const fresh = /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");
+
+    const hit = fresh ? undefined : await cache.match(key).catch(() => undefined);
+    const storedAt = Number(hit?.headers.get(STORED_AT));
+    const age = now() - storedAt;
+    if (hit && Number.isFinite(storedAt) && age >= 0 && age < ttlMs) {
+      const body = await hit.arrayBuffer();
+      return answer(c, body, hit.headers.get("ETag") ?? (await etagOf(body)), ttlMs - age, "HIT");
+    }
+    await runRoute(c, next, { cache, key, fresh });
+  };
+}
+
+/** A route's 200 as requests that joined its run share it: its JSON text and ETag. */
+interface Shared {
+  body: string;
+  etag: string;
 }
 
 /** An answer's body: the route's JSON text as it wrote it, or the bytes of a cached copy. */

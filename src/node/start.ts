@@ -61,8 +61,9 @@ export async function startServer(
     apiDocument,
     draining: () => draining,
     // No shared cache in one process; the reads' ETags, so a dashboard's poll of an
-    // unchanged answer is a 304.
-    readCache: edgeCache({ ttlSeconds: 0, sha256 }),
+    // unchanged answer is a 304; requests for one read that arrive in one turn of the
+    // event loop share its query (exact: src/http/edge-cache.ts).
+    readCache: edgeCache({ ttlSeconds: 0, sha256, coalesce: setImmediate }),
   });
   // The docs page's and the dashboard's files, which on Workers are Static Assets.
   publicAssets(app, logger);
