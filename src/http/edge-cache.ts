@@ -77,6 +77,17 @@ async function keyUrl(c: Context<AppEnv>): Promise<string> {
   return url.href;
 }
 
+/**
+ * What requests share a run under (`coalesce`): the URL, and an event-scoped reader's
+ * events as well, as keyUrl keeps cached answers apart; in memory, so no digest (on Node
+ * WebCrypto's goes through the thread pool). A URL holds no space, so none can pass for
+ * another's scope.
+ */
+function shareKey(c: Context<AppEnv>): string {
+  const events = c.get("principal")?.events;
+  return events ? `${c.req.url} ${JSON.stringify([...events].sort())}` : c.req.url;
+}
+
 export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
   const ttlMs = opts.ttlSeconds * 1000;
   const sha256 = opts.sha256 ?? webSha256;
@@ -155,7 +166,7 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
     next: () => Promise<void>,
     defer: (start: () => void) => void,
   ) => {
-    const key = await keyUrl(c);
+    const key = shareKey(c);
     const joined = starting.get(key);
     if (joined) {
       const shared = await joined;

@@ -3,9 +3,10 @@
 // write acknowledged before a read was sent is always in that read's answer, however many
 // readers poll the same event at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueReaderToken } from "../../src/auth/signed-tokens.js";
 import { SPEC } from "../support/records.js";
 import { type DbKind, startTestServer, type TestServer } from "../support/server.js";
-import { API_TOKENS, TOKENS } from "../support/tokens.js";
+import { API_TOKENS, SIGNING_KEY, TOKENS } from "../support/tokens.js";
 import { rawConnect, sleep } from "./raw-http.js";
 
 const reader = { Authorization: `Bearer ${TOKENS.reader}` };
@@ -20,6 +21,23 @@ async function storeRuns(s: TestServer, operation: string): Promise<number> {
   return line ? Number(line.split(" ").pop()) : 0;
 }
 
+/**
+ * GETs that reach the server in one turn of its event loop: connected first and accepted,
+ * then every request written before the server (in this process) reads any. Each answer
+ * whole, as written.
+ */
+async function burst(s: TestServer, requests: { path: string; token: string }[]): Promise<string[]> {
+  const conns = await Promise.all(requests.map(() => rawConnect(s.port)));
+  await sleep(50);
+  for (const [i, c] of conns.entries()) {
+    c.write(
+      `GET ${requests[i]?.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${requests[i]?.token}\r\n` +
+        `X-Request-Id: burst-${i}\r\nConnection: close\r\n\r\n`,
+    );
+  }
+  return Promise.all(conns.map((c) => c.closed));
+}
+
 /** Status and JSON body of a whole answer read off a raw connection. */
 function parsed(raw: string): { status: number; body: unknown } {
   const status = Number(raw.slice(9, 12));
@@ -29,7 +47,7 @@ function parsed(raw: string): { status: number; body: unknown } {
 describe.each<DbKind>(["sqlite", "postgres"])("shared reads on %s", (db) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer(db, { API_TOKENS });
+    s = await startTestServer(db, { API_TOKENS, SCANNER_SIGNING_KEY: SIGNING_KEY });
   });
   afterAll(async () => {
     await s?.stop();
@@ -48,17 +66,10 @@ describe.each<DbKind>(["sqlite", "postgres"])("shared reads on %s", (db) => {
       ...Array.from({ length: 5 }, () => `/stats?event_id=${events[1]}`),
     ];
     const before = await storeRuns(s, "event_stats");
-    // Connected first and accepted by the server; then every request written before the
-    // server reads any (it runs in this process): they all arrive in one turn of its loop.
-    const conns = await Promise.all(paths.map(() => rawConnect(s.port)));
-    await sleep(50);
-    for (const [i, c] of conns.entries()) {
-      c.write(
-        `GET ${paths[i]} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${reader.Authorization}\r\n` +
-          `X-Request-Id: burst-${i}\r\nConnection: close\r\n\r\n`,
-      );
-    }
-    const answers = await Promise.all(conns.map((c) => c.closed));
+    const answers = await burst(
+      s,
+      paths.map((path) => ({ path, token: TOKENS.reader })),
+    );
     expect(await storeRuns(s, "event_stats")).toBe(before + 2);
     for (const [i, raw] of answers.entries()) {
       const event_id = paths[i]?.split("=")[1];
@@ -66,6 +77,30 @@ describe.each<DbKind>(["sqlite", "postgres"])("shared reads on %s", (db) => {
       expect(status).toBe(200);
       expect(body).toMatchObject({ event_id, scan_count: event_id === events[0] ? 1 : 2 });
       expect(raw).toContain(`\r\nX-Request-Id: burst-${i}\r\n`);
+    }
+  });
+
+  it("never shares a run between an event-scoped reader and the others", async () => {
+    const [mine, theirs] = ["shared-scope-mine", "shared-scope-theirs"];
+    for (const event_id of [mine, theirs]) {
+      expect((await s.call("POST", "/scans", { ...SPEC.scan, event_id }, ingest)).status).toBe(201);
+    }
+    const scoped = await issueReaderToken([mine], SIGNING_KEY, { ttlSeconds: 600 });
+    // Its first use verifies it (asynchronously); from then on the server knows it.
+    expect((await s.call("GET", "/stats", undefined, { Authorization: `Bearer ${scoped}` })).status).toBe(
+      200,
+    );
+    const tokens = [scoped, TOKENS.reader, scoped, TOKENS.reader, TOKENS.admin, scoped];
+    const answers = await burst(
+      s,
+      tokens.map((token) => ({ path: "/stats", token })),
+    );
+    for (const [i, raw] of answers.entries()) {
+      const { status, body } = parsed(raw);
+      expect(status).toBe(200);
+      const events = Object.keys(body as object);
+      if (tokens[i] === scoped) expect(events).toEqual([mine]);
+      else expect(events).toEqual(expect.arrayContaining([mine, theirs]));
     }
   });
 
