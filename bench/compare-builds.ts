@@ -3,7 +3,8 @@
 // this one's, in interleaved rounds, each on a fresh database. Shown: median requests/s and
 // CPU per request of each server process, and on Postgres of the `postgres` processes too.
 //   BENCH_OLD=/tmp/old-worktree [BENCH_BACKEND=postgres] [BENCH_ROUNDS=10] \
-//   [BENCH_ROUTE=stats] npx tsx bench/compare-builds.ts
+//   [BENCH_ROUTE=stats] [BENCH_CONNECTIONS=1] npx tsx bench/compare-builds.ts
+// (BENCH_CONNECTIONS=1: one client, one request at a time, for a lone request's latency.)
 import { freePort } from "../test/support/ports.js";
 import { scanBody, seedIngestEvent } from "./ingest-throughput.js";
 import { serverAuthEnv } from "./support/auth.js";
@@ -17,6 +18,7 @@ const OLD = process.env.BENCH_OLD;
 if (!OLD) throw new Error("BENCH_OLD: the directory of the other build (a built git worktree)");
 const backend = (process.env.BENCH_BACKEND ?? "sqlite") as Backend;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** The route under load: a distinct ticket per POST, or the ingest event's figures (cpu.ts's pair). */
 const route =
   process.env.BENCH_ROUTE === "stats"
@@ -55,6 +57,7 @@ async function start(dir: string, label: string) {
     drop: db.drop,
     rps: [] as number[],
     cpu: [] as number[],
+    p50: [] as number[],
     p99: [] as number[],
     pg: [] as number[],
   };
@@ -63,20 +66,16 @@ async function start(dir: string, label: string) {
 const sides = { old: await start(OLD, "compare_old"), new: await start(NEW, "compare_new") };
 try {
   for (const s of Object.values(sides))
-    await fire(`${s.server.url}${route.path}`, { connections: 32, ...route.load }, 2);
+    await fire(`${s.server.url}${route.path}`, { connections, ...route.load }, 2);
   for (let i = 0; i < rounds; i++) {
     for (const name of i % 2 ? (["new", "old"] as const) : (["old", "new"] as const)) {
       const s = sides[name];
       const pids = backend === "postgres" ? processesNamed("postgres") : [];
       const before = postgresCpu(pids);
-      const r = await fire(
-        `${s.server.url}${route.path}`,
-        { connections: 32, ...route.load },
-        3,
-        s.server.pid,
-      );
+      const r = await fire(`${s.server.url}${route.path}`, { connections, ...route.load }, 3, s.server.pid);
       s.rps.push(r.requestsPerSecond);
       s.cpu.push(r.cpuMicrosPerRequest);
+      s.p50.push(r.latencyP50Ms);
       s.p99.push(r.latencyP99Ms);
       if (pids.length) s.pg.push((postgresCpu(pids) - before) / r.requests);
     }
@@ -84,7 +83,7 @@ try {
   for (const [name, s] of Object.entries(sides)) {
     const pg = s.pg.length ? `, postgres ${median(s.pg).toFixed(0)} µs CPU per request` : "";
     console.log(
-      `${route.name}, ${backend} ${name}: ${median(s.rps).toFixed(0)} req/s (p99 ${median(s.p99)} ms), server ${median(s.cpu).toFixed(0)} µs CPU per request${pg}; rounds ${s.rps.map(Math.round).join(", ")}`,
+      `${route.name}, ${backend} ${name}: ${median(s.rps).toFixed(0)} req/s (p50 ${median(s.p50)}, p99 ${median(s.p99)} ms), server ${median(s.cpu).toFixed(0)} µs CPU per request${pg}; rounds ${s.rps.map(Math.round).join(", ")}`,
     );
   }
 } finally {
