@@ -3,7 +3,7 @@
 // the CPU time each server spends per request (user + system, every thread, /proc), on
 // SQLite and Postgres, as users run the server (tokens on, LOG_LEVEL=info). Targets:
 // POST >= 0.4 (SQLite) / 0.3 (Postgres) and p99 <= 3x the bare route's; GET >= 0.5.
-import { INGEST_EVENT, scanBody, seedIngestEvent } from "./ingest-throughput.js";
+import { INGEST_EVENT, POST_SCANS_TARGET, scanBody, seedIngestEvent } from "./ingest-throughput.js";
 import { authFetch } from "./support/auth.js";
 import { type Backend, withServer } from "./support/backends.js";
 import { startBareServer } from "./support/child-server.js";
@@ -21,7 +21,6 @@ export interface CpuOptions {
   warmupSeconds: number;
 }
 
-const POST_TARGET: Record<Backend, number> = { sqlite: 0.4, postgres: 0.3 };
 const GET_TARGET = 0.5;
 const P99_TARGET = 3;
 const us = (n: number) => `${fmt(n, 0)} µs`;
@@ -98,7 +97,7 @@ export async function cpuBench(backend: Backend, opts: CpuOptions): Promise<Resu
         pids,
       });
       return [
-        ...cpuRows(backend, "POST /scans", post, POST_TARGET[backend], P99_TARGET),
+        ...cpuRows(backend, "POST /scans", post, POST_SCANS_TARGET[backend], P99_TARGET),
         ...cpuRows(backend, "GET /stats?event_id", get, GET_TARGET),
       ];
     } finally {
