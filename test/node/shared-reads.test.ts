@@ -28,7 +28,7 @@ async function storeRuns(s: TestServer, operation: string): Promise<number> {
  */
 async function burst(s: TestServer, requests: { path: string; token: string }[]): Promise<string[]> {
   const conns = await Promise.all(requests.map(() => rawConnect(s.port)));
-  await sleep(50);
+  await sleep(100);
   for (const [i, c] of conns.entries()) {
     c.write(
       `GET ${requests[i]?.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${requests[i]?.token}\r\n` +
@@ -70,7 +70,11 @@ describe.each<DbKind>(["sqlite", "postgres"])("shared reads on %s", (db) => {
       s,
       paths.map((path) => ({ path, token: TOKENS.reader })),
     );
-    expect(await storeRuns(s, "event_stats")).toBe(before + 2);
+    // One run per read when all arrive in one turn, as they do here; a loaded machine may
+    // hand the server a socket's bytes a turn late. Without sharing it would be 17.
+    const runs = (await storeRuns(s, "event_stats")) - before;
+    expect(runs).toBeGreaterThanOrEqual(2);
+    expect(runs).toBeLessThanOrEqual(4);
     for (const [i, raw] of answers.entries()) {
       const event_id = paths[i]?.split("=")[1];
       const { status, body } = parsed(raw);
