@@ -105,7 +105,7 @@ export function edgeCache(opts: EdgeCacheOptions): MiddlewareHandler<AppEnv> {
 
   /**
    * Runs the route, and answers with its JSON and ETag; puts a copy in the cache when there
-   * is one (`key`). Its 200 is what requests that joined it share (`coalesce`).
+   * is one (`cached`). Its 200 is what requests that joined it share (`coalesce`).
    */
   const runRoute = async (
     c: Context<AppEnv>,
