@@ -64,7 +64,8 @@ async function check(
   }
   const media = documented.content[contentType];
   if (!media) {
-    return `${method} ${path} ${status}: Content-Type ${contentType} is not one of ${Object.keys(documented.content).join(", ")}`;
+    const text = (await res.clone().text()).slice(0, 300);
+    return `${method} ${path} ${status}: Content-Type ${contentType} is not one of ${Object.keys(documented.content).join(", ")}: ${JSON.stringify(text)}`;
   }
   if (contentType !== "application/json") return null; // text and streams: the type is the contract
   const pointer = `#/paths/${token(path)}/${method.toLowerCase()}/responses/${status}/content/${token(contentType)}/schema`;

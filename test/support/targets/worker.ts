@@ -19,7 +19,7 @@ import { countsQuery, numbers, type RawCounts } from "../test-store.js";
 import { API_TOKENS, CORS_ORIGIN, SIGNING_KEY } from "../tokens.js";
 import { startWsProxy } from "../ws-proxy.js";
 import type { HttpTarget } from "./target.js";
-import { startWranglerDev, wrangler } from "./wrangler.js";
+import { retryingDevProxyLosses, startWranglerDev, wrangler } from "./wrangler.js";
 
 const VARS = {
   API_TOKENS,
@@ -57,7 +57,7 @@ export async function workerOnD1(): Promise<HttpTarget> {
       database: "d1",
       prometheus: false,
       url: dev.url,
-      ...httpApi(dev.url, rawCounts),
+      ...retryingDevProxyLosses(httpApi(dev.url, rawCounts), dev),
       raw: sqliteFileDatabase(file),
       async stop() {
         await dev.stop();
@@ -97,7 +97,10 @@ export async function workerOnNeon(): Promise<HttpTarget> {
       database: "postgres",
       prometheus: false,
       url: dev.url,
-      ...httpApi(dev.url, async (e) => numbers((await reader.query(countsQuery("$1"), [e])).rows[0])),
+      ...retryingDevProxyLosses(
+        httpApi(dev.url, async (e) => numbers((await reader.query(countsQuery("$1"), [e])).rows[0])),
+        dev,
+      ),
       raw: pgClientDatabase(reader),
       async stop() {
         await dev.stop();

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+import type { Api } from "../api.js";
 import { freePort } from "../ports.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -126,4 +127,34 @@ export async function startWranglerDev(opts: {
     await stopGroup(child);
     throw err;
   }
+}
+
+/** What wrangler dev's own proxy answers (503, text/plain) when it lost a request on its way to the Worker. */
+const LOST_BY_DEV_PROXY = "Your worker restarted mid-request.";
+
+/**
+ * `api` with one retry of a request that wrangler dev's proxy lost: its ProxyWorker answers
+ * a non-GET it could not hand to the Worker with a 503 of its own in plain text (the
+ * Worker's 503s are JSON envelopes), and says to send it again. Seen once in CI on a 1 MiB
+ * POST /sync (4.86's ProxyWorker answers so when its fetch of the Worker fails while it
+ * holds no current Worker address, i.e. around a reload). A record with a uuid stores once
+ * however often it is sent; one without, if the Worker had stored it before the loss,
+ * would count twice and fail the test's exactness checks, never pass them wrongly.
+ * Anything else, including a second loss, is returned as it is. Each retry is logged with
+ * the tail of wrangler's output, for what it said about the Worker at the time.
+ */
+export function retryingDevProxyLosses(api: Api, dev: WranglerDev): Api {
+  return {
+    ...api,
+    async call(method, path, opts) {
+      const res = await api.call(method, path, opts);
+      if (res.status !== 503 || !(res.headers.get("Content-Type") ?? "").startsWith("text/plain")) return res;
+      const text = await res.clone().text();
+      if (!text.startsWith(LOST_BY_DEV_PROXY)) return res;
+      console.warn(
+        `wrangler dev lost ${method} ${path}; sending it again. wrangler said:\n${dev.output().slice(-2000)}`,
+      );
+      return api.call(method, path, opts);
+    },
+  };
 }
