@@ -162,6 +162,15 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       }
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, "the page scrolls sideways at 375 px").toBeLessThanOrEqual(0);
+      // Each invalid attempt whole on a phone: its ticket and address in view, not scrolled to.
+      const attemptCells = await page.evaluate(() =>
+        [...document.querySelectorAll("#attempts tbody td")].map((td) => ({
+          text: td.textContent ?? "",
+          right: td.getBoundingClientRect().right,
+        })),
+      );
+      expect(attemptCells.map((c) => c.text).join(" ")).toMatch(/T-\S+.*\d+\.\d+\.\d+\.\d+/);
+      expect(attemptCells.filter((c) => c.right > 375)).toEqual([]);
       expect(browser.foreign).toEqual([]);
       expect(browser.problems).toEqual([]);
     } finally {
