@@ -7,6 +7,7 @@ import { authChecks, scopeChecks } from "../support/auth-checks.js";
 import { RECORD_KINDS } from "../support/bad-input.js";
 import { queryChecks, recordRouteChecks, syncChecks } from "../support/bad-input-checks.js";
 import { type Conformance, documentConformance } from "../support/conformance.js";
+import { randomInputChecks } from "../support/random-input.js";
 import { routesServedBy } from "../support/routes.js";
 import { nodeTarget } from "../support/targets/node.js";
 import { startAll } from "../support/targets/start-all.js";
@@ -64,6 +65,7 @@ describe.each(TARGETS)("HTTP contract: $name", ({ name, prometheus }) => {
     for (const k of RECORD_KINDS) recordRouteChecks(target, k);
     syncChecks(target);
     queryChecks(target);
+    randomInputChecks(target, { seeds: [4], count: 500 });
   });
   // Last: what the sections above exercised.
   describe("the OpenAPI document, against the answers", () => {
