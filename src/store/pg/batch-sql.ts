@@ -41,7 +41,9 @@ function build(kind: Kind, spec: KindSpec): BatchSql {
   const returning = ["id", "uuid", "event_id", spec.time, ...flags, ...FLOW_RETURNING[kind]].join(", ");
   const counters = Object.keys(spec.counters).join(", ");
   const ctes =
-    `WITH input AS (SELECT ${input} FROM jsonb_array_elements($1::jsonb) AS e), ` +
+    // Read once `locked` holds the events' locks (an uncorrelated subquery runs before the
+    // first row): nothing below writes before them.
+    `input AS (SELECT ${input} FROM jsonb_array_elements($1::jsonb) AS e WHERE (SELECT n FROM locked) >= 0), ` +
     // Sorted keys: concurrent batches lock uuids and stats rows in one global order, so
     // they queue behind each other instead of deadlocking.
     `ins AS (INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM input ORDER BY uuid ` +
@@ -77,24 +79,64 @@ function encodeRows(kind: Kind, rows: readonly object[]): string {
   );
 }
 
-function statement(kind: Kind, rows: readonly object[], also: SQL[], select: string): SQL {
+/** The first key of the store's advisory locks ("VERI"): the second is an event's hashtext. */
+const EVENT_LOCKS = 0x56455249;
+
+/**
+ * A transaction's writes to the events it names, one writer at a time: it takes each
+ * event's advisory lock (held to its commit) before it writes anything, all of them in one
+ * order (by key) and at once, in its first statement. Two writers of one event could
+ * otherwise lock that event's rows in opposite orders: a statement's data-modifying CTEs
+ * run in no set order, and a transaction's statements of two kinds (a scans statement and
+ * an invalid attempts one, both upserting the stats and minute rows) lock them one after
+ * the other. Postgres then breaks the deadlock only after deadlock_timeout (a second), and
+ * the store sends the statement again. Writers of one event queued on its stats row anyway.
+ */
+const eventLocks = (events: readonly string[]): SQL =>
+  sql`WITH locked AS (SELECT count(pg_advisory_xact_lock(${sql.raw(String(EVENT_LOCKS))}, k))::int AS n FROM (SELECT DISTINCT hashtext(x) AS k FROM json_array_elements_text(${JSON.stringify(events)}::json) AS x ORDER BY 1) AS keys), `;
+
+function statement(
+  kind: Kind,
+  rows: readonly object[],
+  also: SQL[],
+  select: string,
+  events: readonly string[],
+): SQL {
   const [head, tail] = SQL_OF[kind].ctes.split("$1") as [string, string];
   const more = also.map((cte, i) => sql`, ${sql.identifier(`also_${i}`)} AS (${cte})`);
-  return sql`${sql.raw(head)}${encodeRows(kind, rows)}${sql.raw(tail)}${sql.join(more)}${sql.raw(select)}`;
+  return sql`${eventLocks(events)}${sql.raw(head)}${encodeRows(kind, rows)}${sql.raw(tail)}${sql.join(more)}${sql.raw(select)}`;
 }
 
-/** The batch statement of one kind; rows are (id, uuid, duplicate). `also`: as syncStatement's. */
-export function batchStatement(kind: Kind, rows: readonly object[], also: SQL[] = []): SQL {
-  return statement(kind, rows, also, SQL_OF[kind].select);
+/**
+ * The batch statement of one kind; rows are (id, uuid, duplicate). `events`: every event its
+ * transaction writes (./store.ts), locked first. `also`: as syncStatement's.
+ */
+export function batchStatement(
+  kind: Kind,
+  rows: readonly object[],
+  events: readonly string[],
+  also: SQL[] = [],
+): SQL {
+  return statement(kind, rows, also, SQL_OF[kind].select, events);
 }
 
 /**
  * The batch statement of a sync: `also` are more data-modifying CTEs run by the same
  * statement (they may read `ins`, the rows stored); one row, `stored`, the rows it stored.
  */
-export function syncStatement(kind: Kind, rows: readonly object[], also: SQL[]): SQL {
-  return statement(kind, rows, also, " SELECT count(*)::int AS stored FROM ins");
+export function syncStatement(
+  kind: Kind,
+  rows: readonly object[],
+  events: readonly string[],
+  also: SQL[],
+): SQL {
+  return statement(kind, rows, also, " SELECT count(*)::int AS stored FROM ins", events);
 }
+
+/** The events a batch's records name (the locks its transaction takes). */
+export const eventsOf = (kinds: readonly (readonly { event_id: string | null }[])[]): string[] => [
+  ...new Set(kinds.flatMap((rows) => rows.flatMap((r) => (r.event_id === null ? [] : [r.event_id])))),
+];
 
 /** In a batch statement: how many rows it stored (of one event), as an int. */
 export const storedCount = (eventId?: string): SQL =>

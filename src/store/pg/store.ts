@@ -17,7 +17,7 @@ import {
 import { revocationUpsert, syncGuard } from "../revocations.js";
 import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, RecordBatch, Store } from "../types.js";
-import { batchStatement, idsOf, storedCount, syncStatement } from "./batch-sql.js";
+import { batchStatement, eventsOf, idsOf, storedCount, syncStatement } from "./batch-sql.js";
 import { isDeadlock } from "./errors.js";
 import * as schema from "./schema.js";
 
@@ -68,10 +68,19 @@ async function runNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
   return ((await prepared.execute()) as { rows: T[] }).rows;
 }
 
-/** A kind's rows stored by one statement; `also`: more CTEs it runs (the revocation guard). */
-async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind], also: SQL[] = []) {
+/**
+ * A kind's rows stored by one statement; `events`: those its transaction writes (locked
+ * first); `also`: more CTEs it runs (the revocation guard).
+ */
+async function insertKind(
+  db: Executor,
+  kind: Kind,
+  rows: RecordBatch[Kind],
+  events: readonly string[],
+  also: SQL[] = [],
+) {
   const unique = firstOfEachUuid<{ uuid: string }>(rows);
-  const result = await runNamed<IdRow>(db, batchStatement(kind, unique, also));
+  const result = await runNamed<IdRow>(db, batchStatement(kind, unique, events, also));
   const inserted = idMap(result.filter((r) => !r.duplicate));
   const existing = idMap(result.filter((r) => r.duplicate));
   const unseen = unique.filter((r) => !inserted.has(r.uuid) && !existing.has(r.uuid)).map((r) => r.uuid);
@@ -81,9 +90,10 @@ async function insertKind(db: Executor, kind: Kind, rows: RecordBatch[Kind], als
 
 /**
  * Runs `attempt` again when Postgres aborted it to break a deadlock: it ran in one statement
- * or one transaction, so nothing of it stayed. Concurrent batches lock rows in one order per
- * table (sorted keys), but two can still take rows of two tables (or two days' stats rows)
- * in opposite orders.
+ * or one transaction, so nothing of it stayed. Writers of one event no longer deadlock
+ * (each transaction takes its events' locks first, ./batch-sql.ts); rows outside an
+ * event's (a scanner's device and revocation rows, locked by two syncs of one scanner at
+ * once) still can.
  */
 async function retryingDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
@@ -110,17 +120,20 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
   async function insertBatch(batch: RecordBatch, first: SQL[] = []): Promise<BatchOutcome> {
     const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
     const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
+    const events = eventsOf(kinds.map((k) => batch[k]));
     // One kind is one statement, atomic on its own: no transaction round trips.
     if (kinds.length === 1) {
       const kind = kinds[0] as Kind;
-      out[kind] = await retryingDeadlocks(() => insertKind(db, kind, batch[kind], first));
+      out[kind] = await retryingDeadlocks(() => insertKind(db, kind, batch[kind], events, first));
       return out;
     }
     if (kinds.length === 0) return out;
+    // Every statement takes the whole transaction's locks: the first takes them, in one
+    // order; the others hold them already.
     await retryingDeadlocks(() =>
       db.transaction(async (tx) => {
         for (const [i, kind] of kinds.entries()) {
-          out[kind] = await insertKind(tx, kind, batch[kind], i === 0 ? first : []);
+          out[kind] = await insertKind(tx, kind, batch[kind], events, i === 0 ? first : []);
         }
       }),
     );
@@ -152,7 +165,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         // trip, one commit.
         const kind = kinds[0] ?? "scans";
         const rows = batch[kind] as { event_id: string | null }[];
-        const events = [...new Set(rows.map((r) => r.event_id))].filter((e) => e !== null);
+        const events = eventsOf([rows]);
         const counted: CountedSync = {
           ...report,
           accepted: storedCount(),
@@ -167,7 +180,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         ];
         const unique = firstOfEachUuid<{ uuid: string }>(batch[kind]);
         const [row] = await retryingDeadlocks(() =>
-          runNamed<{ stored: number }>(db, syncStatement(kind, unique, also)),
+          runNamed<{ stored: number }>(db, syncStatement(kind, unique, events, also)),
         );
         const stored = row?.stored ?? 0;
         const out = nothingStored();
