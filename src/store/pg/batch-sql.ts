@@ -92,8 +92,15 @@ const EVENT_LOCKS = 0x56455249;
  * the other. Postgres then breaks the deadlock only after deadlock_timeout (a second), and
  * the store sends the statement again. Writers of one event queued on its stats row anyway.
  */
-const eventLocks = (events: readonly string[]): SQL =>
-  sql`WITH locked AS (SELECT count(pg_advisory_xact_lock(${sql.raw(String(EVENT_LOCKS))}, k))::int AS n FROM (SELECT DISTINCT hashtext(x) AS k FROM json_array_elements_text(${JSON.stringify(events)}::json) AS x ORDER BY 1) AS keys), `;
+function eventLocks(events: readonly string[]): SQL {
+  const lock = (key: SQL) => sql`pg_advisory_xact_lock(${sql.raw(String(EVENT_LOCKS))}, ${key})`;
+  // None (a later statement of the transaction, or records of no event): nothing to take.
+  // One (nearly every batch): the lock alone, ~10 µs of Postgres's CPU less than the list.
+  if (events.length === 0) return sql.raw("WITH locked AS (SELECT 0 AS n), ");
+  if (events.length === 1)
+    return sql`WITH locked AS (SELECT count(${lock(sql`hashtext(${events[0]}::text)`)})::int AS n), `;
+  return sql`WITH locked AS (SELECT count(${lock(sql.raw("k"))})::int AS n FROM (SELECT DISTINCT hashtext(x) AS k FROM json_array_elements_text(${JSON.stringify(events)}::json) AS x ORDER BY 1) AS keys), `;
+}
 
 function statement(
   kind: Kind,
@@ -108,8 +115,9 @@ function statement(
 }
 
 /**
- * The batch statement of one kind; rows are (id, uuid, duplicate). `events`: every event its
- * transaction writes (./store.ts), locked first. `also`: as syncStatement's.
+ * The batch statement of one kind; rows are (id, uuid, duplicate). `events`: the events it
+ * locks before it writes (in a transaction of several statements, the first takes them
+ * all, ./store.ts). `also`: as syncStatement's.
  */
 export function batchStatement(
   kind: Kind,

@@ -69,8 +69,8 @@ async function runNamed<T>(db: Executor, statement: SQL): Promise<T[]> {
 }
 
 /**
- * A kind's rows stored by one statement; `events`: those its transaction writes (locked
- * first); `also`: more CTEs it runs (the revocation guard).
+ * A kind's rows stored by one statement; `events`: those it locks before it writes (see
+ * batchStatement); `also`: more CTEs it runs (the revocation guard).
  */
 async function insertKind(
   db: Executor,
@@ -128,12 +128,12 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
       return out;
     }
     if (kinds.length === 0) return out;
-    // Every statement takes the whole transaction's locks: the first takes them, in one
-    // order; the others hold them already.
+    // The first statement takes the whole transaction's locks, in one order; the others
+    // hold them already.
     await retryingDeadlocks(() =>
       db.transaction(async (tx) => {
         for (const [i, kind] of kinds.entries()) {
-          out[kind] = await insertKind(tx, kind, batch[kind], events, i === 0 ? first : []);
+          out[kind] = await insertKind(tx, kind, batch[kind], i === 0 ? events : [], i === 0 ? first : []);
         }
       }),
     );
