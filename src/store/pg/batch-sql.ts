@@ -105,9 +105,9 @@ function eventLocks(events: readonly string[]): SQL {
 function statement(
   kind: Kind,
   rows: readonly object[],
+  events: readonly string[],
   also: SQL[],
   select: string,
-  events: readonly string[],
 ): SQL {
   const [head, tail] = SQL_OF[kind].ctes.split("$1") as [string, string];
   const more = also.map((cte, i) => sql`, ${sql.identifier(`also_${i}`)} AS (${cte})`);
@@ -125,7 +125,7 @@ export function batchStatement(
   events: readonly string[],
   also: SQL[] = [],
 ): SQL {
-  return statement(kind, rows, also, SQL_OF[kind].select, events);
+  return statement(kind, rows, events, also, SQL_OF[kind].select);
 }
 
 /**
@@ -138,7 +138,7 @@ export function syncStatement(
   events: readonly string[],
   also: SQL[],
 ): SQL {
-  return statement(kind, rows, also, " SELECT count(*)::int AS stored FROM ins", events);
+  return statement(kind, rows, events, also, " SELECT count(*)::int AS stored FROM ins");
 }
 
 /** The events a batch's records name (the locks its transaction takes). */
