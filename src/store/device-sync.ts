@@ -1,6 +1,7 @@
-// A scanner's device health from its report and the fate of the batch's records: written
-// once, for the stores that count it after the batch (Postgres, D1) and for the SQLite
-// writer, which counts it inside the batch's own transaction.
+// A scanner's device health from its report and the fate of the batch's records, counted
+// once the records are stored, in their own transaction: by the SQLite writer, and by
+// Postgres for a sync of several kinds. (A Postgres sync of one kind counts it in SQL in
+// the statement that stores it, D1 in SQL that runs before the inserts of its batch.)
 import { KIND_NAMES } from "./columns.js";
 import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, SyncOutcome } from "./types.js";
 

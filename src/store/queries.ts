@@ -67,12 +67,15 @@ export function deviceUpsert(db: Inserter, t: Tables, sync: CountedSync) {
     app_version: sync.app_version,
   };
   const { scanner_id, total_accepted, ...latest } = row;
+  // The latest sync's values as the insert proposed them: each bound once (D1 binds at
+  // most 100 values a statement, and counts may be SQL over the whole batch).
+  const proposed = Object.fromEntries(Object.keys(latest).map((c) => [c, sql.raw(`excluded.${c}`)]));
   return db
     .insert(d)
     .values(row)
     .onConflictDoUpdate({
       target: d.scanner_id,
-      set: { ...latest, total_accepted: sql`${d.total_accepted} + ${sync.accepted}` },
+      set: { ...proposed, total_accepted: sql`${d.total_accepted} + excluded.total_accepted` },
     })
     .returning({ scanner_id: d.scanner_id });
 }

@@ -12,7 +12,7 @@ import { pages } from "./store-contract/pages.js";
 import { purge } from "./store-contract/purge.js";
 import { reads } from "./store-contract/reads.js";
 import { revocations } from "./store-contract/revocations.js";
-import { syncs } from "./store-contract/syncs.js";
+import { syncAtomicity, syncs } from "./store-contract/syncs.js";
 import { transferSignals } from "./store-contract/transfers.js";
 import { writes } from "./store-contract/writes.js";
 
@@ -47,6 +47,7 @@ export function storeContract(driver: ContractDriver) {
       get raw() {
         return opened().raw;
       },
+      exec: (statement) => opened().exec(statement),
       async expectExact(eventId) {
         const { event_id, last_updated, ...counted } = await opened().store.eventStats(eventId);
         expect(event_id).toBe(eventId);
@@ -58,6 +59,7 @@ export function storeContract(driver: ContractDriver) {
     reads(c);
     pages(c);
     syncs(c);
+    syncAtomicity(c);
     purge(c);
     entryFlow(c);
     transferSignals(c);

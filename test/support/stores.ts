@@ -20,11 +20,14 @@ export async function sqliteTestStore(writer: "thread" | "inline" = "thread"): P
   const store = await betterSqliteStore({ path, writer });
   const reader = new Database(path, { readonly: true });
   const counts = reader.prepare(countsQuery("@e"));
+  const own = new Database(path);
   return {
     store,
     rawCounts: async (e) => numbers(counts.get({ e }) as Record<string, unknown>),
     raw: sqliteFileDatabase(path),
+    exec: async (statement) => void own.exec(statement),
     async cleanup() {
+      own.close();
       reader.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -41,6 +44,7 @@ export async function pgTestStore(): Promise<TestStore> {
     store,
     rawCounts: async (e) => numbers((await client.query(countsQuery("$1"), [e])).rows[0]),
     raw: pgClientDatabase(client),
+    exec: async (statement) => void (await client.query(statement)),
     async cleanup() {
       await client.end();
       await store.close();

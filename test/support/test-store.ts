@@ -11,6 +11,8 @@ export interface TestStore {
   rawCounts(eventId: string): Promise<RawCounts>;
   /** The database itself, read apart from the store (test/support/entry-flow-recompute.ts). */
   raw: { dialect: Dialect; query: RawQuery };
+  /** Runs a statement on a connection of the test's own, writes and DDL too (fault injection). */
+  exec(statement: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 

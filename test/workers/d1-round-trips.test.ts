@@ -1,6 +1,6 @@
 // What a scanner's signed token costs a request on D1, in calls to the binding (each one
 // a round trip to the database): the same as an API token's. The revocation check rides
-// on the sync's first batch and in the admission read (src/store/revocations.ts). The
+// in the sync's one batch and in the admission read (src/store/revocations.ts). The
 // binding is the real one, its calls counted on the way through.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -59,13 +59,13 @@ describe("database calls per request on D1", () => {
     const sync = (token: string) =>
       calls((w) => w.call("POST", "/sync", syncBody(scanner, { scans: [syncScan("d1-rt")] }), { token }));
     const byApiToken = await sync("ingest");
-    // The records with their counts in one batch, the device's health in another.
-    expect(byApiToken).toEqual({ status: 200, calls: 2 });
+    // The records with their counts and the device's health: one batch.
+    expect(byApiToken).toEqual({ status: 200, calls: 1 });
     expect(await sync(signed)).toEqual(byApiToken);
     expect((await calls((w) => w.call("POST", "/admin/revocations", { scanner_id: scanner }))).status).toBe(
       200,
     );
-    // Refused by the first batch: the second is never sent.
+    // Refused by that batch's guard: nothing more is sent.
     expect(await sync(signed)).toEqual({ status: 401, calls: 1 });
   });
 

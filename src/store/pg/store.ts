@@ -116,18 +116,26 @@ function purgeStatement(cutoff: Date, chunk: number): SQL {
 }
 
 export function pgStore(db: PgDb, close: () => Promise<void>): Store {
-  /** Stores the batch; `first`: more CTEs of its first statement (the revocation guard). */
-  async function insertBatch(batch: RecordBatch, first: SQL[] = []): Promise<BatchOutcome> {
+  /**
+   * Stores the batch; `first`: more CTEs of its first statement (the revocation guard);
+   * `last`: more writes of the same transaction, given what it stored (a sync's device
+   * health, which then commits with the records or not at all).
+   */
+  async function insertBatch(
+    batch: RecordBatch,
+    first: SQL[] = [],
+    last?: (tx: PgDb, out: BatchOutcome) => Promise<unknown>,
+  ): Promise<BatchOutcome> {
     const kinds = KIND_NAMES.filter((k) => batch[k].length > 0);
     const out: BatchOutcome = { scans: [], transfers: [], invalidAttempts: [] };
     const events = eventsOf(kinds.map((k) => batch[k]));
     // One kind is one statement, atomic on its own: no transaction round trips.
-    if (kinds.length === 1) {
+    if (kinds.length === 1 && !last) {
       const kind = kinds[0] as Kind;
       out[kind] = await retryingDeadlocks(() => insertKind(db, kind, batch[kind], events, first));
       return out;
     }
-    if (kinds.length === 0) return out;
+    if (kinds.length === 0 && !last) return out;
     // The first statement takes the whole transaction's locks, in one order; the others
     // hold them already.
     await retryingDeadlocks(() =>
@@ -135,6 +143,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         for (const [i, kind] of kinds.entries()) {
           out[kind] = await insertKind(tx, kind, batch[kind], i === 0 ? events : [], i === 0 ? first : []);
         }
+        await last?.(tx, out);
       }),
     );
     return out;
@@ -187,12 +196,15 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
         out[kind] = { stored, duplicates: rows.length - stored };
         return out;
       }
-      const out = await insertBatch(batch, guard);
-      // One statement, so one round trip and one commit: the device's row as a CTE of the
-      // events' upsert (Postgres runs a data-modifying CTE whether or not it is read).
-      const sync = deviceSync(report, fatesOf(batch, out));
-      const device = db.$with("device").as(deviceUpsert(db, schema, sync));
-      await (deviceEventsUpsert(db.with(device), schema, sync) ?? db.with(device).select().from(device));
+      // The device's health in the records' transaction, so that its totals count every
+      // record stored, once, even if the connection drops between the two. One statement:
+      // the device's row as a CTE of the events' upsert (Postgres runs a data-modifying
+      // CTE whether or not it is read).
+      const out = await insertBatch(batch, guard, async (q, stored) => {
+        const sync = deviceSync(report, fatesOf(batch, stored));
+        const device = q.$with("device").as(deviceUpsert(q, schema, sync));
+        await (deviceEventsUpsert(q.with(device), schema, sync) ?? q.with(device).select().from(device));
+      });
       return syncOutcome(out);
     },
 

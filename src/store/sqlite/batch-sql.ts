@@ -162,6 +162,19 @@ const bind = (text: string, json: string): SQL => {
   return sql`${sql.raw(parts[0] as string)}${json}${sql.raw(parts[1] as string)}`;
 };
 
+const NOT_STORED_YET = `NOT (CASE j.value->>0 ${KIND_NAMES.map(
+  (k, i) => `WHEN ${i} THEN EXISTS (SELECT 1 FROM ${KINDS[k].table} t WHERE t.uuid = j.value->>1)`,
+).join(" ")} END)`;
+
+/**
+ * How many of these records, [index in KIND_NAMES, uuid] pairs (each uuid once per kind),
+ * are not stored yet, as SQL over one JSON value. Run in a D1 batch before its inserts,
+ * it is how many they store: the batch is one transaction, and D1 runs one at a time.
+ */
+export function notStoredYet(records: [number, string][]): SQL {
+  return sql`(SELECT count(*) FROM json_each(${JSON.stringify(records)}) j WHERE ${sql.raw(NOT_STORED_YET)})`;
+}
+
 /**
  * A kind's rows (distinct uuids), all received at `receivedAt` (epoch ms), as statements
  * over one JSON parameter, to run in this

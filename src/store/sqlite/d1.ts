@@ -6,7 +6,7 @@ import { withStoreErrors } from "../errors.js";
 import type { Store } from "../types.js";
 import { classifySqlite } from "./errors.js";
 import * as schema from "./schema.js";
-import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsThenDevice } from "./store.js";
+import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsWithDevice } from "./store.js";
 
 const dialect = new SQLiteAsyncDialect();
 
@@ -30,7 +30,7 @@ export function d1Store(binding: D1Database): Store {
     dialect: "d1",
     db: sqliteDb,
     // A D1 batch is fixed before it runs, so rows go as JSON: three statements per kind.
-    storeRows: (kinds, device) => storeRowsThenDevice({ atomic, db: sqliteDb }, kinds, device),
+    storeRows: (kinds, device) => storeRowsWithDevice({ atomic, db: sqliteDb }, kinds, device),
     atomic,
     async close() {},
   });

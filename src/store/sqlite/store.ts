@@ -6,14 +6,21 @@ import { type SQL, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { alertReads } from "../alert-reads.js";
 import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
-import { deviceSync, type RecordFate, syncOutcome } from "../device-sync.js";
+import { type RecordFate, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
-import { builderQueries, deviceEventsUpsert, deviceUpsert, type QueryDb, type Tables } from "../queries.js";
+import {
+  builderQueries,
+  type CountedSync,
+  deviceEventsUpsert,
+  deviceUpsert,
+  type QueryDb,
+  type Tables,
+} from "../queries.js";
 import { revocationUpsert, syncGuard } from "../revocations.js";
 import { transferReads } from "../transfer-reads.js";
-import type { BatchOutcome, DeviceReport, DeviceSync, RecordBatch, Store } from "../types.js";
-import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements } from "./batch-sql.js";
+import type { BatchOutcome, DeviceReport, RecordBatch, Store } from "../types.js";
+import { type EncodedRow, encodeRow, eventOf, jsonBatchStatements, notStoredYet } from "./batch-sql.js";
 import * as schema from "./schema.js";
 
 export type SqliteDb = BaseSQLiteDatabase<"sync" | "async", unknown, typeof schema>;
@@ -57,7 +64,10 @@ export async function storeRowsAsJson(
   kinds: KindRows[],
   first: SQL[] = [],
 ): Promise<StoredRows[]> {
-  if (kinds.length === 0) return [];
+  if (kinds.length === 0) {
+    if (first.length > 0) await atomic(first);
+    return [];
+  }
   // One receive time for the batch, as Postgres's now() is one per transaction.
   const receivedAt = Date.now();
   // Per kind: the uuids stored before, its counts, then its insert.
@@ -96,12 +106,21 @@ export function* fatesOfStored(kinds: KindRows[], stored: StoredRows[]): Generat
   }
 }
 
+/** Events per upsert of a scanner's per-event rows: 4 bound values each, within D1's 100. */
+const EVENTS_PER_STATEMENT = 20;
+
 /** The scanner's device-health upserts, to run in one transaction (or D1 batch). */
-export function deviceStatements(db: SqliteDb, sync: DeviceSync): SQL[] {
+export function deviceStatements(db: SqliteDb, sync: CountedSync): SQL[] {
   const q = db as unknown as QueryDb;
   const t = schema as unknown as Tables;
-  const events = deviceEventsUpsert(q, t, sync);
-  return [deviceUpsert(q, t, sync).getSQL(), ...(events ? [events.getSQL()] : [])];
+  const statements = [deviceUpsert(q, t, sync).getSQL()];
+  for (let i = 0; i < sync.events.length; i += EVENTS_PER_STATEMENT) {
+    const part = { ...sync, events: sync.events.slice(i, i + EVENTS_PER_STATEMENT) };
+    statements.push(
+      (deviceEventsUpsert(q, t, part) as NonNullable<ReturnType<typeof deviceEventsUpsert>>).getSQL(),
+    );
+  }
+  return statements;
 }
 
 const encode = (batch: RecordBatch): KindRows[] =>
@@ -115,22 +134,55 @@ export const guardOf = (db: SqliteDb, device: DeviceReport | undefined): SQL[] =
   syncGuard(db as unknown as QueryDb, schema as unknown as Tables, device);
 
 /**
- * D1's storeRows: the rows in one batch, then the scanner's health in another (no
- * interactive transactions). A revoked token fails the first batch there is, so nothing
- * of its sync is written.
+ * A sync's device health counted by SQL that runs in the rows' own D1 batch, before their
+ * inserts (a batch is fixed before it runs, so it cannot be handed what they stored): what
+ * is not stored yet then is what they store. Counted as deviceSync counts: a uuid repeated
+ * in the batch is a duplicate after its first, and an event named only by duplicates still
+ * lists the scanner.
  */
-export async function storeRowsThenDevice(
+function countedBeforeInsert(device: DeviceReport, kinds: KindRows[]): CountedSync {
+  const all: [number, string][] = [];
+  const byEvent = new Map<string, [number, string][]>();
+  let items = 0;
+  for (const { kind, rows } of kinds) {
+    const k = KIND_NAMES.indexOf(kind);
+    const seen = new Set<string>();
+    for (const row of rows) {
+      items++;
+      const event = eventOf(kind, row);
+      let ofEvent: [number, string][] | undefined;
+      if (event !== null) {
+        ofEvent = byEvent.get(event) ?? [];
+        byEvent.set(event, ofEvent);
+      }
+      const uuid = row[0] as string;
+      if (seen.has(uuid)) continue;
+      seen.add(uuid);
+      all.push([k, uuid]);
+      ofEvent?.push([k, uuid]);
+    }
+  }
+  return {
+    ...device,
+    accepted: notStoredYet(all),
+    duplicates: sql`${items} - ${notStoredYet(all)}`,
+    events: [...byEvent].map(([event_id, records]) => ({ event_id, records: notStoredYet(records) })),
+  };
+}
+
+/**
+ * D1's storeRows: the revocation guard, the scanner's health and the rows in one batch
+ * (one transaction: D1 has no interactive ones), so a revoked token's sync writes
+ * nothing, and the health commits with the rows or not at all.
+ */
+export async function storeRowsWithDevice(
   driver: Pick<SqliteDriver, "atomic" | "db">,
   kinds: KindRows[],
   device?: DeviceReport,
 ): Promise<StoredRows[]> {
   const guard = guardOf(driver.db, device);
-  const stored = await storeRowsAsJson(driver.atomic, kinds, guard);
-  if (device) {
-    const health = deviceStatements(driver.db, deviceSync(device, fatesOfStored(kinds, stored)));
-    await driver.atomic(kinds.length === 0 ? [...guard, ...health] : health);
-  }
-  return stored;
+  const health = device ? deviceStatements(driver.db, countedBeforeInsert(device, kinds)) : [];
+  return storeRowsAsJson(driver.atomic, kinds, [...guard, ...health]);
 }
 
 export function sqliteStore(driver: SqliteDriver): Store {

@@ -9,6 +9,8 @@ export interface ContractContext {
   rawCounts(eventId: string): Promise<RawCounts>;
   /** The database itself, read apart from the store. */
   readonly raw: TestStore["raw"];
+  /** Runs a statement on a connection apart from the store's (TestStore's exec). */
+  exec(statement: string): Promise<void>;
   /** The event's stats, checked to equal the counts of its raw records; answers the counters. */
   expectExact(eventId: string): Promise<RawCounts>;
 }

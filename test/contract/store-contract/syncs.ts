@@ -116,3 +116,110 @@ export function syncs(c: ContractContext) {
     });
   });
 }
+
+/** A scanner the database refuses device health for while `refuseDevice` is in force. */
+const FAULTY = "gate-faulty";
+
+/** Triggers that make the database refuse FAULTY's device row, and what takes them off. */
+const deviceFault = (dialect: "sqlite" | "pg") =>
+  dialect === "pg"
+    ? {
+        on: [
+          "CREATE FUNCTION refuse_device() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'device row refused by the test'; END $$",
+          `CREATE TRIGGER refuse_device BEFORE INSERT OR UPDATE ON scanner_devices FOR EACH ROW WHEN (NEW.scanner_id = '${FAULTY}') EXECUTE FUNCTION refuse_device()`,
+        ],
+        off: ["DROP TRIGGER refuse_device ON scanner_devices", "DROP FUNCTION refuse_device"],
+      }
+    : {
+        on: ["INSERT", "UPDATE"].map(
+          (op) =>
+            `CREATE TRIGGER refuse_device_${op} BEFORE ${op} ON scanner_devices WHEN NEW.scanner_id = '${FAULTY}' ` +
+            "BEGIN SELECT RAISE(ABORT, 'device row refused by the test'); END",
+        ),
+        off: ["DROP TRIGGER refuse_device_INSERT", "DROP TRIGGER refuse_device_UPDATE"],
+      };
+
+/**
+ * A sync stores its records and its device's health together or not at all: were the
+ * records to commit without the health, the device's retry would find them all duplicates
+ * and its total of accepted records would never count them. The fault is real: the
+ * database refuses the device's row, as a dropped connection or a crash between the two
+ * writes would leave it unwritten.
+ */
+export function syncAtomicity(c: ContractContext) {
+  let accepted = 0;
+  it.each([
+    ["scans and invalid attempts", true],
+    ["scans alone", false],
+  ])(
+    "a sync whose device health cannot be written stores nothing; its retry counts every record once (%s)",
+    async (_, withAttempts) => {
+      const e = freshEvent();
+      const sync = batch({
+        scans: Array.from({ length: 5 }, (_, i) =>
+          scanRow({ event_id: e, ticket_id: `t-${i}`, scanner_id: FAULTY, location: "North" }),
+        ),
+        invalidAttempts: withAttempts ? [attemptRow({ event_id: e }), attemptRow({ event_id: e })] : [],
+      });
+      const items = sync.scans.length + sync.invalidAttempts.length;
+      const report = () => ({
+        scanner_id: FAULTY,
+        received_at: new Date(),
+        sent_at: new Date(),
+        items,
+        rejected: 0,
+        pending: 0,
+        oldest_pending_at: null,
+        app_version: null,
+      });
+      const fault = deviceFault(c.raw.dialect);
+      for (const s of fault.on) await c.exec(s);
+      try {
+        await expect(c.store.sync(sync, report())).rejects.toThrow();
+      } finally {
+        for (const s of fault.off) await c.exec(s);
+      }
+      expect(await c.rawCounts(e)).toMatchObject({ scan_count: 0, invalid_attempt_count: 0 });
+      expect((await c.store.attendance(e)).admitted_count).toBe(0);
+      expect(await c.store.deviceHealth(e)).toEqual([]);
+
+      const again = await c.store.sync(sync, report());
+      expect(again.scans).toEqual({ stored: 5, duplicates: 0 });
+      expect(again.invalidAttempts).toEqual({ stored: sync.invalidAttempts.length, duplicates: 0 });
+      expect(await c.expectExact(e)).toMatchObject({
+        scan_count: 5,
+        invalid_attempt_count: sync.invalidAttempts.length,
+      });
+      expect((await c.store.attendance(e)).admitted_count).toBe(5);
+      // The scanner's row spans this file's syncs of it: its total counts each stored record once.
+      accepted += items;
+      expect(await c.store.deviceHealth(e)).toMatchObject([
+        { scanner_id: FAULTY, last_accepted: items, last_duplicates: 0, total_accepted: accepted },
+      ]);
+    },
+  );
+
+  it("records a sync naming many events (an ingest token's back-fill) under each of them", async () => {
+    const events = Array.from({ length: 60 }, () => freshEvent());
+    const scanner = `gate-${events[0]}`;
+    const old = scanRow({ event_id: events[1] as string });
+    await c.store.insert(batch({ scans: [old] }));
+    const scans = [old, ...events.map((event_id) => scanRow({ event_id, ticket_id: `t-${event_id}` }))];
+    const out = await c.store.sync(batch({ scans }), {
+      scanner_id: scanner,
+      received_at: new Date(),
+      sent_at: new Date(),
+      items: scans.length,
+      rejected: 0,
+      pending: 0,
+      oldest_pending_at: null,
+      app_version: null,
+    });
+    expect(out.scans).toEqual({ stored: 60, duplicates: 1 });
+    for (const e of [events[0], events[1], events[59]] as string[]) {
+      expect(await c.store.deviceHealth(e)).toMatchObject([
+        { scanner_id: scanner, last_accepted: 60, last_duplicates: 1, total_accepted: 60 },
+      ]);
+    }
+  });
+}

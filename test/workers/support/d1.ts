@@ -25,6 +25,7 @@ export async function d1TestStore(): Promise<TestStore> {
         return results;
       },
     },
+    exec: async (statement) => void (await env.DB.prepare(statement).run()),
     async cleanup() {},
   };
 }

@@ -79,6 +79,7 @@ export function neonTestStore(db: NeonDatabase): () => Promise<TestStore> {
           return (await reader.query(q.text, q.values as unknown[])).rows as Record<string, unknown>[];
         },
       },
+      exec: async (statement) => void (await reader.query(statement)),
       async cleanup() {
         await reader.end();
         await store.close();
