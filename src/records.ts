@@ -2,6 +2,14 @@
 // gate scanners (scanner-sync) accept. Types elsewhere are inferred from these.
 import * as z from "zod";
 
+// A field left out says so in plain words ("event_id: required") instead of as a type
+// mismatch with `undefined`. zod's error configuration is the process's (every schema:
+// these records, the routes' queries, the config); set here, where the wire schemas the
+// server and the gate devices share are made.
+z.config({
+  customError: (iss) => (iss.code === "invalid_type" && iss.input === undefined ? "required" : undefined),
+});
+
 export const LIMITS = {
   id: 128,
   text: 1024,

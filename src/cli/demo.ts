@@ -1,8 +1,8 @@
 // `npm run demo`: loads a realistic demo event into the configured database, so a new
 // user sees real numbers at once. The work is in ./demo/; this is the command around it.
 import { parseConfig } from "../config.js";
+import { type DatabaseTarget, databaseTarget, errorMessage } from "../node/database-target.js";
 import { openStore } from "../node/store.js";
-import { type DatabaseTarget, databaseTarget, errorMessage } from "./database.js";
 import { DEMO_USAGE, type DemoArgs, parseDemoArgs, UsageError } from "./demo/args.js";
 import { type LoadReport, loadDemo } from "./demo/load.js";
 import { demoSummary, localBaseUrl } from "./demo/summary.js";

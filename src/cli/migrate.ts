@@ -2,9 +2,9 @@
 // DATABASE_URL is set, else the SQLite file SQLITE_PATH). Opening a store applies any
 // that are pending; running it again is harmless. One JSON log line, exit 0; exit 1 on error.
 import { parseConfig } from "../config.js";
+import { type DatabaseTarget, databaseTarget, errorMessage } from "../node/database-target.js";
 import { openStore } from "../node/store.js";
 import { createLogger } from "../observability/logger.js";
-import { type DatabaseTarget, databaseTarget, errorMessage } from "./database.js";
 
 const log = createLogger("info");
 const fail = createLogger("info", {}, (line) => console.error(line));

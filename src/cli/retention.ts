@@ -4,10 +4,10 @@
 // analytics_stats keeps counting them. RETENTION_DAYS unset: keeps everything, deletes
 // nothing. One JSON log line, exit 0; exit 1 on error.
 import { parseConfig } from "../config.js";
+import { type DatabaseTarget, databaseTarget, errorMessage } from "../node/database-target.js";
 import { openStore } from "../node/store.js";
 import { createLogger } from "../observability/logger.js";
 import { purgeExpired } from "../retention.js";
-import { type DatabaseTarget, databaseTarget, errorMessage } from "./database.js";
 
 const log = createLogger("info");
 const fail = createLogger("info", {}, (line) => console.error(line));

@@ -84,7 +84,7 @@ program
     const [{ parseConfig }, { openStore }, { databaseTarget, errorMessage }] = await Promise.all([
       import("../config.js"),
       import("../node/store.js"),
-      import("./database.js"),
+      import("../node/database-target.js"),
     ]);
     try {
       const config = parseConfig(process.env);

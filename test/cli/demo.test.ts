@@ -163,9 +163,25 @@ describe("loading the demo into better-sqlite3", () => {
       expect(second.stats).toEqual(first.stats);
       expect(rowCounts()).toEqual([data.scans.length, data.transfers.length, data.invalidAttempts.length]);
 
-      // A later day, same options: the same records (by uuid), still nothing new.
+      // A later day, same options: the same records (by uuid), still nothing new. They stay
+      // on their evening, and the summary says so and points at that evening.
       const later = await loadDemo(store, { now: new Date("2026-04-01T12:00:00Z") });
       expect(later).toMatchObject({ stored: 0, present: total });
+      expect(later.data.evening.date).not.toBe(data.evening.date);
+      expect(later.evening).toEqual(data.evening);
+      const moved = demoSummary(
+        later,
+        { database: "sqlite", target: path },
+        {
+          baseUrl: "http://127.0.0.1:8787",
+          needsToken: false,
+        },
+      );
+      expect(moved).toContain(`stored before, on the evening of ${data.evening.date}`);
+      expect(moved).toContain(
+        `&from=${data.evening.doorsOpen.toISOString()}&to=${data.evening.end.toISOString()}`,
+      );
+      expect(second.evening).toEqual(data.evening);
 
       const summary = demoSummary(
         second,
@@ -176,6 +192,7 @@ describe("loading the demo into better-sqlite3", () => {
         },
       );
       expect(summary).toContain(`stored 0, already present ${total}`);
+      expect(summary).not.toContain("stored before");
       expect(summary).toContain("curl 'http://127.0.0.1:8787/stats?event_id=demo-2026-arena'");
     } finally {
       await store.close();

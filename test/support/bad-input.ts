@@ -81,7 +81,7 @@ export function recordCases(k: RecordKind): RecordCase[] {
   const { id, text, time, flag } = k.fields;
   const meta = "additional_metadata";
   const cases: RecordCase[] = [
-    { name: "a missing required field", over: { [id]: undefined }, issue: { path: id } },
+    { name: "a missing required field", over: { [id]: undefined }, issue: { path: id, message: "required" } },
     { name: "a number where a string belongs", over: { [id]: 123 }, issue: { path: id } },
     { name: "an empty id", over: { [id]: "  " }, issue: { path: id, message: "must not be empty" } },
     {

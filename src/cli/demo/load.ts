@@ -7,6 +7,7 @@ import { parseOrThrow } from "../../errors.js";
 import { invalidAttemptInput, scanInput, transferInput } from "../../records.js";
 import { toRow } from "../../store/rows.js";
 import type { EventStats, RecordBatch, ScanRow, Store } from "../../store/types.js";
+import { type Evening, eveningOf } from "./evening.js";
 import { type DemoData, type DemoOptions, generateDemo } from "./generate.js";
 
 export const BATCH_SIZE = 1000;
@@ -24,6 +25,11 @@ export interface LoadReport {
   batches: number;
   /** The event's stats after loading, as the API answers them. */
   stats: EventStats;
+  /**
+   * The evening the event's records are on: `data.evening`, unless an earlier run with
+   * another --date stored these very records (same uuids), which then stay on its evening.
+   */
+  evening: Evening;
 }
 
 export function demoBatch(data: DemoData): RecordBatch {
@@ -106,5 +112,14 @@ export async function loadDemo(
     }
     onBatch?.(++done, total);
   }
-  return { data, stored, present, batches: total, stats: await store.eventStats(data.eventId) };
+  const first = present > 0 ? (await store.attendance(data.eventId)).first_entry_at : null;
+  const storedOn = first?.toISOString().slice(0, 10);
+  return {
+    data,
+    stored,
+    present,
+    batches: total,
+    stats: await store.eventStats(data.eventId),
+    evening: storedOn && storedOn !== data.evening.date ? eveningOf(storedOn) : data.evening,
+  };
 }

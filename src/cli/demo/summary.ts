@@ -1,6 +1,6 @@
 // The few lines the demo command prints when it is done: what it generated, what it
 // stored, the event's totals, and how to see them through the API.
-import type { DatabaseTarget } from "../database.js";
+import type { DatabaseTarget } from "../../node/database-target.js";
 import type { LoadReport } from "./load.js";
 import { GATES, SCANNER_COUNT } from "./venue.js";
 
@@ -15,7 +15,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const count = <T>(rows: T[], test: (r: T) => boolean) => rows.filter(test).length;
 
 export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiHint): string {
-  const { data, stats } = report;
+  const { data, stats, evening } = report;
   const { scans, transfers, invalidAttempts } = data;
   const valid = count(scans, (s) => s.is_valid);
   const reEntries = count(scans, (s) => s.additional_metadata?.re_entry === true);
@@ -25,7 +25,7 @@ export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiH
   const guesses = invalidAttempts.length - atGates - unauthorized;
   const query = `event_id=${encodeURIComponent(data.eventId)}`;
   // The doors, not the weeks of transfers before them: the timeline's own default would span those.
-  const [doors, end] = [data.evening.doorsOpen.toISOString(), data.evening.end.toISOString()];
+  const [doors, end] = [evening.doorsOpen.toISOString(), evening.end.toISOString()];
   const curl = api.needsToken ? `curl -H "Authorization: Bearer $READER_TOKEN"` : "curl";
   return [
     `Demo event ${data.eventId} in ${where.database} ${where.target}`,
@@ -35,6 +35,12 @@ export function demoSummary(report: LoadReport, where: DatabaseTarget, api: ApiH
     `  invalid    ${invalidAttempts.length} attempts: ${atGates} at the gates, ` +
       `${plural(unauthorized, "unauthorized transfer")}, ${plural(guesses, "ticket guess", "ticket guesses")} from one address`,
     `  stored ${report.stored}, already present ${report.present} (${plural(report.batches, "batch", "batches")})`,
+    ...(evening.date === data.evening.date
+      ? []
+      : [
+          `  note       these records were stored before, on the evening of ${evening.date} (same uuids),`,
+          `             and stay there. For ${data.evening.date}, load into an empty database or another --event-id`,
+        ]),
     `Event totals: ${stats.scan_count} scans (${stats.valid_scan_count} valid), ` +
       `${stats.transfer_count} transfers (${stats.failed_transfer_count} failed), ` +
       `${stats.invalid_attempt_count} invalid attempts` +

@@ -7,6 +7,8 @@ import { globals } from "../options.js";
 import { progress } from "./progress.js";
 import { withBuffer } from "./with-buffer.js";
 
+const records = (n: number) => `${n} record${n === 1 ? "" : "s"}`;
+
 export interface SyncOptions {
   watch?: boolean;
   poll: number;
@@ -61,11 +63,11 @@ export function sync(o: SyncOptions, cmd: Command): Promise<number> {
         : await uploader.drain({ signal: controller.signal });
       shown.stop();
       process.stdout.write(
-        `synced ${r.sent} records in ${r.batches} batch${r.batches === 1 ? "" : "es"}: ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected; ${r.pending ? `${r.pending} pending` : "outbox empty"}\n`,
+        `synced ${records(r.sent)} in ${r.batches} batch${r.batches === 1 ? "" : "es"}: ${r.accepted} accepted, ${r.duplicates} duplicate${r.duplicates === 1 ? "" : "s"}, ${r.rejected} rejected; ${r.pending ? `${r.pending} pending` : "outbox empty"}\n`,
       );
       if (r.rejected) {
         process.stderr.write(
-          `sync: ${r.rejected} records rejected by the server: see \`veritix-scanner dead-letters\`\n`,
+          `sync: ${records(r.rejected)} rejected by the server: see \`veritix-scanner dead-letters\`\n`,
         );
       }
       if (o.watch) return EXIT.ok;

@@ -1,5 +1,5 @@
-// What the command-line tools say about the configured database (never its credentials),
-// and error messages fit for a terminal.
+// What the command-line tools and the server's start-up say about the configured database
+// (never its credentials), and error messages fit for one line.
 import { resolve } from "node:path";
 import type { Config } from "../config.js";
 import { causeChain } from "../errors.js";
