@@ -5,12 +5,17 @@
 import uPlot from "uplot";
 import { BUCKETS, MAX_POINTS } from "../attendance/buckets.js";
 import { $ } from "./dom.js";
-import { count, time, zoneLabel } from "./format.js";
+import { count, plural, time, zoneLabel } from "./format.js";
 import type { Attendance, CurveBucket as Bucket, Gates, Timeline } from "./types.js";
 
 /** The doors count as open while a scan is this recent: the curve then runs to now. */
 const LIVE_MS = 15 * 60_000;
 const HEIGHT = 240;
+/** The y axis's tick steps: 1, 2, 5, 10, 20, 50… (uPlot picks the first that spaces them). */
+const WHOLE_STEPS = Array.from(
+  { length: 24 },
+  (_, i) => ([1, 2, 5][i % 3] as number) * 10 ** Math.floor(i / 3),
+);
 
 /**
  * The span the curve shows: from a bucket before the first entry to the bucket of the
@@ -111,7 +116,15 @@ export function createCurve(): Curve {
           x: { time: true, range: () => span },
           y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
         },
-        axes: [{}, { label: `per ${bucket === "1m" ? "minute" : bucket.replace("m", " min")}`, size: 56 }],
+        axes: [
+          {},
+          {
+            label: `per ${bucket === "1m" ? "minute" : bucket.replace("m", " min")}`,
+            size: 56,
+            // Whole people: no 0.2 entries between the ticks of a quiet minute.
+            incrs: WHOLE_STEPS,
+          },
+        ],
         series: [
           { label: `Time (${zoneLabel()})` },
           {
@@ -159,9 +172,9 @@ export function createCurve(): Curve {
       const width = bucket === "1m" ? "minute" : `${bucket.replace("m", "")} minutes`;
       summary.textContent =
         `Entries per ${width} from ${time(t.from, now)} to ${time(t.to, now)} (${zoneLabel()}): ` +
-        `${count(entries)} entries, ${count(invalid)} invalid scans` +
+        `${plural(entries, "entry", "entries")}, ${plural(invalid, "invalid scan")}` +
         (peak
-          ? `; busiest ${time(new Date(peak.at).toISOString(), now)} with ${count(peak.entries)} entries.`
+          ? `; busiest ${time(new Date(peak.at).toISOString(), now)} with ${plural(peak.entries, "entry", "entries")}.`
           : ".");
     },
   };

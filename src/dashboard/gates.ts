@@ -30,7 +30,7 @@ function gateRow(g: Gate, now: number): HTMLTableRowElement {
   return h(
     "tr",
     { class: "gate" },
-    h("th", { scope: "rowgroup" }, g.location ?? "(no gate)"),
+    h("th", { scope: "rowgroup" }, h("span", { class: "name" }, g.location ?? "(no gate)")),
     h("td", { class: "num" }, count(g.entries)),
     h("td", { class: "num" }, rate(g.entries_last_5_min, 5)),
     h("td", { class: "num" }, rate(g.entries_last_15_min, 15)),
@@ -48,7 +48,7 @@ function scannerRow(s: GateScanner, now: number, doorsMoving: boolean): HTMLTabl
     h(
       "th",
       { scope: "row" },
-      s.scanner_id ?? "(no scanner id)",
+      h("span", { class: "name" }, s.scanner_id ?? "(no scanner id)"),
       ...marks.map((m) => h("span", { class: "flag" }, m)),
     ),
     h("td", { class: "num" }, count(s.entries)),
@@ -68,6 +68,7 @@ export function renderGates(answer: Gates, now: number): void {
   const table = $<HTMLTableElement>("gates");
   // One tbody per gate: the gate's row heads the group of its scanners.
   for (const body of Array.from(table.tBodies)) body.remove();
+  table.hidden = answer.gates.length === 0;
   const doorsMoving = answer.gates.some((g) => now - Date.parse(g.last_scan_at) <= ACTIVE_MS);
   let flagged = 0;
   for (const g of answer.gates) {

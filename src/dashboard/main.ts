@@ -38,6 +38,8 @@ let round = 0;
 let eventsAt = Number.NEGATIVE_INFINITY;
 let lastGood: Date | null = null;
 let offlineSince: Date | null = null;
+/** The last figures drawn, and of which event: redrawn while offline, so their ages still move. */
+let lastDrawn: { id: string; draw: () => void } | null = null;
 
 const serverNow = () => Date.now() + api.clockOffsetMs();
 
@@ -68,6 +70,7 @@ function setOnline(at: Date): void {
   offlineSince = null;
   $("offline").hidden = true;
   $("problem").hidden = true;
+  document.body.classList.remove("stale");
   $("status").textContent = `Updated ${timeWithSeconds(at)} · every ${REFRESH_MS / 1000} s`;
 }
 
@@ -80,6 +83,9 @@ function setOffline(why: string): void {
     `trying again every ${REFRESH_MS / 1000} s.`;
   banner.hidden = false;
   $("status").textContent = "Offline";
+  // The figures stay, dimmed (the banner, which stays in view, says why), their ages moving on.
+  document.body.classList.add("stale");
+  if (lastDrawn?.id === eventId) lastDrawn.draw();
 }
 
 function setProblem(message: string): void {
@@ -106,6 +112,7 @@ async function refresh(): Promise<void> {
       if (id === null) renderChooser(events, serverNow());
     }
     drawEvent?.();
+    lastDrawn = id !== null && drawEvent ? { id, draw: drawEvent } : null;
     $("choose").hidden = id !== null;
     $("event").hidden = id === null;
     document.title = id === null ? "Veritix · live gates" : `${id} · Veritix live gates`;
@@ -114,12 +121,15 @@ async function refresh(): Promise<void> {
     if (mine !== round) return;
     if (err instanceof AuthNeeded) {
       const had = token.get() !== null;
+      const forbidden = err.status === 403;
       await askForToken(
-        err.status === 403
+        forbidden
           ? `This token may not read these figures (${err.message}): a reader token, of this event if it is scoped.`
           : had
             ? `The server refused this token (${err.message}). Check it and try again.`
             : null,
+        // A reader scoped to other events may still read those: it can go and pick one.
+        forbidden && id !== null ? () => go(null) : undefined,
       );
       void refresh();
       return;
@@ -130,11 +140,23 @@ async function refresh(): Promise<void> {
   if (mine === round && !document.hidden) timer = setTimeout(refresh, REFRESH_MS);
 }
 
-function choose(id: string | null): void {
+/** Shows another event (or the list): a new history entry, so Back returns to this one. */
+function go(id: string | null): void {
   eventId = id;
-  history.replaceState(null, "", id === null ? location.pathname : linkTo(id));
+  history.pushState(null, "", id === null ? location.pathname : linkTo(id));
+}
+
+function choose(id: string | null): void {
+  go(id);
   void refresh();
 }
+
+window.addEventListener("popstate", () => {
+  eventId = new URLSearchParams(location.search).get("event_id") || null;
+  // The list comes again with it, so the picker shows the event gone back to.
+  eventsAt = Number.NEGATIVE_INFINITY;
+  void refresh();
+});
 
 $<HTMLSelectElement>("event-picker").addEventListener("change", (e) =>
   choose((e.target as HTMLSelectElement).value || null),

@@ -34,25 +34,44 @@ export function renderPicker(events: AllEventStats, chosen: string | null): void
   select.value = chosen ?? "";
 }
 
+const noteOf = (e: EventStats, now: number) =>
+  `${plural(e.scan_count, "scan")} · ${plural(e.invalid_attempt_count, "invalid attempt")} · updated ${time(e.last_updated, now)}`;
+
+/**
+ * The list of events, redrawn on every poll: the same events in the same order keep their
+ * links and only their notes change, so a link that has the keyboard's focus keeps it.
+ */
 export function renderChooser(events: AllEventStats, now: number): void {
   const list = newestFirst(events);
   $("choose-empty").hidden = list.length > 0;
-  $("event-list").replaceChildren(
+  const ul = $("event-list");
+  const shown = Array.from(ul.children, (li) => (li as HTMLElement).dataset.event);
+  if (shown.join("\n") === list.map((e) => e.event_id).join("\n")) {
+    list.forEach((e, i) => {
+      const note = ul.children[i]?.querySelector(".note");
+      if (note) note.textContent = noteOf(e, now);
+    });
+    return;
+  }
+  const focused = (document.activeElement?.closest("li") as HTMLElement | null)?.dataset.event;
+  ul.replaceChildren(
     ...list.map((e) =>
       h(
         "li",
-        {},
+        { "data-event": e.event_id },
         h(
           "a",
           { href: linkTo(e.event_id) },
           h("strong", {}, e.event_id),
-          h(
-            "p",
-            { class: "note" },
-            `${plural(e.scan_count, "scan")} · ${plural(e.invalid_attempt_count, "invalid attempt")} · updated ${time(e.last_updated, now)}`,
-          ),
+          h("p", { class: "note" }, noteOf(e, now)),
         ),
       ),
     ),
   );
+  // A new order (an event updated): the focus follows its event.
+  if (focused !== undefined)
+    Array.from(ul.children)
+      .find((li) => (li as HTMLElement).dataset.event === focused)
+      ?.querySelector("a")
+      ?.focus();
 }

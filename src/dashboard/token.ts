@@ -4,26 +4,45 @@
 import { token } from "./api.js";
 import { $ } from "./dom.js";
 
-export function askForToken(problem: string | null): Promise<void> {
+/**
+ * Settles once a token is given; `leave`, when given, is offered as a way out instead (to
+ * the list of events, for a token that may read other events than this one).
+ */
+export function askForToken(problem: string | null, leave?: () => void): Promise<void> {
   const dialog = $<HTMLDialogElement>("token-dialog");
   const form = $<HTMLFormElement>("token-form");
   const input = $<HTMLInputElement>("token-input");
   const error = $("token-error");
+  const away = $<HTMLButtonElement>("token-leave");
   error.textContent = problem ?? "";
   error.hidden = problem === null;
+  away.hidden = leave === undefined;
   input.value = "";
   return new Promise((resolve) => {
+    // This question's listeners, all gone once it is answered either way.
+    const asked = new AbortController();
+    const done = () => {
+      asked.abort();
+      resolve();
+    };
     // Without a token there is nothing to show: Escape does not close it.
-    const stay = (e: Event) => e.preventDefault();
-    dialog.addEventListener("cancel", stay);
+    dialog.addEventListener("cancel", (e) => e.preventDefault(), { signal: asked.signal });
     form.addEventListener(
       "submit",
       () => {
         token.set(input.value.trim());
-        dialog.removeEventListener("cancel", stay);
-        resolve();
+        done();
       },
-      { once: true },
+      { signal: asked.signal },
+    );
+    away.addEventListener(
+      "click",
+      () => {
+        dialog.close();
+        leave?.();
+        done();
+      },
+      { signal: asked.signal },
     );
     if (!dialog.open) dialog.showModal();
     input.focus();

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueReaderToken } from "../../src/auth/signed-tokens.js";
 import { PUBLIC_DIR } from "../../src/node/public-assets.js";
 import { browserTestsRun, type OfflineBrowser, offlineBrowser } from "../support/browser.js";
 import { expectedRows, gatesTable, headline, seedDoors, TOKEN_KEY } from "../support/dashboard-page.js";
@@ -19,7 +20,7 @@ import { startAll } from "../support/targets/start-all.js";
 import type { HttpTarget } from "../support/targets/target.js";
 import { workerOnD1 } from "../support/targets/worker.js";
 import { type TcpSwitch, tcpSwitch } from "../support/tcp-switch.js";
-import { TOKENS } from "../support/tokens.js";
+import { SIGNING_KEY, TOKENS } from "../support/tokens.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../tmp/artifacts", import.meta.url));
 /** Two refreshes (5 s apart) and some slack for two shared cores. */
@@ -87,6 +88,30 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       expect(page.url()).not.toContain(TOKENS.reader);
       expect(browser.foreign).toEqual([]);
       expect(browser.problems.filter((p) => !p.startsWith("401: ") && !p.includes("status of 401"))).toEqual(
+        [],
+      );
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("tells a reader of other events so, and takes it to its own events if it chooses", async () => {
+    const scoped = await issueReaderToken([`${event}-other`], SIGNING_KEY);
+    const browser = await openDashboard(sw.url, event, scoped);
+    const { page } = browser;
+    try {
+      const dialog = page.getByRole("dialog", { name: "Reader token" });
+      await dialog.waitFor();
+      await expect
+        .poll(() => dialog.getByRole("alert").textContent())
+        .toContain("may not read these figures");
+      await dialog.getByRole("button", { name: "Choose another event" }).click();
+      await expect.poll(() => page.locator("#choose").isVisible()).toBe(true);
+      expect(await dialog.isVisible()).toBe(false);
+      expect(new URL(page.url()).searchParams.get("event_id")).toBeNull();
+      // The list is the token's own events: it may read GET /stats, of those only.
+      expect(await page.locator("#event-list").textContent()).not.toContain(event);
+      expect(browser.problems.filter((p) => !p.startsWith("403: ") && !p.includes("status of 403"))).toEqual(
         [],
       );
     } finally {
@@ -221,9 +246,16 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       );
       expect(await page.locator("#status").textContent()).toBe("Offline");
       expect(await headline(page)).toEqual(figures);
+      // Scrolled down to the gates on a phone, a supervisor still sees the notice, at the
+      // top of the screen, and the figures dimmed.
+      await page.setViewportSize({ width: 375, height: 640 });
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await expect.poll(async () => (await notice.boundingBox())?.y).toBe(0);
+      expect(await page.evaluate(() => document.body.classList.contains("stale"))).toBe(true);
       await sw.on();
       await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
       expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
+      expect(await page.evaluate(() => document.body.classList.contains("stale"))).toBe(false);
       expect(await headline(page)).toEqual(figures);
       // Only the polls while it was away failed (and the console says so).
       expect(browser.problems.filter((p) => !p.endsWith("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
@@ -272,6 +304,98 @@ describe.runIf(browserTestsRun)("the dashboard on Node in open mode (no tokens, 
       expect(await page.getByRole("dialog").isVisible()).toBe(false);
       expect(browser.problems).toEqual([]);
       expect(browser.foreign).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe.runIf(browserTestsRun)("the dashboard on Node, for a person on a phone or a keyboard", () => {
+  let server: TestServer;
+  const [first, second] = [`dash-keys-a-${Date.now()}`, `dash-keys-b-${Date.now()}`];
+  const long = `${first}-long`;
+  const gate = "North-East Accessible Entrance (Wheelchair and Pushchair Access), Level 2 Concourse Bridge";
+  const scanner = `handheld-${"x".repeat(80)}-07`;
+  beforeAll(async () => {
+    server = await startTestServer("sqlite");
+    const api = { call: server.call, rawCounts: server.rawCounts };
+    for (const e of [first, second])
+      await seedDoors({ ...api, call: (m, p, o) => server.call(m, p, o?.body) }, e);
+    const res = await server.call("POST", "/scans", {
+      ticket_id: "T-long",
+      event_id: long,
+      scanner_id: scanner,
+      location: gate,
+      is_valid: true,
+    });
+    expect(res.status).toBe(201);
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it("keeps each gate's figures in view beside a long gate or scanner name, on a phone and a desk", async () => {
+    const browser = await offlineBrowser(new URL(server.url).origin);
+    const { page } = browser;
+    try {
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.goto(`${server.url}/dashboard?event_id=${encodeURIComponent(long)}`);
+      await figuresShown(page);
+      await expect.poll(async () => (await gatesTable(page)).map((r) => r.name)).toEqual([gate, scanner]);
+      // The Entries figure of every row, on screen without scrolling sideways.
+      const entriesRight = () =>
+        page
+          .locator("#gates tbody tr")
+          .evaluateAll((trs) =>
+            trs.map((tr) => (tr.querySelector("td") as HTMLElement).getBoundingClientRect().right),
+          );
+      for (const right of await entriesRight()) expect(right).toBeLessThanOrEqual(375);
+      // At a desk, and on a phone turned sideways, the whole table fits its panel (Pending too).
+      for (const width of [1280, 740]) {
+        await page.setViewportSize({ width, height: 600 });
+        const overflow = await page
+          .locator("#gates")
+          .evaluate(
+            (t) =>
+              t.getBoundingClientRect().right -
+              (t.parentElement as HTMLElement).getBoundingClientRect().right,
+          );
+        expect(overflow, `the gates table overflows its panel at ${width} px`).toBeLessThanOrEqual(0);
+      }
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("keeps the keyboard's place in the list of events across refreshes, and Back returns to the last event", async () => {
+    const browser = await offlineBrowser(new URL(server.url).origin);
+    const { page } = browser;
+    try {
+      await page.goto(`${server.url}/dashboard`);
+      const link = page.getByRole("link", { name: new RegExp(second) });
+      await link.focus();
+      // The list is asked for again on every refresh (5 s) while no event is chosen.
+      const polls: string[] = [];
+      page.on("response", (r) => {
+        if (new URL(r.url()).pathname === "/stats") polls.push(r.url());
+      });
+      await expect.poll(() => polls.length, { timeout: TWO_REFRESHES }).toBeGreaterThanOrEqual(1);
+      await page.waitForTimeout(200);
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement;
+          return el?.tagName === "A" ? el.textContent : `<${el?.tagName}>`;
+        });
+      expect(await focused()).toContain(second);
+
+      // From one event to another with the picker; Back shows the first again.
+      await page.goto(`${server.url}/dashboard?event_id=${first}`);
+      await figuresShown(page);
+      await page.locator("#event-picker").selectOption(second);
+      await expect.poll(() => new URL(page.url()).searchParams.get("event_id")).toBe(second);
+      await page.goBack();
+      await expect.poll(() => new URL(page.url()).searchParams.get("event_id")).toBe(first);
+      await expect.poll(() => page.locator("#event-picker").inputValue()).toBe(first);
+      expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();
     }

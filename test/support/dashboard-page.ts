@@ -39,10 +39,7 @@ export async function gatesTable(page: Page): Promise<ShownRow[]> {
     trs.map((tr) => {
       const head = tr.querySelector("th");
       const flags = Array.from(head?.querySelectorAll(".flag") ?? [], (f) => f.textContent ?? "");
-      const name = Array.from(head?.childNodes ?? [])
-        .filter((n) => n.nodeType === Node.TEXT_NODE)
-        .map((n) => n.textContent)
-        .join("");
+      const name = head?.querySelector(".name")?.textContent ?? "";
       return {
         kind: tr.classList.contains("gate") ? "gate" : "scanner",
         name,
