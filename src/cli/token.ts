@@ -95,6 +95,13 @@ program
         console.log(
           `scanner ${sid} revoked in ${database} ${target}: its tokens issued before ${at.toISOString()} are refused from now on; issue it a new one with \`npm run token -- scanner ${sid}\``,
         );
+        // Revoking ahead of a first sync is allowed (a device lost before it was used), but
+        // more often an unknown id is a typo that revoked nothing that matters.
+        if (!(await store.deviceHealth()).some((d) => d.scanner_id === sid)) {
+          console.error(
+            `note: no sync from scanner ${sid} has reached this database; if that is unexpected, check the id (GET /stats/devices lists the scanners seen)`,
+          );
+        }
       } finally {
         await store.close();
       }

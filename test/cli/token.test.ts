@@ -160,10 +160,18 @@ describe.each(["sqlite", "postgres"] as const)("npm run token -- revoke, on %s",
     expect(run.stdout).toMatch(
       /scanner gate-lost revoked .*tokens issued before \d{4}-\d\d-\d\dT[\d:.]+Z are refused/,
     );
+    expect(run.stderr).toBe("");
     expect((await sync("gate-lost", old)).status).toBe(401);
     expect((await sync("gate-kept", kept)).status).toBe(200);
     const fresh = issued(await token(["scanner", "gate-lost"])).jwt;
     expect((await sync("gate-lost", fresh)).status).toBe(200);
+  });
+
+  it("revokes a scanner never seen too, and notes that its id may be a typo", async () => {
+    const run = await token(["revoke", "gate-typo"], null, dbEnv());
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/scanner gate-typo revoked/);
+    expect(run.stderr).toMatch(/no sync from scanner gate-typo has reached this database; .*check the id/);
   });
 
   it("refuses an invalid scanner id, and says why when the database cannot be reached (exit non-zero)", async () => {
