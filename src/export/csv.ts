@@ -14,6 +14,11 @@ const OPTIONS: Options = {
   quote_record_delimiter: true,
   // Only "" itself: `quoted_empty` would quote nulls too, and they must stay empty.
   quoted_match: /^$/,
+  // A text that starts with = + - @, a tab or CR gets a leading ' (OWASP's defence against
+  // CSV injection): spreadsheets would run it as a formula, and these texts come from
+  // anyone (a user agent, a ticket id typed at a gate). The NDJSON export keeps every
+  // value as stored.
+  escape_formulas: true,
   cast: {
     boolean: (b) => (b ? "true" : "false"),
     date: (d) => d.toISOString(),

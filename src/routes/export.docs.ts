@@ -19,7 +19,7 @@ function exportDoc(name: ExportName): OperationDoc {
     description: `All of the event's records (\`from\` inclusive, \`to\` exclusive, by \`${time}\`), oldest first, ties by id, streamed as they are read: a keyset walk of the event's index, a page at a time, so the server's memory stays flat however large the event. If the database fails mid-way, the Node server breaks the transfer off (no clean end); workerd may end it cleanly (workerd#6818), so a job should compare its row count with GET /stats. On Workers, a very large event is best split by \`from\`/\`to\` (see the README).`,
     answers: {
       200: {
-        description: `The records. NDJSON: one ${record} object per line (as the listings answer them), LF-terminated. CSV (RFC 4180, CRLF): a header row (${columns.join(", ")}), times in ISO 8601 UTC, booleans true/false, additional_metadata as its JSON text, null as an empty field and an empty text as "".`,
+        description: `The records. NDJSON: one ${record} object per line (as the listings answer them), LF-terminated. CSV (RFC 4180, CRLF): a header row (${columns.join(", ")}), times in ISO 8601 UTC, booleans true/false, additional_metadata as its JSON text, null as an empty field and an empty text as "". A text starting with =, +, -, @, a tab or CR is written after a ' (spreadsheets would run it as a formula).`,
         content: [
           { type: "application/x-ndjson", schema: { type: "string", description: `Lines of ${record}` } },
           { type: "text/csv", schema: { type: "string" } },

