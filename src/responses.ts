@@ -248,9 +248,10 @@ export const transferSummary = z
     event_id: z.string(),
     ...transferCounts,
     tickets_transferred: count().meta({ description: "Tickets with at least one successful transfer." }),
-    by_reason: z
-      .array(z.strictObject({ reason: z.string().nullable(), ...transferCounts }))
-      .meta({ description: "By total descending, then reason; transfers without a reason (null) last." }),
+    by_reason: z.array(z.strictObject({ reason: z.string().nullable(), ...transferCounts })).meta({
+      description:
+        'By total descending, then reason; transfers without a reason (null) last, whatever their count (as an "other" row of a report).',
+    }),
     by_day: z
       .array(z.strictObject({ date: z.iso.date(), ...transferCounts }))
       .meta({ description: "UTC days (by the transfer's own time) with transfers, oldest first." }),

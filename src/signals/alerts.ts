@@ -48,7 +48,10 @@ export const alertsQuery = z.strictObject({
     .optional()
     .meta({ description: "Only alerts of this kind (the summary counts every kind)." }),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
-  before: cursorParam.optional().meta({ description: "The `next` of the previous page." }),
+  before: cursorParam.optional().meta({
+    description:
+      "The `next` of the previous page. An alert whose `at` moved earlier meanwhile (a late record) may come again on a later page; none is skipped.",
+  }),
 });
 export type AlertsQuery = z.output<typeof alertsQuery>;
 
