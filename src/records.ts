@@ -326,22 +326,31 @@ export type ScanData = z.output<typeof scanInput>;
 export type TransferData = z.output<typeof transferInput>;
 export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
 
-/** Query of the three listings; `before_id` pages further back. */
-export const listQuery = z.object({
-  event_id: idString,
-  limit: z.coerce
-    .number()
-    .int("must be an integer")
-    .min(1, "must be at least 1")
-    .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
-    .default(LIMITS.listDefault),
-  before_id: z.coerce.number().int().positive().optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-});
+/**
+ * Query of the three listings; `before_id` pages further back. Strict, as the export's: a
+ * misspelt `form` ignored would answer the newest records as if they were the ones asked
+ * for, and `from` after `to` is a mistake, not an empty range.
+ */
+export const listQuery = z
+  .strictObject({
+    event_id: idString,
+    limit: z.coerce
+      .number()
+      .int("must be an integer")
+      .min(1, "must be at least 1")
+      .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
+      .default(LIMITS.listDefault),
+    before_id: z.coerce.number().int().positive().optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), {
+    message: "must not be after `to`",
+    path: ["from"],
+  });
 export type ListQuery = z.output<typeof listQuery>;
 
-export const statsQuery = z.object({ event_id: idString.optional() });
+export const statsQuery = z.strictObject({ event_id: idString.optional() });
 
 /** POST /sync: the batch upload of gate scanners. */
 export const SYNC_LIMITS = { items: 1000, bodyBytes: 1024 * 1024 } as const;

@@ -15,11 +15,14 @@ export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][]
   ["an event_id over 128 characters", () => `event_id=${long}`],
   ["a from that does not parse", (e) => `event_id=${e}&from=soon`],
   ["a from in the year 99 (0099-06-15)", (e) => `event_id=${e}&from=0099-06-15T12:00:00Z`],
+  ["a from after its to", (e) => `event_id=${e}&from=2024-06-02T00:00:00Z&to=2024-06-01T00:00:00Z`],
+  ["an unknown parameter (from misspelt)", (e) => `event_id=${e}&form=2024-06-01T00:00:00Z`],
 ];
 
 /** The other reads that take an event_id. */
 export const OTHER_QUERY_CASES: [name: string, path: string][] = [
   ["GET /stats with an event_id over 128 characters", `/stats?event_id=${long}`],
+  ["GET /stats with an unknown parameter", "/stats?event=E"],
   ["GET /stats/devices with an event_id over 128 characters", `/stats/devices?event_id=${long}`],
   ["GET /stats/transfers/summary without event_id", "/stats/transfers/summary"],
   ["GET /stats/transfers/summary with an unknown parameter", "/stats/transfers/summary?event_id=E&day=1"],
