@@ -5,7 +5,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Analytics } from "./analytics.js";
 import { AppError } from "./errors.js";
-import { corsFor } from "./http/cors.js";
+import { corsFor, crossSiteWrites } from "./http/cors.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
@@ -36,6 +36,7 @@ export function createApp(deps: AppDeps) {
       .use(requestContext(deps))
       // Before the services: a preflight is answered without a token, a store or a route.
       .use(deps.corsOrigins?.length ? corsFor(deps.corsOrigins) : passThrough)
+      .use(crossSiteWrites(deps.corsOrigins ?? []))
       .use(deps.services)
       .route("/", healthRoutes(deps))
       .route("/", docsRoutes(deps))

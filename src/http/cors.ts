@@ -37,3 +37,39 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
     c.header("Vary", "Origin", { append: true });
   };
 }
+
+/**
+ * A write from a browser page of another origin (not this server's, not in CORS_ORIGINS) is
+ * refused before its body is read. Such a page can send a form or a text/plain POST
+ * without a preflight. With tokens it has none to send; but a server running open (no
+ * API_TOKENS, loopback: a developer's machine) would otherwise store what any site the
+ * developer visits posts to it. Callers that are not browsers send no Origin.
+ */
+export function crossSiteWrites(origins: readonly string[]): MiddlewareHandler<AppEnv> {
+  const any = origins.includes("*");
+  return async (c, next) => {
+    const origin = c.req.header("Origin");
+    if (
+      origin === undefined ||
+      c.req.method === "GET" ||
+      c.req.method === "HEAD" ||
+      c.req.method === "OPTIONS"
+    )
+      return next();
+    if (any || origins.includes(origin) || sameHost(origin, c.req.url)) return next();
+    throw new AppError(
+      "forbidden",
+      `origin ${origin} may not write to this API from a browser (CORS_ORIGINS)`,
+    );
+  };
+}
+
+/** The page's origin names this server's own host (a proxy in front may change the scheme). */
+function sameHost(origin: string, url: string): boolean {
+  try {
+    return new URL(origin).host === new URL(url).host;
+  } catch {
+    // "null" (a sandboxed frame, a file) or garbage: not this server.
+    return false;
+  }
+}

@@ -17,6 +17,24 @@ describe("Node server without API_TOKENS", () => {
     }
   });
 
+  it("stores nothing a page of another site posts to it (a text/plain POST, no preflight)", async () => {
+    const s = await startTestServer("sqlite");
+    try {
+      const body = JSON.stringify({ ...SPEC.scan, event_id: "csrf-probe" });
+      const forged = await fetch(`${s.url}/scans`, {
+        method: "POST",
+        headers: { Origin: "https://evil.example", "Content-Type": "text/plain" },
+        body,
+      });
+      expect(forged.status).toBe(403);
+      expect((await s.rawCounts("csrf-probe")).scan_count).toBe(0);
+      // curl, a service, the gate devices: no Origin, as before.
+      expect((await s.call("POST", "/scans", { ...SPEC.scan, event_id: "csrf-probe" })).status).toBe(201);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it("refuses to start on a non-loopback address", async () => {
     const config = parseConfig({ HOST: "0.0.0.0", PORT: "0", SQLITE_PATH: ":memory:" });
     await expect(startServer(config, silentLogger)).rejects.toThrow(/refusing to listen/);

@@ -61,4 +61,22 @@ export function corsChecks(target: () => HttpTarget) {
     expect(corsHeaders(res)).toEqual([]);
     expect(res.headers.get("Vary")).toContain("Origin");
   });
+
+  it("refuses a write from another origin's page (a form POST needs no preflight), storing nothing; this server's own pages may write", async () => {
+    const e = freshId();
+    const body = { ticket_id: "t1", event_id: e };
+    for (const origin of [OTHER_ORIGIN, "null"]) {
+      const res = await target().call("POST", "/scans", {
+        as: "ingest",
+        body,
+        headers: { Origin: origin, "Content-Type": "text/plain" },
+      });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toContain(`origin ${origin} may not write`);
+    }
+    expect((await target().rawCounts(e)).scan_count).toBe(0);
+    const own = new URL(target().url).origin;
+    const res = await target().call("POST", "/scans", { as: "ingest", body, headers: { Origin: own } });
+    expect(res.status).toBe(201);
+  });
 }
