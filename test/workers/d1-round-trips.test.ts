@@ -4,7 +4,7 @@
 // binding is the real one, its calls counted on the way through.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { issueScannerToken } from "../../src/auth/signed-tokens.js";
+import { issueReaderToken, issueScannerToken } from "../../src/auth/signed-tokens.js";
 import { syncBody, syncScan } from "../support/records.js";
 import { SIGNING_KEY } from "../support/tokens.js";
 import { workerOn } from "./support/worker.js";
@@ -67,6 +67,15 @@ describe("database calls per request on D1", () => {
     );
     // Refused by that batch's guard: nothing more is sent.
     expect(await sync(signed)).toEqual({ status: 401, calls: 1 });
+  });
+
+  it("GET /stats for a reader of 60 events: one read, not one per event (D1's free plan allows 50 a request)", async () => {
+    const events = Array.from({ length: 60 }, (_, i) => `d1-wide-${i}`);
+    const wide = await issueReaderToken(events, SIGNING_KEY);
+    expect(await calls((w) => w.call("GET", "/stats", undefined, { token: wide }))).toEqual({
+      status: 200,
+      calls: 1,
+    });
   });
 
   it("GET /admissions with a scanner's signed token: one read, as a reader's", async () => {
