@@ -7,7 +7,7 @@ import { gates } from "./attendance/gates.js";
 import type { TimelineQuery } from "./attendance/queries.js";
 import { timeline } from "./attendance/timeline.js";
 import type { Principal } from "./auth/roles.js";
-import { parseOrThrow } from "./errors.js";
+import { parseOrThrow, validationError } from "./errors.js";
 import { isoTime, isoTimeOrNull } from "./iso-time.js";
 import {
   type InvalidAttemptData,
@@ -80,6 +80,25 @@ export interface AnalyticsOptions {
 const EVENTS_READ_ONE_BY_ONE = 8;
 
 export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
+  /**
+   * A listing's page. An empty page after a `before_id` that names no stored record (its
+   * record purged by retention, or an id never given out) is a 400, not an empty page
+   * that reads as the end of the list; looked up only then.
+   */
+  async function listed<T>(kind: Kind, q: ListQuery, list: (q: ListQuery) => Promise<T[]>): Promise<T[]> {
+    const rows = await list(q);
+    if (rows.length === 0 && q.before_id !== undefined && !(await store.hasRecord(kind, q.before_id))) {
+      throw validationError([
+        {
+          path: "before_id",
+          message:
+            "names no stored record (retention may have removed it): page again from the newest, or by `to`",
+        },
+      ]);
+    }
+    return rows;
+  }
+
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.alerts };
   /** Stores one validated record; the same uuid again is a duplicate, counted once. */
   const record = async <K extends Kind>(kind: K, data: RecordData[K]): Promise<InsertOutcome> => {
@@ -121,9 +140,10 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
       const each = await Promise.all(events.map((e) => store.eventStats(e)));
       return each.filter((s) => s.last_updated !== null);
     },
-    recentScans: (q: ListQuery) => store.listScans(q),
-    recentTransfers: (q: ListQuery) => store.listTransfers(q),
-    recentInvalidAttempts: (q: ListQuery) => store.listInvalidAttempts(q),
+    recentScans: (q: ListQuery) => listed("scans", q, (f) => store.listScans(f)),
+    recentTransfers: (q: ListQuery) => listed("transfers", q, (f) => store.listTransfers(f)),
+    recentInvalidAttempts: (q: ListQuery) =>
+      listed("invalidAttempts", q, (f) => store.listInvalidAttempts(f)),
     /** An event's records of one kind, oldest first by their own time, a page after another (GET /export/*). */
     exportPage: <K extends Kind>(kind: K, filter: PageFilter) => store.recordsPage(kind, filter),
 

@@ -340,7 +340,10 @@ export const listQuery = z
       .min(1, "must be at least 1")
       .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
       .default(LIMITS.listDefault),
-    before_id: z.coerce.number().int().positive().optional(),
+    before_id: z.coerce.number().int().positive().optional().meta({
+      description:
+        "The last `id` of the previous page. A record no longer stored (retention) is a 400: an empty page is the end of the list.",
+    }),
     from: instant.optional(),
     to: instant.optional(),
   })

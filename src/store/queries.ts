@@ -29,6 +29,7 @@ type BuilderQueries = Pick<
   | "listTransfers"
   | "listInvalidAttempts"
   | "recordsPage"
+  | "hasRecord"
   | "deviceHealth"
   | "ping"
 >;
@@ -211,6 +212,16 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
     listScans: (f) => listing(t.ticketScans, t.ticketScans.scan_timestamp, f),
     listTransfers: (f) => listing(t.ticketTransfers, t.ticketTransfers.transfer_timestamp, f),
     listInvalidAttempts: (f) => listing(t.invalidAttempts, t.invalidAttempts.attempt_timestamp, f),
+
+    async hasRecord(kind, id) {
+      const [table] = recordTables[kind];
+      const rows = await db
+        .select({ id: table.id })
+        .from(table as AnyPgTable)
+        .where(eq(table.id, id))
+        .limit(1);
+      return rows.length > 0;
+    },
 
     recordsPage<K extends keyof StoredRecords>(kind: K, f: PageFilter) {
       const [table, time] = recordTables[kind];

@@ -243,10 +243,12 @@ export interface Store {
    * of the (event_id, own time, id) index, so every page costs the same however deep it is.
    */
   recordsPage<K extends RecordKind>(kind: K, filter: PageFilter): Promise<StoredRecords[K][]>;
+  /** Whether a record of this kind is stored under `id` (a listing's `before_id` cursor). */
+  hasRecord(kind: RecordKind, id: number): Promise<boolean>;
   /**
    * A scanner's batch (POST /sync): stored as insert() stores it, and the scanner's
-   * health recorded with the counts of what it stored, in the same transaction where
-   * the driver allows (better-sqlite3), else right after it (Postgres, D1).
+   * health recorded with the counts of what it stored, in the same transaction (a D1
+   * batch): the two commit together or not at all.
    */
   sync(batch: RecordBatch, device: DeviceReport): Promise<SyncOutcome>;
   /** Every scanner, or those that uploaded records of one event; most recently synced first. */

@@ -46,7 +46,18 @@ export function listings(target: () => HttpTarget) {
     expect(three.scans.map((s) => s.ticket_id)).toEqual(["t54", "t53", "t52"]);
     const next = await page(`&limit=2&before_id=${three.scans[2]?.id}`);
     expect(next.scans.map((s) => s.ticket_id)).toEqual(["t51", "t50"]);
-    expect((await page("&limit=1000")).count).toBe(55);
+    const everything = await page("&limit=1000");
+    expect(everything.count).toBe(55);
+    // Past the oldest record: the end, an empty page. Past a record that is not stored (purged,
+    // or never given out): a 400 saying so, not an empty page that reads as the end.
+    const oldest = everything.scans[54]?.id;
+    expect(await page(`&before_id=${oldest}`)).toMatchObject({ scans: [], count: 0 });
+    const gone = await t.call("GET", `/stats/scans?event_id=${e}&before_id=2147483000`, { as: "reader" });
+    expect(gone.status).toBe(400);
+    expect(await json(gone)).toMatchObject({
+      error: "validation_failed",
+      issues: [{ path: "before_id", message: expect.stringContaining("names no stored record") }],
+    });
   });
 
   it("answers the transfers and invalid attempts listings in the spec's shapes", async () => {
