@@ -5,7 +5,7 @@
 // Run at build time by src/cli/openapi.ts, which writes the document GET /openapi.json serves.
 import type { Hono } from "hono";
 import { findTargetHandler } from "hono/utils/handler";
-import type * as z from "zod";
+import * as z from "zod";
 import {
   createDocument,
   type oas31,
@@ -119,6 +119,43 @@ function refusals(op: AnyOperation): Responses {
   return out;
 }
 
+/** On every answer. */
+const REQUEST_ID_HEADER = {
+  description:
+    "The request's id: the caller's own X-Request-Id when it sent a sane one (1-128 of letters, digits, _, - and =), else one the server made. The server's log lines of the request carry it.",
+  schema: { type: "string" },
+} as const;
+
+/** On the answers of the cached reads, and their 304s. */
+const ETAG_HEADER = {
+  description:
+    "The answer's entity tag: send it back as If-None-Match to get a 304 while the answer is unchanged.",
+  schema: { type: "string" },
+} as const;
+
+/** Request headers an operation may send besides Authorization: written once each, as components. */
+const requestIdParam = z
+  .string()
+  .optional()
+  .meta({
+    description: "Your own id for this request, echoed in the answer and in the server's logs.",
+    param: { id: "RequestId" },
+  });
+const ifNoneMatchParam = z
+  .string()
+  .optional()
+  .meta({
+    description: "The ETag of an answer you hold: 304 without a body while it is still the answer.",
+    param: { id: "IfNoneMatch" },
+  });
+
+function requestHeaders(op: AnyOperation) {
+  return z.object({
+    "X-Request-Id": requestIdParam,
+    ...(op.cached ? { "If-None-Match": ifNoneMatchParam } : {}),
+  });
+}
+
 function answers(op: AnyOperation, doc: OperationDoc): ZodOpenApiResponsesObject {
   const out = refusals(op);
   for (const [status, answer] of Object.entries(doc.answers)) {
@@ -135,6 +172,17 @@ function answers(op: AnyOperation, doc: OperationDoc): ZodOpenApiResponsesObject
         : {}),
       ...(answer.headers ? { headers: answer.headers } : {}),
     };
+  }
+  for (const [status, response] of Object.entries(out)) {
+    const tagged = op.cached && (status === "200" || status === "304");
+    // Written once under components.headers, referenced from every answer.
+    // (This file's answers give their headers as plain objects, never as a zod object.)
+    const own = response.headers as Record<string, unknown> | undefined;
+    response.headers = {
+      "X-Request-Id": { $ref: "#/components/headers/RequestId" },
+      ...(tagged ? { ETag: { $ref: "#/components/headers/ETag" } } : {}),
+      ...own,
+    } as unknown as ZodOpenApiResponseObject["headers"];
   }
   return out as ZodOpenApiResponsesObject;
 }
@@ -169,14 +217,11 @@ function operationObject(op: AnyOperation): ZodOpenApiOperationObject {
     description: [doc.description, who].filter(Boolean).join("\n\n"),
     tags: [op.tag],
     security: security(op),
-    ...(op.params || op.query
-      ? {
-          requestParams: {
-            ...(op.params ? { path: op.params } : {}),
-            ...(op.query ? { query: op.query } : {}),
-          },
-        }
-      : {}),
+    requestParams: {
+      ...(op.params ? { path: op.params } : {}),
+      ...(op.query ? { query: op.query } : {}),
+      header: requestHeaders(op),
+    },
     ...(op.body
       ? {
           requestBody: {
@@ -230,6 +275,10 @@ export function buildDocument(app: Hono<AppEnv>): oas31.OpenAPIObject {
     servers: [{ url: "./", description: "The server that serves this document" }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
-    components: { schemas: NAMED_SCHEMAS, securitySchemes: SECURITY_SCHEMES },
+    components: {
+      schemas: NAMED_SCHEMAS,
+      securitySchemes: SECURITY_SCHEMES,
+      headers: { RequestId: REQUEST_ID_HEADER, ETag: ETAG_HEADER },
+    },
   });
 }

@@ -63,4 +63,35 @@ describe("the OpenAPI document's reach", () => {
     expect(() => buildDocument(part)).toThrow(/docs of operations the app does not serve: .*getStats/);
     expect(buildDocument(t.app).paths).toEqual(OPENAPI_DOCUMENT.paths);
   });
+
+  it("documents the headers a generated client needs: X-Request-Id everywhere, ETag and If-None-Match on the cached reads", () => {
+    type Op = {
+      parameters?: { $ref?: string }[];
+      responses: Record<string, { headers?: Record<string, { $ref?: string }> }>;
+    };
+    const ops = Object.entries(
+      OPENAPI_DOCUMENT.paths as unknown as Record<string, Record<string, Op>>,
+    ).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ name: `${method} ${path}`, op })),
+    );
+    const cached = ops.filter(({ op }) => "304" in op.responses);
+    expect(cached.map((c) => c.name)).toEqual(expect.arrayContaining(["get /stats", "get /stats/gates"]));
+    for (const { name, op } of ops) {
+      const params = (op.parameters ?? []).map((p) => p.$ref);
+      expect(params, name).toContain("#/components/parameters/RequestId");
+      for (const [status, answer] of Object.entries(op.responses)) {
+        expect(answer.headers?.["X-Request-Id"]?.$ref, `${name} ${status}`).toBe(
+          "#/components/headers/RequestId",
+        );
+      }
+      const isCached = "304" in op.responses;
+      expect(params.includes("#/components/parameters/IfNoneMatch"), name).toBe(isCached);
+      if (isCached) {
+        for (const status of ["200", "304"])
+          expect(op.responses[status]?.headers?.ETag?.$ref, `${name} ${status}`).toBe(
+            "#/components/headers/ETag",
+          );
+      }
+    }
+  });
 });
