@@ -208,10 +208,9 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
       if (typeof events === "string" || events === undefined) {
         return (await store.deviceHealth(events)).map((d) => deviceView(d, now));
       }
+      // A scanner of several of the events comes once.
       const seen = new Map<string, DeviceHealth>();
-      for (const list of await Promise.all(events.map((e) => store.deviceHealth(e)))) {
-        for (const d of list) seen.set(d.scanner_id, d);
-      }
+      for (const d of await store.deviceHealth(events)) seen.set(d.scanner_id, d);
       return [...seen.values()]
         .sort(
           (a, b) =>

@@ -3,7 +3,21 @@
 // sqlite-core; the SQLite store hands in its database and tables under the Postgres
 // types (a type-level cast only), so the two stores cannot drift apart here. Where the
 // dialects really differ (batch SQL, purge) each store keeps its own small part.
-import { and, desc, eq, exists, getTableColumns, gte, is, lt, max, type SQL, sql, Table } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  exists,
+  getTableColumns,
+  gte,
+  inArray,
+  is,
+  lt,
+  max,
+  type SQL,
+  sql,
+  Table,
+} from "drizzle-orm";
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { COUNTER_NAMES, type StatCounter } from "./counters.js";
 import type * as schema from "./pg/schema.js";
@@ -35,6 +49,9 @@ type BuilderQueries = Pick<
 >;
 
 type Inserter = Pick<QueryDb, "insert">;
+
+/** Events per query of deviceHealth's list: bound one value each, within D1's 100. */
+const EVENTS_PER_QUERY = 90;
 
 /*
  * Device health is two upserts: the scanner's row, and its per-event rows. They are built
@@ -233,16 +250,24 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
         .limit(f.limit) as unknown as Promise<StoredRecords[K][]>;
     },
 
-    async deviceHealth(eventId) {
+    async deviceHealth(events) {
       const d = t.scannerDevices;
       const e = t.scannerEvents;
-      if (eventId === undefined) return db.select().from(d).orderBy(desc(d.last_sync_at), d.scanner_id);
-      return db
-        .select({ ...getTableColumns(d) })
-        .from(d)
-        .innerJoin(e, eq(e.scanner_id, d.scanner_id))
-        .where(eq(e.event_id, eventId))
-        .orderBy(desc(d.last_sync_at), d.scanner_id);
+      if (events === undefined) return db.select().from(d).orderBy(desc(d.last_sync_at), d.scanner_id);
+      const of = (where: SQL | undefined) =>
+        db
+          .select({ ...getTableColumns(d) })
+          .from(d)
+          .innerJoin(e, eq(e.scanner_id, d.scanner_id))
+          .where(where)
+          .orderBy(desc(d.last_sync_at), d.scanner_id);
+      if (typeof events === "string") return of(eq(e.event_id, events));
+      // A list in parts that D1 can bind (at most 100 values a statement): a few queries for
+      // a reader of many events, not one per event.
+      const parts: (typeof events)[] = [];
+      for (let i = 0; i < events.length; i += EVENTS_PER_QUERY)
+        parts.push(events.slice(i, i + EVENTS_PER_QUERY));
+      return (await Promise.all(parts.map((part) => of(inArray(e.event_id, [...part]))))).flat();
     },
   };
 }

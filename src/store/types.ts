@@ -252,7 +252,11 @@ export interface Store {
    */
   sync(batch: RecordBatch, device: DeviceReport): Promise<SyncOutcome>;
   /** Every scanner, or those that uploaded records of one event; most recently synced first. */
-  deviceHealth(eventId?: string): Promise<DeviceHealth[]>;
+  /**
+   * Scanners' health: every scanner, or those that synced for the event, or for any of the
+   * events (a scanner of several of them may come more than once).
+   */
+  deviceHealth(events?: string | readonly string[]): Promise<DeviceHealth[]>;
   /** An event's admissions: counts, first and last entry, peak minute. Zeros and nulls when it has none. */
   attendance(eventId: string): Promise<Attendance>;
   /**

@@ -50,6 +50,8 @@ export function scopeFiltering(target: () => HttpTarget) {
     expect(devices.event_id).toBeNull();
     expect(devices.devices.map((d) => d.scanner_id)).toEqual([sa]);
     expect(devices.count).toBe(1);
+    const wideDevices = await json<Devices>(await t.call("GET", "/stats/devices", { as: { token: wide } }));
+    expect(wideDevices.devices.map((d) => d.scanner_id)).toEqual([sa]);
     const all = await json<Devices>(await t.call("GET", "/stats/devices", { as: "reader" }));
     expect(all.devices.map((d) => d.scanner_id)).toEqual(expect.arrayContaining([sa, sb]));
     const forA = await json<Devices>(await t.call("GET", `/stats/devices?event_id=${a}`, { as: "reader" }));
