@@ -122,7 +122,18 @@ export async function startServer(
         await done;
       }
       clearTimeout(timer);
-      await store.close();
+      // A database that stopped answering must not hold the exit for ever: what it had not
+      // committed rolls back with its connection, and nothing acknowledged is lost.
+      let closeTimer: ReturnType<typeof setTimeout> | undefined;
+      const closing = new Promise<"timeout">((resolve) => {
+        closeTimer = setTimeout(() => resolve("timeout"), config.SHUTDOWN_GRACE_MS);
+      });
+      if ((await Promise.race([store.close(), closing])) === "timeout") {
+        logger.warn("the database did not close within the grace period; stopping anyway", {
+          grace_ms: config.SHUTDOWN_GRACE_MS,
+        });
+      }
+      clearTimeout(closeTimer);
     },
   };
 }

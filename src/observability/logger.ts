@@ -35,12 +35,30 @@ export function createLogger(
 
 export const silentLogger: Logger = createLogger("error", {}, () => {});
 
-/** Error details fit for a log line (never a request's credentials). */
+/** The start of a failed statement's text that a log line keeps. */
+const STATEMENT_CHARS = 160;
+
+/**
+ * An error's message for a log line. Drizzle's "Failed query: <statement>\nparams: <values>"
+ * would put the records themselves in the log (a user's email, an IP address: every row
+ * of a 1,000-item sync) and a batch statement runs to kilobytes: its start only, no values.
+ */
+function loggable(message: string): string {
+  if (!message.startsWith("Failed query:")) return message;
+  const statement = message.split("\nparams:")[0] as string;
+  return statement.length > STATEMENT_CHARS ? `${statement.slice(0, STATEMENT_CHARS)}…` : statement;
+}
+
+/** Error details fit for a log line (never a request's credentials, nor its records' values). */
 export function errorFields(err: unknown): LogFields {
   if (!(err instanceof Error)) return { error: String(err) };
   // Drivers wrapped by Drizzle keep the real reason (e.g. ECONNREFUSED) in `cause`.
   const causes = [...causeChain(err.cause)]
     .slice(0, 3)
-    .map((c) => (c instanceof Error ? c.message || c.name : String(c)));
-  return { error: err.message, error_name: err.name, ...(causes.length ? { cause: causes.join("; ") } : {}) };
+    .map((c) => (c instanceof Error ? loggable(c.message) || c.name : String(c)));
+  return {
+    error: loggable(err.message),
+    error_name: err.name,
+    ...(causes.length ? { cause: causes.join("; ") } : {}),
+  };
 }

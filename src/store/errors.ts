@@ -35,7 +35,14 @@ export function isNetworkFailure(err: unknown): boolean {
   for (const e of causeChain(err)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
-    if (e instanceof Error && /Connection terminated|connect ECONNREFUSED|WebSocket/i.test(e.message))
+    // node-postgres's own: a statement unanswered past query_timeout, a connection not made
+    // within connectionTimeoutMillis.
+    if (
+      e instanceof Error &&
+      /Connection terminated|connect ECONNREFUSED|WebSocket|Query read timeout|timeout expired/i.test(
+        e.message,
+      )
+    )
       return true;
   }
   return false;

@@ -15,19 +15,43 @@ export interface NodePgOptions {
   /** Connections in the pool. */
   max?: number;
   migrate?: boolean;
+  /** How long a statement may go unanswered (default STATEMENT_TIMEOUT_MS; tests shorten it). */
+  statementTimeoutMs?: number;
 }
 
+/**
+ * How long a statement may go unanswered before it fails, as `unavailable` (a 503 with
+ * Retry-After). A connection that died without a word (a network partition, a NAT or
+ * firewall dropping it) would otherwise hold its caller forever, and with it every write
+ * queued behind it (group commit runs one group at a time), and the pool's close on
+ * SIGTERM. Far above any statement the server runs (a batch of 1,000 takes tens of ms);
+ * migrations, which may take long on a big database, run on a connection of their own.
+ * A write that timed out may still have committed: its retry is a duplicate, counted once.
+ */
+export const STATEMENT_TIMEOUT_MS = 15_000;
+
 export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
+  if (opts.migrate !== false) {
+    const migrator = new pg.Pool({ connectionString: opts.url, max: 1, connectionTimeoutMillis: 10_000 });
+    migrator.on("error", () => {});
+    try {
+      await migrate(drizzle({ client: migrator, schema }), { migrationsFolder: migrationsFolder("pg") });
+    } finally {
+      await migrator.end(); // an open pool would keep the process alive after a failure
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+    query_timeout: opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    // Idle connections that died are found and dropped, not handed to the next caller.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema });
-  if (opts.migrate !== false) {
-    await migrate(db, { migrationsFolder: migrationsFolder("pg") }).catch(async (err) => {
-      await pool.end(); // an open pool would keep the process alive after the failure
-      throw err;
-    });
-  }
   const store = pgStore(db as unknown as PgDb, () => pool.end());
   // Every group of one event updates the same stats row, so groups queue on its lock
   // anyway. One in flight (the next group fills while it runs): since the entry-flow and
