@@ -55,8 +55,8 @@ const EVENTS_PER_QUERY = 90;
 
 /*
  * Device health is two upserts: the scanner's row, and its per-event rows. They are built
- * here, not run: each store runs them as one unit its own way (with the batch's rows in
- * one statement or one transaction, or right after them).
+ * here, not run: each store runs them with the batch's rows, in one statement, one
+ * transaction or one D1 batch, so they commit together or not at all.
  */
 
 /**
