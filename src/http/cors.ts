@@ -12,9 +12,14 @@ import type { AppEnv } from "./env.js";
 /** Answers a browser script may read besides the CORS-safelisted ones. */
 const EXPOSED = ["Content-Disposition", "ETag", "Retry-After", "WWW-Authenticate", "X-Cache", "X-Request-Id"];
 
-export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
+/** Whether an Origin is one of CORS_ORIGINS (or they allow any, "*"). */
+function listedIn(origins: readonly string[]): (origin: string | undefined) => boolean {
   const any = origins.includes("*");
-  const allowed = (origin: string | undefined) => origin !== undefined && (any || origins.includes(origin));
+  return (origin) => origin !== undefined && (any || origins.includes(origin));
+}
+
+export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
+  const allowed = listedIn(origins);
   const withHeaders = cors({
     origin: (origin) => (allowed(origin) ? origin : null),
     allowMethods: ["GET", "POST"],
@@ -46,7 +51,7 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
  * developer visits posts to it. Callers that are not browsers send no Origin.
  */
 export function crossSiteWrites(origins: readonly string[]): MiddlewareHandler<AppEnv> {
-  const any = origins.includes("*");
+  const allowed = listedIn(origins);
   return async (c, next) => {
     const origin = c.req.header("Origin");
     if (
@@ -56,7 +61,7 @@ export function crossSiteWrites(origins: readonly string[]): MiddlewareHandler<A
       c.req.method === "OPTIONS"
     )
       return next();
-    if (any || origins.includes(origin) || sameHost(origin, c.req.url)) return next();
+    if (allowed(origin) || sameHost(origin, c.req.url)) return next();
     throw new AppError(
       "forbidden",
       `origin ${origin} may not write to this API from a browser (CORS_ORIGINS)`,

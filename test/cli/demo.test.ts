@@ -169,28 +169,20 @@ describe("loading the demo into better-sqlite3", () => {
       expect(later).toMatchObject({ stored: 0, present: total });
       expect(later.data.evening.date).not.toBe(data.evening.date);
       expect(later.evening).toEqual(data.evening);
-      const moved = demoSummary(
-        later,
-        { database: "sqlite", target: path },
-        {
-          baseUrl: "http://127.0.0.1:8787",
-          needsToken: false,
-        },
-      );
+      const summaryOf = (report: typeof later) =>
+        demoSummary(
+          report,
+          { database: "sqlite", target: path },
+          { baseUrl: "http://127.0.0.1:8787", needsToken: false },
+        );
+      const moved = summaryOf(later);
       expect(moved).toContain(`stored before, on the evening of ${data.evening.date}`);
       expect(moved).toContain(
         `&from=${data.evening.doorsOpen.toISOString()}&to=${data.evening.end.toISOString()}`,
       );
       expect(second.evening).toEqual(data.evening);
 
-      const summary = demoSummary(
-        second,
-        { database: "sqlite", target: path },
-        {
-          baseUrl: "http://127.0.0.1:8787",
-          needsToken: false,
-        },
-      );
+      const summary = summaryOf(second);
       expect(summary).toContain(`stored 0, already present ${total}`);
       expect(summary).not.toContain("stored before");
       expect(summary).toContain("curl 'http://127.0.0.1:8787/stats?event_id=demo-2026-arena'");
