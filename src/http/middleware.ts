@@ -18,13 +18,23 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const ms = performance.now() - start;
     const route = c.req.routePath || c.req.path;
     deps.metrics.httpRequest(c.req.method, route, c.res.status, ms / 1000);
-    log.info("request", {
+    log[accessLevel(c.res.status)]("request", {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       duration_ms: Math.round(ms * 100) / 100,
     });
   };
+}
+
+/**
+ * A refusal is a warning and a server failure an error, so that LOG_LEVEL=warn keeps
+ * the requests someone should look at and drops the rest. A client that hung up (499)
+ * is its own doing, and a 304 is a poll that found nothing new: both stay info.
+ */
+function accessLevel(status: number): "info" | "warn" | "error" {
+  if (status >= 500) return "error";
+  return status >= 400 && status !== 499 ? "warn" : "info";
 }
 
 export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<AppEnv> {

@@ -1,5 +1,6 @@
 // GET /health and GET /metrics in process (app.request), request ids, unknown routes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/observability/logger.js";
 import { prometheusMetrics } from "../../src/observability/prometheus.js";
 import { expectEnvelope, freshId, json } from "../support/api.js";
 import { authChecks } from "../support/auth-checks.js";
@@ -97,6 +98,40 @@ describe("GET /health on a database without the schema", () => {
       });
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe("the access log", () => {
+  it("logs every request with its status, a refusal at warn and a server failure at error", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger("info", {}, (line) => lines.push(JSON.parse(line)));
+    const t = await routeApp({ logger, migrate: false });
+    try {
+      await t.call("GET", "/metrics", { as: "reader" }); // 404: no metrics in this app
+      await t.call("GET", "/stats", { as: "none" }); // 401
+      await t.call("GET", "/stats", { as: "reader" }); // 503: no schema
+      const access = lines.filter((l) => l.msg === "request").map((l) => [l.level, l.status, l.path]);
+      expect(access).toEqual([
+        ["warn", 404, "/metrics"],
+        ["warn", 401, "/stats"],
+        ["error", 503, "/stats"],
+      ]);
+    } finally {
+      await t.close();
+    }
+    const quiet: Record<string, unknown>[] = [];
+    const warnOnly = await routeApp({
+      logger: createLogger("warn", {}, (line) => quiet.push(JSON.parse(line))),
+    });
+    try {
+      expect((await warnOnly.call("GET", "/health")).status).toBe(200);
+      expect((await warnOnly.call("GET", "/stats", { as: "none" })).status).toBe(401);
+      expect(quiet.filter((l) => l.msg === "request").map((l) => [l.level, l.status])).toEqual([
+        ["warn", 401],
+      ]);
+    } finally {
+      await warnOnly.close();
     }
   });
 });
