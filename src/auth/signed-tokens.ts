@@ -46,10 +46,15 @@ export function issueReaderToken(events: readonly string[], key: string, opts: S
 const isEventList = (v: unknown): v is string[] =>
   Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === "string" && e.length > 0);
 
-/** A signed token refused: why, and its id when it has one (what the log may name). */
+/**
+ * A signed token refused: why, and its id (what the log may name): `tokenId` when its
+ * signature holds, else only the id it claims (`claimedTokenId`): anyone can write a
+ * payload naming a real device's token id, and the log must not blame that device.
+ */
 export interface Refusal {
   reason: "expired" | "not_yet_valid" | "bad_signature" | "malformed" | "unknown_kind" | "unknown_token";
   tokenId?: string;
+  claimedTokenId?: string;
 }
 
 /** A token accepted (until `expiresAt`, epoch ms, when it has an expiry), or refused. */
@@ -80,9 +85,25 @@ export async function verifySignedToken(token: string, key: string): Promise<Ver
     // iat is checked here, to the millisecond and with a leeway, not by hono (whole seconds, none).
     payload = await verify(token, key, { alg: "HS256", iss: ISSUER, iat: false });
   } catch (err) {
-    const reason = REASONS[(err as Error).name] ?? "malformed";
-    const tokenId = claimedId(token);
-    return { refused: { reason, ...(tokenId ? { tokenId } : {}) } };
+    let reason = REASONS[(err as Error).name] ?? "malformed";
+    const claimed = claimedId(token);
+    if (!claimed) return { refused: { reason } };
+    // hono checks the times before the signature: an expired or early token is ours
+    // only if its signature holds without them.
+    if (reason === "expired" || reason === "not_yet_valid") {
+      const signed = await verify(token, key, {
+        alg: "HS256",
+        iss: ISSUER,
+        iat: false,
+        exp: false,
+        nbf: false,
+      })
+        .then(() => true)
+        .catch(() => false);
+      if (signed) return { refused: { reason, tokenId: claimed } };
+      reason = "bad_signature";
+    }
+    return { refused: { reason, claimedTokenId: claimed } };
   }
   const tokenId = typeof payload.jti === "string" ? { tokenId: payload.jti } : {};
   const iat = payload.iat;

@@ -48,8 +48,12 @@ export function requireRole(deps: AppDeps, ...roles: Role[]): MiddlewareHandler<
     const verified = await principalFor(token, deps.auth);
     if ("refused" in verified) {
       // Its id and why, never the token: a log is read by more people than hold tokens.
-      const { reason, tokenId } = verified.refused;
-      c.get("log")?.warn("token refused", { reason, ...(tokenId ? { token_id: tokenId } : {}) });
+      const { reason, tokenId, claimedTokenId } = verified.refused;
+      c.get("log")?.warn("token refused", {
+        reason,
+        ...(tokenId ? { token_id: tokenId } : {}),
+        ...(claimedTokenId ? { claimed_token_id: claimedTokenId } : {}),
+      });
       throw new AppError(
         "unauthorized",
         reason === "expired" ? "invalid token: it has expired" : "invalid token",

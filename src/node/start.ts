@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createAnalytics } from "../analytics.js";
 import { createApp, sharedServices } from "../app.js";
+import { isLoopbackHost, isLoopbackUrl } from "../auth/loopback.js";
 import { alertThresholds, type Config } from "../config.js";
 import { edgeCache } from "../http/edge-cache.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -13,10 +14,6 @@ import { instrumentStore } from "../store/instrumented.js";
 import type { Store } from "../store/types.js";
 import { publicAssets } from "./public-assets.js";
 import { openStore } from "./store.js";
-
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 export interface RunningServer {
   url: string;
@@ -35,10 +32,12 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.LOG_LEVEL),
 ): Promise<RunningServer> {
-  const open = config.API_TOKENS.length === 0;
-  if (open && !isLoopback(config.HOST)) {
+  // Open only with no tokens of either kind: a signing key alone means signed tokens
+  // (scanners, scoped readers) guard the server, and an open server would ignore them.
+  const open = config.API_TOKENS.length === 0 && !config.SCANNER_SIGNING_KEY;
+  if (open && !isLoopbackHost(config.HOST)) {
     throw new Error(
-      `refusing to listen on ${config.HOST} without API_TOKENS: set tokens, or bind HOST to a loopback address`,
+      `refusing to listen on ${config.HOST} without API_TOKENS or SCANNER_SIGNING_KEY: set tokens, or bind HOST to a loopback address`,
     );
   }
   const metrics = prometheusMetrics();
@@ -51,7 +50,9 @@ export async function startServer(
     services: sharedServices(createAnalytics(store, { alerts: alertThresholds(config) })),
     auth: {
       tokens: config.API_TOKENS,
-      openFor: () => open,
+      // Open to requests addressed to this machine by name, never to a page elsewhere
+      // whose name resolves here.
+      openFor: (url) => open && isLoopbackUrl(url),
       scannerKey: config.SCANNER_SIGNING_KEY,
       sha256,
     },
@@ -91,7 +92,9 @@ export async function startServer(
   logger.info("listening", {
     url: `http://${host}:${port}`,
     database: store.dialect,
-    auth: open ? "open (no API_TOKENS; loopback only)" : `${config.API_TOKENS.length} tokens`,
+    auth: open
+      ? "open (no API_TOKENS or SCANNER_SIGNING_KEY; loopback only)"
+      : `${config.API_TOKENS.length} tokens${config.SCANNER_SIGNING_KEY ? " and signed tokens" : ""}`,
   });
 
   // Node's close() stops accepting and closes idle keep-alive connections at once; busy

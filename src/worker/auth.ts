@@ -2,13 +2,9 @@
 // protected route answers 401. AUTH_DISABLED = "true" opens it, and only for requests to
 // a loopback host, i.e. `wrangler dev` on a developer's machine: the dev config deployed
 // by mistake still asks for tokens.
+import { isLoopbackUrl } from "../auth/loopback.js";
 import type { AuthSettings } from "../auth/tokens.js";
 import type { Config } from "../config.js";
-
-export function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 export function workerAuth(config: Config): AuthSettings {
   const disabled = config.AUTH_DISABLED === "true";
