@@ -50,7 +50,18 @@ const fromBase64Url = (text: string): string => {
 
 export const encodeCursor = (p: AlertPlace): string => toBase64Url(JSON.stringify([p.at, p.kind, p.key]));
 
-const placeTuple = z.tuple([z.int().min(0), z.enum(ALERT_KINDS), z.string().max(1000)]);
+/** The latest instant a Date holds (and so both databases' times can compare with). */
+const MAX_INSTANT_MS = 8.64e15;
+
+// Read as strictly as a stored key: no NUL (Postgres text cannot hold it), a time a Date holds.
+const placeTuple = z.tuple([
+  z.int().min(0).max(MAX_INSTANT_MS),
+  z.enum(ALERT_KINDS),
+  z
+    .string()
+    .max(1000)
+    .regex(/^[^\0]*$/),
+]);
 
 /** The `before` query parameter: a cursor this server wrote, else a 400 saying so. */
 export const cursorParam = z

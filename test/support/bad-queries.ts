@@ -3,6 +3,9 @@
 export const LISTINGS = ["/stats/scans", "/stats/transfers", "/stats/invalid-attempts"] as const;
 
 const long = "x".repeat(129);
+/** An alert cursor as the server spells one (base64url of its JSON; ASCII here). */
+const cursor = (place: unknown[]) =>
+  btoa(JSON.stringify(place)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 
 export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][] = [
   ["no event_id", () => ""],
@@ -33,6 +36,15 @@ export const OTHER_QUERY_CASES: [name: string, path: string][] = [
   ["GET /stats/alerts with a limit that is not a number", "/stats/alerts?event_id=E&limit=ten"],
   ["GET /stats/alerts with a before that is no cursor", "/stats/alerts?event_id=E&before=not-a-cursor"],
   ["GET /stats/alerts with an unknown parameter", "/stats/alerts?event_id=E&before_id=3"],
+  // Well-formed cursors this server never writes: a time past what a Date holds, a NUL key.
+  [
+    "GET /stats/alerts with a cursor beyond all time",
+    `/stats/alerts?event_id=E&before=${cursor([9007199254740991, "double_entry", "x"])}`,
+  ],
+  [
+    "GET /stats/alerts with a cursor whose key holds NUL",
+    `/stats/alerts?event_id=E&before=${cursor([1, "double_entry", "\u0000"])}`,
+  ],
   ["GET /admissions/{ticket_id} without event_id", "/admissions/T-1"],
   ["GET /admissions/{ticket_id} with an unknown parameter", "/admissions/T-1?event_id=E&gate=North"],
   ["GET /admissions/{ticket_id} with a ticket_id over 128 characters", `/admissions/${long}?event_id=E`],
