@@ -81,18 +81,22 @@ const EVENTS_READ_ONE_BY_ONE = 8;
 
 export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
   /**
-   * A listing's page. An empty page after a `before_id` that names no stored record (its
-   * record purged by retention, or an id never given out) is a 400, not an empty page
-   * that reads as the end of the list; looked up only then.
+   * A listing's page. An empty page after a `before_id` that names no stored record of
+   * the event (its record purged by retention, an id never given out, or another event's)
+   * is a 400, not an empty page that reads as the end of the list; looked up only then.
    */
   async function listed<T>(kind: Kind, q: ListQuery, list: (q: ListQuery) => Promise<T[]>): Promise<T[]> {
     const rows = await list(q);
-    if (rows.length === 0 && q.before_id !== undefined && !(await store.hasRecord(kind, q.before_id))) {
+    if (
+      rows.length === 0 &&
+      q.before_id !== undefined &&
+      !(await store.hasRecord(kind, q.before_id, q.event_id))
+    ) {
       throw validationError([
         {
           path: "before_id",
           message:
-            "names no stored record (retention may have removed it): page again from the newest, or by `to`",
+            "names no stored record of this event (retention may have removed it): page again from the newest, or by `to`",
         },
       ]);
     }

@@ -129,7 +129,9 @@ function listWhere(table: RecordTable, time: PgColumn, f: ListFilter) {
     // Newest first by the record's own time, ties by id: the cursor is that pair.
     f.before_id === undefined
       ? undefined
-      : sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id})`,
+      : // The cursor's record within this event only: another event's id pages nothing
+        // (and says nothing of that event's records, to a reader scoped to this one).
+        sql`(${time}, ${table.id}) < (SELECT ${time}, ${table.id} FROM ${table} WHERE ${table.id} = ${f.before_id} AND ${table.event_id} = ${f.event_id})`,
   );
 }
 
@@ -230,12 +232,12 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
     listTransfers: (f) => listing(t.ticketTransfers, t.ticketTransfers.transfer_timestamp, f),
     listInvalidAttempts: (f) => listing(t.invalidAttempts, t.invalidAttempts.attempt_timestamp, f),
 
-    async hasRecord(kind, id) {
+    async hasRecord(kind, id, eventId) {
       const [table] = recordTables[kind];
       const rows = await db
         .select({ id: table.id })
         .from(table as AnyPgTable)
-        .where(eq(table.id, id))
+        .where(and(eq(table.id, id), eq(table.event_id, eventId)))
         .limit(1);
       return rows.length > 0;
     },

@@ -243,8 +243,8 @@ export interface Store {
    * of the (event_id, own time, id) index, so every page costs the same however deep it is.
    */
   recordsPage<K extends RecordKind>(kind: K, filter: PageFilter): Promise<StoredRecords[K][]>;
-  /** Whether a record of this kind is stored under `id` (a listing's `before_id` cursor). */
-  hasRecord(kind: RecordKind, id: number): Promise<boolean>;
+  /** Whether the event has a record of this kind stored under `id` (a listing's `before_id` cursor). */
+  hasRecord(kind: RecordKind, id: number, eventId: string): Promise<boolean>;
   /**
    * A scanner's batch (POST /sync): stored as insert() stores it, and the scanner's
    * health recorded with the counts of what it stored, in the same transaction (a D1

@@ -58,6 +58,20 @@ export function listings(target: () => HttpTarget) {
       error: "validation_failed",
       issues: [{ path: "before_id", message: expect.stringContaining("names no stored record") }],
     });
+    // Another event's record is no cursor here: the same 400, and nothing of this event
+    // paged by that record's time (a reader scoped to one event learns nothing of another's).
+    const other = freshId();
+    const later = await t.call("POST", "/scans", {
+      body: { ...SPEC.scan, event_id: other, ticket_id: "o1", scan_timestamp: "2024-06-01T00:00:00Z" },
+      as: "ingest",
+    });
+    const otherId = (await json<{ id: number }>(later)).id;
+    const crossed = await t.call("GET", `/stats/scans?event_id=${e}&before_id=${otherId}`, { as: "reader" });
+    expect(await json(crossed)).toMatchObject({
+      error: "validation_failed",
+      issues: [{ path: "before_id" }],
+    });
+    expect(crossed.status).toBe(400);
   });
 
   it("answers the transfers and invalid attempts listings in the spec's shapes", async () => {
