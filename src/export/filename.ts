@@ -12,9 +12,13 @@ function compactTime(d: Date): string {
     .replace(/[-:]/g, "");
 }
 
-/** Outside ASCII, and the characters file systems refuse or a header mangles. */
+/**
+ * Outside ASCII, and the characters file systems refuse or a header mangles; and format
+ * characters (\p{Cf}: bidi overrides, zero-width joiners), which can make a saved file's
+ * name read as another (`scans-\u202Etxt.exe.csv` shows as `scans-vsc.exe.txt`).
+ */
 const UNSAFE_ASCII = /[^A-Za-z0-9._-]/g;
-const UNSAFE_ANYWHERE = /[\p{Cc}"*/:<>?\\|%]/gu;
+const UNSAFE_ANYWHERE = /[\p{Cc}\p{Cf}"*/:<>?\\|%]/gu;
 
 /** RFC 8187's attr-char: what encodeURIComponent leaves but the header may not carry. */
 const encodeAttr = (s: string) =>

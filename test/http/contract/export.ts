@@ -205,6 +205,13 @@ export function exportChecks(target: () => HttpTarget) {
       `attachment; filename="invalid-attempts-${safe}.csv"; filename*=UTF-8''${encodeURIComponent(`invalid-attempts-${e.replace("/", "_")}.csv`)}`,
     );
     await res.arrayBuffer();
+    // A right-to-left override would make the saved name read as another file's.
+    const bidi = `ü\u202Etxt.exe${freshId("export")}`;
+    const turned = await exportOf(t, "scans", `event_id=${encodeURIComponent(bidi)}&format=csv`);
+    expect(turned.headers.get("Content-Disposition")).toContain(
+      `filename*=UTF-8''${encodeURIComponent(`scans-${bidi.replace("\u202E", "_")}.csv`)}`,
+    );
+    await turned.arrayBuffer();
   });
 
   it("streams a multi-page event oldest first as the client reads it: records stored after the first bytes arrived are in the rest", async () => {
