@@ -40,6 +40,13 @@ export async function startServer(
       `refusing to listen on ${config.HOST} without API_TOKENS or SCANNER_SIGNING_KEY: set tokens, or bind HOST to a loopback address`,
     );
   }
+  // An open server whose answers any page may read: every site its user visits could read
+  // and write it from their browser.
+  if (open && config.CORS_ORIGINS.includes("*")) {
+    throw new Error(
+      "refusing CORS_ORIGINS=* without API_TOKENS or SCANNER_SIGNING_KEY: every site could use this server from a browser; list the origins, or set tokens",
+    );
+  }
   const metrics = prometheusMetrics();
   // Node's own SHA-256, synchronous, for token checks and ETags (WebCrypto's goes through
   // the thread pool).

@@ -95,6 +95,13 @@ describe("Node server without API_TOKENS", () => {
     await wide.close();
   });
 
+  it("refuses CORS_ORIGINS=* (any page could use it), and starts with the origins listed", async () => {
+    const wildcard = parseConfig({ PORT: "0", SQLITE_PATH: ":memory:", CORS_ORIGINS: "*" });
+    await expect(startServer(wildcard, silentLogger)).rejects.toThrow(/CORS_ORIGINS=\*/);
+    const listed = parseConfig({ PORT: "0", SQLITE_PATH: ":memory:", CORS_ORIGINS: "http://localhost:5173" });
+    await (await startServer(listed, silentLogger)).close();
+  });
+
   it("refuses to start on a non-loopback address", async () => {
     const config = parseConfig({ HOST: "0.0.0.0", PORT: "0", SQLITE_PATH: ":memory:" });
     await expect(startServer(config, silentLogger)).rejects.toThrow(/refusing to listen/);
