@@ -5,7 +5,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Analytics } from "./analytics.js";
 import { AppError } from "./errors.js";
-import { corsFor, crossSiteWrites } from "./http/cors.js";
+import { corsFor, crossSiteWrites, noCors } from "./http/cors.js";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { notFound, onError } from "./http/errors.js";
 import { requestContext } from "./http/middleware.js";
@@ -24,8 +24,6 @@ import { syncRoutes } from "./routes/sync.js";
 
 export type { AppDeps } from "./http/env.js";
 
-const passThrough: MiddlewareHandler<AppEnv> = (_c, next) => next();
-
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
@@ -35,7 +33,7 @@ export function createApp(deps: AppDeps) {
       .use(requestIds())
       .use(requestContext(deps))
       // Before the services: a preflight is answered without a token, a store or a route.
-      .use(deps.corsOrigins?.length ? corsFor(deps.corsOrigins) : passThrough)
+      .use(deps.corsOrigins?.length ? corsFor(deps.corsOrigins) : noCors)
       .use(crossSiteWrites(deps.corsOrigins ?? []))
       .use(deps.services)
       .route("/", healthRoutes(deps))

@@ -4,7 +4,7 @@
 // browser blocks the call and a developer reading the network tab sees why. Tokens are
 // bearer headers, never cookies: there are no ambient credentials for a page to abuse,
 // which is why "*" (any origin) may be configured at all.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { AppError } from "../errors.js";
 import type { AppEnv } from "./env.js";
@@ -32,16 +32,25 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const origin = c.req.header("Origin");
     if (allowed(origin)) return withHeaders(c, next);
-    const preflight =
-      c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method") !== undefined;
-    if (origin !== undefined && preflight) {
-      throw new AppError("forbidden", `origin ${origin} may not call this API from a browser (CORS_ORIGINS)`);
-    }
+    refusePreflight(c, origin);
     await next();
     // Another origin, or none: the answer differs by Origin, so shared caches must keep them apart.
     c.header("Vary", "Origin", { append: true });
   };
 }
+
+/** A preflight from an origin that is not listed: 403 in the envelope, no CORS header. */
+function refusePreflight(c: Context<AppEnv>, origin: string | undefined) {
+  if (origin !== undefined && c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method")) {
+    throw new AppError("forbidden", `origin ${origin} may not call this API from a browser (CORS_ORIGINS)`);
+  }
+}
+
+/** No CORS_ORIGINS: every preflight is refused as an unlisted origin's is (not a 404). */
+export const noCors: MiddlewareHandler<AppEnv> = (c, next) => {
+  refusePreflight(c, c.req.header("Origin"));
+  return next();
+};
 
 /**
  * A write from a browser page of another origin (not this server's, not in CORS_ORIGINS) is

@@ -50,6 +50,14 @@ describe("Node server without API_TOKENS", () => {
       expect((await s.rawCounts("csrf-probe")).scan_count).toBe(0);
       // curl, a service, the gate devices: no Origin, as before.
       expect((await s.call("POST", "/scans", { ...SPEC.scan, event_id: "csrf-probe" })).status).toBe(201);
+      // No CORS_ORIGINS: a preflight is refused as an unlisted origin's (403, not "no route").
+      const preflight = await fetch(`${s.url}/scans`, {
+        method: "OPTIONS",
+        headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "POST" },
+      });
+      expect(preflight.status).toBe(403);
+      expect(preflight.headers.get("Access-Control-Allow-Origin")).toBeNull();
+      expect(await preflight.json()).toMatchObject({ error: "forbidden" });
     } finally {
       await s.stop();
     }
