@@ -43,7 +43,9 @@ describe("Worker bundle", () => {
   let modules: string[] = [];
 
   beforeAll(async () => {
-    await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--env", "", "--outdir", outdir], {
+    // Unminified (wrangler.toml minifies a deploy): the same modules, with their markers.
+    const args = ["wrangler", "deploy", "--dry-run", "--env", "", "--no-minify", "--outdir", outdir];
+    await promisify(execFile)("npx", args, {
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
     });
     code = readFileSync(join(outdir, "worker.js"), "utf8");

@@ -50,7 +50,7 @@ function areaOf(path: string): string {
 const largestFirst = (m: Map<string, number>): BundlePart[] =>
   [...m].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 
-/** `wrangler deploy --dry-run --minify` of the top-level (production) config. */
+/** `wrangler deploy --dry-run` of the top-level (production) config, minified as it deploys (wrangler.toml). */
 export async function buildWorkerBundle(): Promise<WorkerBundle> {
   const outdir = mkdtempSync(join(tmpdir(), "veritix-bench-bundle-"));
   try {
@@ -62,7 +62,6 @@ export async function buildWorkerBundle(): Promise<WorkerBundle> {
       "",
       "--outdir",
       outdir,
-      "--minify",
       "--metafile",
       metafile,
     ]);

@@ -4,6 +4,7 @@ import { AppError } from "../errors.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { asAppError, errorResponse } from "../http/errors.js";
 import { operation } from "../http/operation.js";
+import { errorFields } from "../observability/logger.js";
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -35,7 +36,7 @@ export function healthRoutes(deps: AppDeps) {
           await Promise.race([analytics.ping(), timeout]);
           return c.json({ status: "ok" as const, database }, 200);
         } catch (err) {
-          c.get("log").warn("health check failed", { error: String(err) });
+          c.get("log").warn("health check failed", errorFields(err));
           // A database without the schema says so, and what to run; anything else is "down".
           const known = asAppError(err);
           return unhealthy(

@@ -111,11 +111,13 @@ describe("the access log", () => {
       await t.call("GET", "/metrics", { as: "reader" }); // 404: no metrics in this app
       await t.call("GET", "/stats", { as: "none" }); // 401
       await t.call("GET", "/stats", { as: "reader" }); // 503: no schema
+      await t.call("GET", "/health", { as: "none" }); // 503: no schema
       const access = lines.filter((l) => l.msg === "request").map((l) => [l.level, l.status, l.path]);
       expect(access).toEqual([
         ["warn", 404, "/metrics"],
         ["warn", 401, "/stats"],
         ["error", 503, "/stats"],
+        ["error", 503, "/health"],
       ]);
     } finally {
       await t.close();

@@ -10,7 +10,8 @@ import { type SqliteDb, type SqliteDriver, sqliteStore, storeRowsWithDevice } fr
 
 const dialect = new SQLiteAsyncDialect();
 
-export const D1_MIGRATE_HINT = "apply drizzle/sqlite with `npx wrangler d1 migrations apply DB --remote`";
+export const D1_MIGRATE_HINT =
+  "apply drizzle/sqlite with `npx wrangler d1 migrations apply DB --remote` (`--local` under `wrangler dev`)";
 
 export function d1Store(binding: D1Database): Store {
   const db = drizzle(binding, { schema });
