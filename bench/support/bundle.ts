@@ -55,16 +55,7 @@ export async function buildWorkerBundle(): Promise<WorkerBundle> {
   const outdir = mkdtempSync(join(tmpdir(), "veritix-bench-bundle-"));
   try {
     const metafile = join(outdir, "meta.json");
-    await wrangler([
-      "deploy",
-      "--dry-run",
-      "--env",
-      "",
-      "--outdir",
-      outdir,
-      "--metafile",
-      metafile,
-    ]);
+    await wrangler(["deploy", "--dry-run", "--env", "", "--outdir", outdir, "--metafile", metafile]);
     const code = readFileSync(join(outdir, "worker.js"));
     const meta = JSON.parse(readFileSync(metafile, "utf8")) as Metafile;
     const output = Object.entries(meta.outputs).find(([name]) => name.endsWith("worker.js"))?.[1];
