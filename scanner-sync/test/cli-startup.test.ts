@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ScanBuffer } from "../src/index.js";
 import { type TempDir, tempDir } from "./support/buffers.js";
 import { finished } from "./support/cli.js";
 import { CLI_BIN, ROOT } from "./support/paths.js";
@@ -47,6 +48,7 @@ describe("what a command loads", () => {
 
   it("sync: the uploader's HTTP (what record is spared)", async () => {
     // An empty outbox: nothing is sent, but the uploader is loaded to find that out.
+    ScanBuffer.open({ path: dir.path("gate.db"), scannerId: "gate-a-01" }).close();
     const sync = await loadedBy(["sync", "--url", "http://127.0.0.1:9"]);
     expect(sync.code).toBe(0);
     expect(sync.builtins).toEqual(expect.arrayContaining(["http", "https"]));

@@ -1,9 +1,9 @@
 // The CLI's own behaviour, offline: what it prints, and how it says no.
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ScanBuffer } from "../src/index.js";
 import { type TempDir, tempDir } from "./support/buffers.js";
-import { runCli } from "./support/cli.js";
+import { finished, runCli, spawnCli } from "./support/cli.js";
 
 describe("veritix-scanner", () => {
   let dir: TempDir;
@@ -92,6 +92,89 @@ describe("veritix-scanner", () => {
     ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no scanner database at .*nope\.db/);
+  });
+
+  it("a one-shot sync of a buffer that is not there: exit 1 naming its full path, and nothing created", async () => {
+    const absent = dir.path("elsewhere/absent.db");
+    const r = await runCli(["sync", "--url", "http://127.0.0.1:9", "--db", absent], {
+      SCANNER_ID: "gate-c-01",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `veritix-scanner: no scanner database at ${absent} (nothing recorded yet, or a wrong --db / SCANNER_DB?)\n`,
+    );
+    expect(existsSync(absent)).toBe(false);
+  });
+
+  it("check without a buffer yet (nor a scanner id), the server down: unknown (11), a local answer, nothing created", async () => {
+    const absent = dir.path("fresh/gate.db");
+    const args = [
+      "check",
+      "--url",
+      "http://127.0.0.1:9",
+      "--db",
+      absent,
+      "--event-id",
+      "e1",
+      "--ticket-id",
+      "t1",
+    ];
+    const r = await runCli(args, {});
+    expect(r.code).toBe(11);
+    expect(JSON.parse(r.stdout)).toMatchObject({ source: "local", admitted: false, valid_scans: 0 });
+    expect(r.stderr).toContain(`no buffer at ${absent}`);
+    expect(existsSync(absent)).toBe(false);
+  });
+
+  it("refuses --reason without --invalid (it would store a valid scan), and --attempt-type without --reason", async () => {
+    const db = dir.path("combos.db");
+    const base = ["record", "--db", db, "--event-id", "e1", "--ticket-id", "t9"];
+    const [reason, attemptType] = await Promise.all([
+      runCli([...base, "--reason", "expired"], env),
+      runCli([...base, "--invalid", "--attempt-type", "transfer"], env),
+    ]);
+    expect([reason.code, reason.stderr]).toEqual([
+      1,
+      "veritix-scanner: --reason goes with --invalid (a refused scan); without --invalid the scan is valid\n",
+    ]);
+    expect(attemptType.code).toBe(1);
+    expect(attemptType.stderr).toContain("--attempt-type goes with --invalid --reason");
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it("refuses a number option that is not one, in one line and before any work", async () => {
+    const runs = await Promise.all(
+      [
+        ["sync", "--timeout", "abc"],
+        ["sync", "--timeout", "0"],
+        ["sync", "--poll", "0"],
+        ["sync", "--max-backoff", "-5"],
+        ["sync", "--batch-size", "abc"],
+        ["sync", "--batch-size", "0"],
+        ["sync", "--in-flight", "1.5"],
+        ["check", "--event-id", "e", "--ticket-id", "t", "--timeout", "0x10"],
+        ["dead-letters", "--limit", "0"],
+      ].map((args) => runCli(args, { ...env, SYNC_URL: "http://127.0.0.1:9" }).then((r) => ({ args, ...r }))),
+    );
+    for (const r of runs) {
+      expect(r.code, r.args.join(" ")).toBe(1);
+      expect(r.stderr, r.args.join(" ")).toMatch(
+        /^error: option '--[a-z-]+ <[a-z]+>' argument '.*' is invalid\./,
+      );
+      expect(r.stderr, r.args.join(" ")).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("a record whose output nobody reads (a closed pipe) is stored, and the command still exits 0", async () => {
+    const db = dir.path("pipe.db");
+    const child = spawnCli(["record", "--db", db, "--event-id", "e1", "--ticket-id", "p1"], env);
+    child.stdout?.destroy();
+    const r = await finished(child);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const buffer = ScanBuffer.open({ path: db, create: false });
+    expect(buffer.lastScanOf("p1", "e1")).not.toBeNull();
+    expect(buffer.status().pending).toBe(1);
+    buffer.close();
   });
 
   it("puts dead letters back in the queue with --requeue, naming uuids that are not dead letters", async () => {

@@ -212,7 +212,7 @@ describe("Uploader", () => {
       maxRetries: 2,
       onEvent: (e) => e.type === "retry" && reasons.push(e.reason),
     });
-    await expect(u.drain()).rejects.toThrow(/connection refused.*1 records kept/);
+    await expect(u.drain()).rejects.toThrow(/connection refused.*1 record kept/);
     expect(reasons).toHaveLength(2);
     expect(reasons[0]).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/sync: connection refused/);
   });

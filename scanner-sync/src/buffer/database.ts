@@ -2,7 +2,7 @@
 // scan whose record() returned survives a power cut; busy_timeout, so the CLI's `record`
 // and a running `sync --watch` can share the file. Failures say which file and why.
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { BufferUnavailable } from "./errors.js";
 import { migrateFromV1 } from "./migrate-v1.js";
@@ -43,7 +43,7 @@ export function openDatabase(path: string, opts: { create: boolean }): SqliteDat
   const memory = path === ":memory:";
   if (!memory && !opts.create && !existsSync(path)) {
     throw new BufferUnavailable(
-      `no scanner database at ${path} (nothing recorded yet, or a wrong --db / SCANNER_DB?)`,
+      `no scanner database at ${resolve(path)} (nothing recorded yet, or a wrong --db / SCANNER_DB?)`,
     );
   }
   let db: SqliteDatabase | undefined;

@@ -1,6 +1,7 @@
 // How the CLI ends: one line saying what went wrong, and an exit code a supervisor can
 // act on. 0: done; 1: needs a person (bad input, token, URL, database); 75 (EX_TEMPFAIL):
-// the server was unreachable or overloaded, records kept, try again later.
+// the server was unreachable or overloaded (records kept), or the buffer was locked too
+// long by other processes (nothing done): try again later.
 import { BufferUnavailable, ImportRefused, RecordRefused } from "../buffer/errors.js";
 import { SyncFatal, SyncUnavailable } from "../upload/errors.js";
 
@@ -34,6 +35,14 @@ export function reportError(err: unknown): number {
   if (err instanceof RecordRefused || err instanceof BufferUnavailable || err instanceof SyncFatal) {
     say(err.message);
     return EXIT.error;
+  }
+  // Other processes held the buffer past its busy timeout: this command's transaction
+  // rolled back whole, so running it again is safe (and for `record`, needed).
+  if ((err as { code?: unknown }).code === "SQLITE_BUSY") {
+    say(
+      "the buffer stayed locked by other processes (5 s): nothing was stored by this command; run it again",
+    );
+    return EXIT.tempfail;
   }
   say(err instanceof Error ? err.message : String(err));
   if (process.env.DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);

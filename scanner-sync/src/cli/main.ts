@@ -34,7 +34,14 @@ for (const add of [
   add(program);
 }
 
+// What this process prints is said once the work is committed: a reader that went away
+// (a closed pipe) or a full disk must not turn a stored scan into a crash and an exit 1,
+// which a gate app would take as "not recorded" and record again.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
+
 program.parseAsync().catch((err: unknown) => {
-  console.error(err);
+  process.stderr.write(`veritix-scanner: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (process.env.DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 // The options every command shares (flags or env), and the parsers of option values.
 // Declaring commands loads this file, so it imports nothing but commander.
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 
 export interface GlobalOptions {
   db: string;
@@ -30,10 +30,24 @@ export function addGlobalOptions(program: Command): Command {
 
 export const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
 
-export function positiveInt(name: string) {
+/**
+ * An option's whole number, `min` or more. Refused with commander's InvalidArgumentError:
+ * one line naming the option, and exit 1.
+ */
+export function positiveInt(min = 0) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got ${value}`);
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`an integer of at least ${min}, please`);
+    return n;
+  };
+}
+
+/** An option's count of seconds: a number above 0 (fractions allowed), at most `max`. */
+export function seconds(max = 86_400) {
+  return (value: string): number => {
+    const n = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!(n > 0 && n <= max)) throw new InvalidArgumentError(`seconds above 0 and at most ${max}, please`);
     return n;
   };
 }

@@ -36,7 +36,8 @@ export interface AdmissionCheckOptions {
   url: string;
   /** A scanner (or reader) token. */
   token?: string | undefined;
-  buffer: ScanBuffer;
+  /** This device's buffer; none: the device has recorded nothing (its local answer: no scans). */
+  buffer?: ScanBuffer | undefined;
   eventId: string;
   ticketId: string;
   /** How long the server has to answer before the buffer does. Default 1500 ms. */
@@ -55,6 +56,9 @@ export type Admission =
   | (Answer & { source: "server"; pending_here: number })
   /** This device's own valid scans of the ticket (what it still keeps); `reason`: why not the server's. */
   | (Answer & { source: "local"; reason: string });
+
+/** A device without a buffer: no scans of anything. */
+const NONE = { valid_scans: 0, first: null } as const;
 
 const entryOf = (scan: LastScan | null): FirstEntry | null =>
   scan && { scan_timestamp: scan.scan_timestamp, scanner_id: scan.scanner_id, location: scan.location };
@@ -76,7 +80,7 @@ export async function checkAdmission(o: AdmissionCheckOptions): Promise<Admissio
   const ticketId = checkId("ticket id", o.ticketId);
   const asked = await askServer(o, eventId, ticketId);
   if (!asked.ok) {
-    const here = o.buffer.admissionOf(ticketId, eventId);
+    const here = o.buffer?.admissionOf(ticketId, eventId) ?? NONE;
     return {
       source: "local",
       admitted: here.valid_scans > 0,
@@ -85,7 +89,7 @@ export async function checkAdmission(o: AdmissionCheckOptions): Promise<Admissio
       reason: asked.reason,
     };
   }
-  const pending = o.buffer.admissionOf(ticketId, eventId, { pendingOnly: true });
+  const pending = o.buffer?.admissionOf(ticketId, eventId, { pendingOnly: true }) ?? NONE;
   const a = asked.answer;
   return {
     source: "server",

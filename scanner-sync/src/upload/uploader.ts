@@ -15,6 +15,8 @@ import { SyncFatal, SyncUnavailable } from "./errors.js";
 import { matchRejections } from "./rejections.js";
 import { serverBase } from "./server-url.js";
 
+const kept = (n: number) => `${n} record${n === 1 ? "" : "s"} kept`;
+
 export { DEFAULT_MAX_IN_FLIGHT };
 
 export type UploadEvent =
@@ -162,7 +164,7 @@ export class Uploader {
         head.failures++;
         if (head.failures > maxRetries) {
           throw new SyncUnavailable(
-            `${out.reason}; gave up after ${head.failures} attempt${head.failures === 1 ? "" : "s"}; ${outbox.backlog().pending} records kept for the next sync`,
+            `${out.reason}; gave up after ${head.failures} attempt${head.failures === 1 ? "" : "s"}; ${kept(outbox.backlog().pending)} for the next sync`,
           );
         }
         const delayMs = retryDelay(head.failures, out.retryAfterMs, this.backoff, this.o.random);

@@ -18,7 +18,8 @@ function progressLines(): Progress {
   const line = (s: string) => process.stdout.write(`${new Date().toISOString()} sync: ${s}\n`);
   return {
     onEvent(e) {
-      if (e.type === "start" && e.pending > 0) line(`${e.pending} records pending`);
+      if (e.type === "start" && e.pending > 0)
+        line(`${e.pending} record${e.pending === 1 ? "" : "s"} pending`);
       if (e.type === "batch") {
         line(
           `sent ${e.items} (accepted ${e.accepted}, duplicates ${e.duplicates}, rejected ${e.rejected}), ${e.pending} pending`,

@@ -24,7 +24,21 @@ function parseMetadata(json: string | undefined): Record<string, unknown> | unde
   }
 }
 
+/**
+ * Flags that only mean something together: a reason without --invalid would otherwise be
+ * dropped and the scan stored valid, admitting a ticket the gate refused.
+ */
+function checkCombination(o: RecordOptions, cmd: Command): void {
+  if (o.reason !== undefined && !o.invalid) {
+    throw new Error("--reason goes with --invalid (a refused scan); without --invalid the scan is valid");
+  }
+  if (cmd.getOptionValueSource("attemptType") === "cli" && o.reason === undefined) {
+    throw new Error("--attempt-type goes with --invalid --reason (it is the invalid attempt's type)");
+  }
+}
+
 export function record(o: RecordOptions, cmd: Command): Promise<number> {
+  checkCombination(o, cmd);
   return withBuffer(cmd, { create: true }, (buffer) => {
     const before = buffer.lastScanOf(o.ticketId, o.eventId, { validOnly: true });
     const printed: (ScanItem | InvalidAttemptItem)[] = [];

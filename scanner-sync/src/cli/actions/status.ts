@@ -1,13 +1,16 @@
 // What `status` does: the buffer's status as JSON, or as lines for a person.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { globals } from "../options.js";
 import { withBuffer } from "./with-buffer.js";
 
 function ago(iso: string | null, now = Date.now()): string {
   if (!iso) return "never";
-  const s = Math.round((now - Date.parse(iso)) / 1000);
+  const signed = Math.round((now - Date.parse(iso)) / 1000);
+  const s = Math.abs(signed);
   const span = s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
-  return `${iso} (${span} ago)`;
+  // Ahead of this clock: the device's clock was set back since.
+  return signed < 0 ? `${iso} (${span} ahead of this clock)` : `${iso} (${span} ago)`;
 }
 
 export function status(o: { json?: boolean }, cmd: Command): Promise<number> {
@@ -18,7 +21,7 @@ export function status(o: { json?: boolean }, cmd: Command): Promise<number> {
       return 0;
     }
     const rows: [string, string][] = [
-      ["scanner", `${buffer.scannerId} (${globals(cmd).db})`],
+      ["scanner", `${buffer.scannerId} (${resolve(globals(cmd).db)})`],
       ["pending", s.pending ? `${s.pending}, oldest recorded ${ago(s.oldest_pending_at)}` : "0"],
       ["last sync", ago(s.last_sync_at)],
       ["last error", s.last_error ? `${s.last_error.message}, at ${ago(s.last_error.at)}` : "none"],

@@ -1,5 +1,6 @@
 // What `sync` does: one drain, or --watch until a signal, shown as it goes; the exit code
 // says whether the outbox is empty.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Uploader } from "../../upload/uploader.js";
 import { EXIT } from "../errors.js";
@@ -40,7 +41,9 @@ export function sync(o: SyncOptions, cmd: Command): Promise<number> {
   const g = globals(cmd);
   if (!g.url) throw new Error("no server URL: pass --url or set SYNC_URL");
   const url = g.url;
-  return withBuffer(cmd, { create: true }, async (buffer) => {
+  // A one-shot sync of a buffer that is not there is a mistake (a cron job in another
+  // directory: "outbox empty" for ever); a watcher may start before the first record.
+  return withBuffer(cmd, { create: Boolean(o.watch) }, async (buffer) => {
     const shown = progress(Boolean(process.stdout.isTTY));
     const uploader = new Uploader({
       buffer,
@@ -57,7 +60,7 @@ export function sync(o: SyncOptions, cmd: Command): Promise<number> {
     const controller = new AbortController();
     const release = stopOnSignals(controller);
     try {
-      if (o.watch) process.stderr.write(`sync: watching ${g.db}, sending to ${uploader.endpoint}\n`);
+      if (o.watch) process.stderr.write(`sync: watching ${resolve(g.db)}, sending to ${uploader.endpoint}\n`);
       const r = o.watch
         ? await uploader.watch({ signal: controller.signal, pollMs: o.poll * 1000 })
         : await uploader.drain({ signal: controller.signal });

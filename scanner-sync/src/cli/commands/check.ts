@@ -28,7 +28,7 @@ export function checkCommand(program: Command): void {
     .option(
       "--timeout <ms>",
       "how long the server has to answer, in milliseconds",
-      positiveInt("--timeout"),
+      positiveInt(1),
       DEFAULT_ADMISSION_TIMEOUT_MS,
     )
     .addHelpText("after", EXIT_CODES)

@@ -25,7 +25,7 @@ export function deadLettersCommand(program: Command): void {
     .command("dead-letters")
     .description("records the server rejected, and why; --requeue sends them again")
     .option("--json", "as NDJSON, one dead letter per line")
-    .option("--limit <n>", "at most this many", positiveInt("--limit"), 1000)
+    .option("--limit <n>", "at most this many", positiveInt(1), 1000)
     .option("--requeue", "put the dead letters back in the queue: the next sync sends them again")
     .option("--uuid <uuid...>", "with --requeue: only these records")
     .addHelpText("after", AFTER_HELP)

@@ -12,7 +12,7 @@ export function recordCommand(program: Command): void {
     .requiredOption("--ticket-id <id>", "the scanned ticket")
     .option("--invalid", "the ticket was refused at the gate (is_valid: false)")
     .option("--reason <text>", "with --invalid: also record an invalid attempt with this reason")
-    .option("--attempt-type <type>", "the invalid attempt's type", "scan")
+    .option("--attempt-type <type>", "with --reason: the invalid attempt's type", "scan")
     .option("--location <text>", "where: gate, door, lane")
     .option("--device-info <text>", "the device's model or OS")
     .option("--metadata <json>", "additional_metadata, a JSON object")
