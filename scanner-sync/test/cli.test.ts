@@ -194,6 +194,18 @@ describe("veritix-scanner", () => {
     const env = { SCANNER_DB: db };
     const status = async () => JSON.parse((await runCli(["status", "--json"], env)).stdout);
 
+    const listed = await runCli(["dead-letters"], env);
+    expect(listed.stdout.trim().split("\n")).toEqual(
+      batch
+        .slice(0, 2)
+        .map((i) =>
+          expect.stringMatching(new RegExp(`scan ${i.uuid} .*24 hours in the future \\[request req-1\\]$`)),
+        ),
+    );
+    expect(listed.stderr).toBe("");
+    const first = await runCli(["dead-letters", "--limit", "1"], env);
+    expect(first.stdout.trim().split("\n")).toHaveLength(1);
+    expect(first.stderr).toBe("1 of 2 dead letters shown (--limit for more)\n");
     const help = await runCli(["dead-letters", "--help"], env);
     expect(help.stdout).toMatch(/--requeue/);
     expect(help.stdout).toMatch(/more than 24 h fast/);

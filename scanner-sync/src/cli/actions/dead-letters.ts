@@ -25,9 +25,15 @@ function list(buffer: ScanBuffer, o: DeadLetterOptions): number {
       .filter(Boolean)
       .join(", ");
     const why = d.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-    process.stdout.write(`${d.rejected_at}  ${d.kind} ${d.uuid} (${what}): ${why}\n`);
+    // The request id is what the server's log names: how an operator finds its side.
+    const request = d.request_id ? ` [request ${d.request_id}]` : "";
+    process.stdout.write(`${d.rejected_at}  ${d.kind} ${d.uuid} (${what}): ${why}${request}\n`);
   }
   if (!o.json && letters.length === 0) process.stdout.write("no dead letters\n");
+  const total = buffer.status().dead_letters;
+  if (letters.length < total) {
+    process.stderr.write(`${letters.length} of ${total} dead letters shown (--limit for more)\n`);
+  }
   return EXIT.ok;
 }
 
