@@ -24,7 +24,7 @@ describe("signed tokens", () => {
     expect(await principalFor(slightly, settings())).toMatchObject({ principal: { role: "reader" } });
   });
 
-  it("name a refused token by the id it claims: expired, bad signature; unknown API tokens by nothing", async () => {
+  it("name a refused token by its id once its signature holds (expired), else by the id it claims (bad signature); unknown API tokens by nothing", async () => {
     const expired = await issueScannerToken("gate-1", KEY, {
       ttlSeconds: 60,
       now: new Date(Date.now() - 3_600_000),
@@ -36,7 +36,15 @@ describe("signed tokens", () => {
       refused: { reason: "expired", tokenId: idOf(expired) },
     });
     expect(await principalFor(forged, settings())).toEqual({
-      refused: { reason: "bad_signature", tokenId: idOf(forged) },
+      refused: { reason: "bad_signature", claimedTokenId: idOf(forged) },
+    });
+    // Forged and expired: refused for its signature, not its time.
+    const forgedExpired = await issueScannerToken("gate-1", "another-key-of-32-characters-or-more!", {
+      ttlSeconds: 60,
+      now: new Date(Date.now() - 3_600_000),
+    });
+    expect(await principalFor(forgedExpired, settings())).toEqual({
+      refused: { reason: "bad_signature", claimedTokenId: idOf(forgedExpired) },
     });
     expect(await principalFor("not-a-token-at-all-0123", settings())).toEqual({
       refused: { reason: "unknown_token" },
