@@ -5,7 +5,11 @@ import { causeChain } from "../errors.js";
 import type { Store } from "./types.js";
 
 export type StoreFailure =
-  /** The database does not answer (down, restarting, unreachable, out of connections). */
+  /**
+   * The database does not answer (down, restarting, unreachable, out of connections), or
+   * cannot take this server's writes (a read-only or damaged file, a role without grants):
+   * nothing the request can change.
+   */
   | "unavailable"
   /** It answers but cannot take this now (locked, a writer ahead): retry shortly. */
   | "busy"
@@ -36,10 +40,10 @@ export function isNetworkFailure(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
     // node-postgres's own: a statement unanswered past query_timeout, a connection not made
-    // within connectionTimeoutMillis.
+    // within connectionTimeoutMillis, no client free in the pool within it.
     if (
       e instanceof Error &&
-      /Connection terminated|connect ECONNREFUSED|WebSocket|Query read timeout|timeout expired/i.test(
+      /Connection terminated|connect ECONNREFUSED|WebSocket|Query read timeout|timeout expired|timeout exceeded when trying to connect/i.test(
         e.message,
       )
     )

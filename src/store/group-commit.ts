@@ -86,9 +86,13 @@ export function groupCommit<J, R>(opts: GroupCommitOptions<J, R>): (job: J) => P
 /**
  * A group of batches as one insert (one statement per kind), its outcomes split back per
  * batch. If the insert fails, each batch runs on its own, so one caller's bad batch
- * fails only that caller.
+ * fails only that caller; unless `failsAll` says the failure is the database's, not a
+ * batch's (it does not answer): then every caller gets it at once.
  */
-export function mergedInserts(insert: (batch: RecordBatch) => Promise<BatchOutcome>) {
+export function mergedInserts(
+  insert: (batch: RecordBatch) => Promise<BatchOutcome>,
+  failsAll: (err: unknown) => boolean = () => false,
+) {
   const one = (batch: RecordBatch): Promise<Settled<BatchOutcome>> =>
     insert(batch).then(
       (value) => ({ ok: true, value }),
@@ -101,7 +105,8 @@ export function mergedInserts(insert: (batch: RecordBatch) => Promise<BatchOutco
     let out: BatchOutcome;
     try {
       out = await insert(merged);
-    } catch {
+    } catch (error) {
+      if (failsAll(error)) return batches.map(() => ({ ok: false, error }));
       const settled: Settled<BatchOutcome>[] = [];
       for (const b of batches) settled.push(await one(b));
       return settled;

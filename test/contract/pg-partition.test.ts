@@ -9,7 +9,7 @@ import { errorFields } from "../../src/observability/logger.js";
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
 import type { Store } from "../../src/store/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/pg.js";
-import { batch, scanRow } from "../support/records.js";
+import { attemptRow, batch, scanRow } from "../support/records.js";
 import { type TcpSwitch, tcpSwitch } from "../support/tcp-switch.js";
 import { countsQuery, numbers } from "../support/test-store.js";
 
@@ -19,13 +19,21 @@ describe("node-postgres behind a network partition", () => {
   let database: TestDatabase;
   let sw: TcpSwitch;
   let store: Store;
+  const open = () => {
+    const through = new URL(database.url);
+    through.host = new URL(sw.url).host;
+    return nodePgStore({
+      url: through.toString(),
+      max: 2,
+      statementTimeoutMs: TIMEOUT_MS,
+      connectTimeoutMs: TIMEOUT_MS,
+    });
+  };
   beforeAll(async () => {
     database = await createTestDatabase();
     const direct = new URL(database.url);
     sw = await tcpSwitch(`http://${direct.host}`);
-    const through = new URL(database.url);
-    through.host = new URL(sw.url).host;
-    store = await nodePgStore({ url: through.toString(), max: 2, statementTimeoutMs: TIMEOUT_MS });
+    store = await open();
   });
   afterAll(async () => {
     await sw?.close();
@@ -84,6 +92,68 @@ describe("node-postgres behind a network partition", () => {
       expect(stats.rows[0].n).toBe(raw.scan_count);
     } finally {
       await client.end();
+    }
+  });
+
+  it("gives back every connection a partition broke, in or out of a transaction, and fails a waiting group at once", async () => {
+    const e = `partition-tx-${Date.now()}`;
+    const s = await open();
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (err: unknown) => err,
+      );
+    try {
+      // Scans and invalid attempts together: one transaction, on a connection the pool
+      // holds (both made before the partition): its BEGIN times out. More partitions than
+      // the pool has connections.
+      for (let round = 0; round < 3; round++) {
+        const bothConnected = () => Promise.all([s.ping(), s.ping()]);
+        await expect
+          .poll(
+            () =>
+              bothConnected().then(
+                () => true,
+                () => false,
+              ),
+            { timeout: 6 * TIMEOUT_MS, interval: 100 },
+          )
+          .toBe(true);
+        sw.silence();
+        const mixed = batch({
+          scans: [scanRow({ event_id: e, ticket_id: `lost-${round}` })],
+          invalidAttempts: [attemptRow({ event_id: e })],
+        });
+        expect(await failure(s.insert(mixed))).toMatchObject({ failure: "unavailable" });
+        // A group waiting behind it fails as one, not batch by batch, each its own timeout.
+        const started = Date.now();
+        const waiting = await Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            failure(s.insert(batch({ scans: [scanRow({ event_id: e, ticket_id: `w-${round}-${i}` })] }))),
+          ),
+        );
+        for (const w of waiting) expect(w).toMatchObject({ failure: "unavailable" });
+        expect(Date.now() - started).toBeLessThan(4 * TIMEOUT_MS);
+        sw.heal();
+      }
+      // Every connection the partitions broke went back to the pool, destroyed: a new
+      // transaction gets one (the leak held them all, and waited 10 s for none).
+      const after = batch({
+        scans: [scanRow({ event_id: e, ticket_id: "after" })],
+        invalidAttempts: [attemptRow({ event_id: e })],
+      });
+      await expect
+        .poll(
+          () =>
+            s.insert(after).then(
+              () => true,
+              () => false,
+            ),
+          { timeout: 6 * TIMEOUT_MS, interval: 100 },
+        )
+        .toBe(true);
+    } finally {
+      await s.close();
     }
   });
 });

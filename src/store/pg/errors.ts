@@ -9,6 +9,9 @@ const BY_CODE: Record<string, StoreFailure> = {
   "42703": "not_migrated", // undefined_column
   "3D000": "unavailable", // invalid_catalog_name: the database itself is gone
   "53300": "unavailable", // too_many_connections
+  // insufficient_privilege: the role lost a grant. Not the request's doing, and nothing
+  // it can fix; an operator must (the log names the table).
+  "42501": "unavailable",
   "55P03": "busy", // lock_not_available
   "40P01": "busy", // deadlock_detected (left after the store's own retries)
   "40001": "busy", // serialization_failure

@@ -7,6 +7,7 @@ import { batchSize, groupCommit, mergedInserts } from "../group-commit.js";
 import { MIGRATE_HINT, migrationsFolder } from "../migrations.js";
 import type { Store } from "../types.js";
 import { classifyPg } from "./errors.js";
+import { poolTransaction } from "./pool-transaction.js";
 import * as schema from "./schema.js";
 import { type PgDb, pgStore } from "./store.js";
 
@@ -17,6 +18,8 @@ export interface NodePgOptions {
   migrate?: boolean;
   /** How long a statement may go unanswered (default STATEMENT_TIMEOUT_MS; tests shorten it). */
   statementTimeoutMs?: number;
+  /** How long to wait for a connection, new or free in the pool (default 10 s; tests shorten it). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 10,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     query_timeout: opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
     // Idle connections that died are found and dropped, not handed to the next caller.
     keepAlive: true,
@@ -52,7 +55,7 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema });
-  const store = pgStore(db as unknown as PgDb, () => pool.end());
+  const store = pgStore(db as unknown as PgDb, () => pool.end(), poolTransaction(pool));
   // Every group of one event updates the same stats row, so groups queue on its lock
   // anyway. One in flight (the next group fills while it runs): since the entry-flow and
   // signal CTEs, a statement costs Postgres ~300 µs to start (opening a dozen tables and
@@ -63,7 +66,9 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
     maxInFlight: 1,
     maxSize: 1000,
     sizeOf: batchSize,
-    run: mergedInserts(store.insert),
+    // A database that does not answer fails the whole group at once: retried batch by batch,
+    // each would wait out its own timeout while every caller waits for the last.
+    run: mergedInserts(store.insert, (err) => classifyPg(err) === "unavailable"),
   });
   return withStoreErrors({ ...store, insert }, classifyPg, MIGRATE_HINT);
 }

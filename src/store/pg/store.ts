@@ -19,6 +19,7 @@ import { transferReads } from "../transfer-reads.js";
 import type { BatchOutcome, RecordBatch, Store } from "../types.js";
 import { batchStatement, eventsOf, idsOf, storedCount, syncStatement } from "./batch-sql.js";
 import { isDeadlock } from "./errors.js";
+import type { Transact } from "./pool-transaction.js";
 import * as schema from "./schema.js";
 
 /** A Drizzle pg database on the project's tables, whichever driver is under it. */
@@ -115,7 +116,15 @@ function purgeStatement(cutoff: Date, chunk: number): SQL {
   return sql`WITH ${sql.join(parts, sql`, `)} SELECT (${sql.raw(total)})::int AS deleted`;
 }
 
-export function pgStore(db: PgDb, close: () => Promise<void>): Store {
+/**
+ * The store on `db`; `transact` runs a transaction (Drizzle's by default; on node-postgres
+ * one that always gives its client back: ./pool-transaction.ts).
+ */
+export function pgStore(
+  db: PgDb,
+  close: () => Promise<void>,
+  transact: Transact = (fn) => db.transaction(fn),
+): Store {
   /**
    * Stores the batch; `first`: more CTEs of its first statement (the revocation guard);
    * `last`: more writes of the same transaction, given what it stored (a sync's device
@@ -139,7 +148,7 @@ export function pgStore(db: PgDb, close: () => Promise<void>): Store {
     // The first statement takes the whole transaction's locks, in one order; the others
     // hold them already.
     await retryingDeadlocks(() =>
-      db.transaction(async (tx) => {
+      transact(async (tx) => {
         for (const [i, kind] of kinds.entries()) {
           out[kind] = await insertKind(tx, kind, batch[kind], i === 0 ? events : [], i === 0 ? first : []);
         }

@@ -19,8 +19,9 @@ export const classifySqlite: Classify = (err) => {
     if (REVOKED.test(message)) return "revoked";
     if (/^SQLITE_(BUSY|LOCKED)/.test(code) || /database is locked/i.test(message)) return "busy";
     // The writer thread died under the call (its transaction rolled back); the file cannot
-    // be opened or read; D1 lost its connection or was reset.
-    if (code === WRITER_DOWN || /^SQLITE_(CANTOPEN|IOERR|FULL|NOTADB)/.test(code)) return "unavailable";
+    // be opened, read or written (read-only, full, damaged); D1 lost its connection or was reset.
+    if (code === WRITER_DOWN || /^SQLITE_(CANTOPEN|IOERR|FULL|NOTADB|READONLY|CORRUPT)/.test(code))
+      return "unavailable";
     if (/D1_ERROR.*(network|connection|reset|overloaded|timed? ?out)/i.test(message)) return "unavailable";
   }
   return isNetworkFailure(err) ? "unavailable" : null;
