@@ -1,10 +1,14 @@
 // Failures that are the database's, not the request's, become the store's `unavailable`
 // (a 503 with Retry-After and the cause in the log), never an unclassified error (a 500).
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorFields } from "../../src/observability/logger.js";
 import { isNetworkFailure, StoreError } from "../../src/store/errors.js";
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
+import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import { classifySqlite } from "../../src/store/sqlite/errors.js";
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from "../support/pg.js";
 import { batch, scanRow } from "../support/records.js";
@@ -73,5 +77,34 @@ describe("what the drivers say of a database they cannot use", () => {
 
   it("node-postgres: no client free in the pool within its wait is the database not answering", () => {
     expect(isNetworkFailure(new Error("timeout exceeded when trying to connect"))).toBe(true);
+  });
+});
+
+describe("the embedded SQLite file removed or replaced while the server runs", () => {
+  it("fails writes and the health check as unavailable, saying why, instead of writing to a file no start will see", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "veritix-same-file-"));
+    const path = join(dir, "veritix.db");
+    const store = await betterSqliteStore({ path });
+    const write = (ticket_id: string) =>
+      store.insert(batch({ scans: [scanRow({ event_id: "moved", ticket_id })] })).then(
+        () => null,
+        (err: unknown) => err,
+      );
+    const refusal = { failure: "unavailable", message: expect.stringMatching(/removed or replaced/) };
+    try {
+      expect(await write("before")).toBeNull();
+      await store.ping();
+      renameSync(path, `${path}.moved`); // deleted, as far as the path can tell
+      expect(await write("while-gone")).toMatchObject(refusal);
+      await expect(store.ping()).rejects.toMatchObject(refusal);
+      renameSync(`${path}.moved`, path); // back: the same file, writes go on
+      expect(await write("back")).toBeNull();
+      writeFileSync(join(dir, "restored.db"), "");
+      renameSync(join(dir, "restored.db"), path); // a backup restored over it
+      expect(await write("after-restore")).toMatchObject(refusal);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

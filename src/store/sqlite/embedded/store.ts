@@ -9,6 +9,7 @@ import { classifySqlite } from "../errors.js";
 import * as schema from "../schema.js";
 import { type SqliteDb, type StoredRows, sqliteStore } from "../store.js";
 import { keepPreparedStatements, openBetterSqlite } from "./connection.js";
+import { sameFileCheck } from "./same-file.js";
 import { startWriterThread } from "./thread.js";
 import { type IdRows, rowsOf, sqliteWriter, toQuery, type WriterCall } from "./writer.js";
 
@@ -28,6 +29,7 @@ export interface BetterSqliteOptions {
 /** Resolves once the store can write: migrated, and its writer thread (if any) has opened the file. */
 export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Store> {
   const sqlite = openBetterSqlite(opts.path);
+  const sameFile = sameFileCheck(opts.path);
   keepPreparedStatements(sqlite);
   const db = drizzle({ client: sqlite, schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder("sqlite") });
@@ -53,7 +55,10 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
     // single records by the thousand; no caller waits long behind the others.
     maxSize: 4000,
     sizeOf: rowsOf,
-    run: async (calls) => (thread ? thread.together(calls) : (writer?.together(calls) ?? [])),
+    run: async (calls) => {
+      sameFile();
+      return thread ? thread.together(calls) : (writer?.together(calls) ?? []);
+    },
   });
   const store = sqliteStore({
     dialect: "sqlite",
@@ -65,5 +70,10 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
       sqlite.close();
     },
   });
+  const ping = store.ping;
+  store.ping = async () => {
+    sameFile();
+    await ping();
+  };
   return withStoreErrors(store, classifySqlite, MIGRATE_HINT);
 }
