@@ -9,6 +9,12 @@ export const SHOWN = 8;
 
 type Seen = Extract<Alert, { kind: "double_entry" }>["first"];
 
+const KEY_KINDS: Record<Extract<Alert, { kind: "invalid_burst" }>["key_kind"], string> = {
+  ip_address: "IP address",
+  scanner_id: "scanner",
+  ticket_id: "ticket",
+};
+
 const where = (s: Seen, now: number) =>
   `${s.location ?? "(no gate)"} / ${s.scanner_id ?? "(no scanner id)"} at ${time(s.scan_timestamp, now)}`;
 
@@ -29,7 +35,7 @@ function describe(a: Alert, now: number): [string, string] {
       ];
     case "invalid_burst":
       return [
-        `${count(a.count)} invalid from ${a.key_kind.replace("_", " ")} ${a.key} in one minute`,
+        `${count(a.count)} invalid from ${KEY_KINDS[a.key_kind]} ${a.key} in one minute`,
         `${time(a.minute, now)} · ${a.reasons.map((r) => `${r.reason} ×${count(r.count)}`).join(", ")}`,
       ];
   }

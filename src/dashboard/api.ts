@@ -13,6 +13,7 @@ const KEPT_MAX = 64;
 export const token = {
   get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
   set: (value: string) => sessionStorage.setItem(TOKEN_KEY, value),
+  forget: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
 /** The server did not answer (down, unreachable, timed out) or answered 5xx. */

@@ -117,7 +117,9 @@ export function createCurve(): Curve {
           y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
         },
         axes: [
-          {},
+          // Room for a label such as "12:45pm" between ticks (uPlot's default packs them
+          // into one run of text on a phone).
+          { space: 70 },
           {
             label: `per ${bucket === "1m" ? "minute" : bucket.replace("m", " min")}`,
             size: 56,

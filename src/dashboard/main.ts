@@ -72,6 +72,7 @@ function setOnline(at: Date): void {
   $("problem").hidden = true;
   document.body.classList.remove("stale");
   $("status").textContent = `Updated ${timeWithSeconds(at)} · every ${REFRESH_MS / 1000} s`;
+  $("forget-token").hidden = token.get() === null;
 }
 
 function setOffline(why: string): void {
@@ -92,6 +93,7 @@ function setProblem(message: string): void {
   const p = $("problem");
   p.textContent = `The server would not answer: ${message}`;
   p.hidden = false;
+  $("status").textContent = "Not updated";
 }
 
 async function refresh(): Promise<void> {
@@ -124,9 +126,11 @@ async function refresh(): Promise<void> {
       const forbidden = err.status === 403;
       await askForToken(
         forbidden
-          ? `This token may not read these figures (${err.message}): a reader token, of this event if it is scoped.`
+          ? `This token may not read these figures (${err.message}). It needs the reader role and, if it is scoped to events, this one among them.`
           : had
-            ? `The server refused this token (${err.message}). Check it and try again.`
+            ? /expired/.test(err.message)
+              ? "This token has expired: ask whoever gave it to you for a new one."
+              : `The server refused this token (${err.message}). Check it and try again.`
             : null,
         // A reader scoped to other events may still read those: it can go and pick one.
         forbidden && id !== null ? () => go(null) : undefined,
@@ -158,6 +162,12 @@ window.addEventListener("popstate", () => {
   void refresh();
 });
 
+// A shared phone at the gate: the next person must not read with this token. The page
+// starts again, figures gone, and asks for one.
+$("forget-token").addEventListener("click", () => {
+  token.forget();
+  location.reload();
+});
 $<HTMLSelectElement>("event-picker").addEventListener("change", (e) =>
   choose((e.target as HTMLSelectElement).value || null),
 );

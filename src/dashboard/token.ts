@@ -30,7 +30,8 @@ export function askForToken(problem: string | null, leave?: () => void): Promise
     form.addEventListener(
       "submit",
       () => {
-        token.set(input.value.trim());
+        // What goes in the header is the token alone: a pasted "Bearer …" loses its prefix.
+        token.set(input.value.trim().replace(/^bearer\s+/i, ""));
         done();
       },
       { signal: asked.signal },
