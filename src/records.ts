@@ -224,14 +224,20 @@ export function parseTimestamp(input: string): Date | null {
 
 const NOT_A_TIMESTAMP = "must be an ISO 8601 timestamp, e.g. 2024-01-15T10:30:45Z";
 
+const TIME_EXAMPLE = "2024-01-15T10:30:45Z";
+
 /** The document's word on timestamps sent to the API. */
 const timeDoc = (extra: string) => ({
   pattern: ISO.source,
-  example: "2024-01-15T10:30:45Z",
+  example: TIME_EXAMPLE,
   description: `ISO 8601, from 1970 on; without an offset it is UTC.${extra}`,
 });
 
-/** Any instant, as in a query's `from`/`to`. */
+/**
+ * Any instant, as in a query's `from`/`to`: documented without an example, which the docs
+ * page would fill into an optional filter's box (every export and listing "tried" then
+ * asked for the records of one second).
+ */
 export const instant = z
   .string()
   .transform((value, ctx) => {
@@ -240,7 +246,7 @@ export const instant = z
     ctx.addIssue({ code: "custom", message: NOT_A_TIMESTAMP });
     return z.NEVER;
   })
-  .meta(timeDoc(""));
+  .meta({ ...timeDoc(""), example: undefined });
 
 /** A record's own time as a Date, or what is wrong with it. */
 function recordTime(value: string): Date | string {
@@ -376,7 +382,7 @@ export const syncRequest = z.strictObject({
   scanner_id: idString,
   // The device's clock when it sent the batch: with the receive time it gives the
   // device's clock offset. Not bounded: a wrong clock is what it is meant to reveal.
-  sent_at: instant,
+  sent_at: instant.meta({ example: TIME_EXAMPLE }),
   scans: z.array(z.unknown()).default([]),
   invalid_attempts: z.array(z.unknown()).default([]),
   device: deviceBacklog.optional(),

@@ -94,4 +94,28 @@ describe("the OpenAPI document's reach", () => {
       }
     }
   });
+
+  it("gives no optional query parameter an example: the docs page fills examples into the boxes it sends", () => {
+    type Parameter = {
+      in: string;
+      name: string;
+      required?: boolean;
+      example?: unknown;
+      schema?: { example?: unknown };
+    };
+    const paths = OPENAPI_DOCUMENT.paths as unknown as Record<
+      string,
+      Record<string, { parameters?: Parameter[] }>
+    >;
+    const filled: string[] = [];
+    for (const [path, ops] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const p of op.parameters ?? []) {
+          if (p.in === "query" && !p.required && (p.example !== undefined || p.schema?.example !== undefined))
+            filled.push(`${method.toUpperCase()} ${path} ?${p.name}`);
+        }
+      }
+    }
+    expect(filled).toEqual([]);
+  });
 });
