@@ -52,14 +52,14 @@ const SECURITY_SCHEMES = {
     type: "http",
     scheme: "bearer",
     description:
-      "An API token (API_TOKENS). Its role decides what it may call: `admin` everything, `ingest` the record routes and POST /sync, `reader` the reads. Each operation lists the roles it accepts.",
+      "An API token (API_TOKENS). Its role decides what it may call: `admin` everything, `ingest` the record routes and POST /sync, `reader` the reads. Each operation lists the roles it accepts. An event-scoped reader token (`npm run token -- reader --event E`) goes here too: it is a `reader` of its events only (403 for another event's `event_id`).",
   },
   scannerToken: {
     type: "http",
     scheme: "bearer",
     bearerFormat: "veritix-scanner",
     description:
-      "A gate scanner's signed token (`npm run token -- scanner <scanner_id>`): POST /sync of its own scanner_id only.",
+      "A gate scanner's signed token (`npm run token -- scanner <scanner_id>`): POST /sync of its own scanner_id only, and GET /admissions/{ticket_id}.",
   },
 } as const;
 
