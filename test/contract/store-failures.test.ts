@@ -91,16 +91,21 @@ describe("the embedded SQLite file removed or replaced while the server runs", (
         (err: unknown) => err,
       );
     const refusal = { failure: "unavailable", message: expect.stringMatching(/removed or replaced/) };
+    // Writes look at the file at most every 100 ms (./same-file.ts).
+    const settle = () => new Promise((r) => setTimeout(r, 150));
     try {
       expect(await write("before")).toBeNull();
       await store.ping();
       renameSync(path, `${path}.moved`); // deleted, as far as the path can tell
+      await settle();
       expect(await write("while-gone")).toMatchObject(refusal);
       await expect(store.ping()).rejects.toMatchObject(refusal);
       renameSync(`${path}.moved`, path); // back: the same file, writes go on
+      await settle();
       expect(await write("back")).toBeNull();
       writeFileSync(join(dir, "restored.db"), "");
       renameSync(join(dir, "restored.db"), path); // a backup restored over it
+      await settle();
       expect(await write("after-restore")).toMatchObject(refusal);
     } finally {
       await store.close();

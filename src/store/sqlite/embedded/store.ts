@@ -56,7 +56,7 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
     maxSize: 4000,
     sizeOf: rowsOf,
     run: async (calls) => {
-      sameFile();
+      sameFile.often();
       return thread ? thread.together(calls) : (writer?.together(calls) ?? []);
     },
   });
@@ -72,7 +72,7 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
   });
   const ping = store.ping;
   store.ping = async () => {
-    sameFile();
+    sameFile.now();
     await ping();
   };
   return withStoreErrors(store, classifySqlite, MIGRATE_HINT);
