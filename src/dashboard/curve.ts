@@ -112,6 +112,9 @@ export function createCurve(): Curve {
         height: HEIGHT,
         plugins: [peakMarker(() => peak)],
         cursor: { drag: { x: false, y: false } },
+        // The legend's values follow a hovering pointer; on a touch screen there is none, and
+        // "Entries: --" would read as missing data: the names alone there.
+        legend: { live: matchMedia("(pointer: fine)").matches },
         scales: {
           x: { time: true, range: () => span },
           y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
