@@ -11,7 +11,7 @@ import type { Store } from "../../src/store/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/pg.js";
 import { attemptRow, batch, scanRow } from "../support/records.js";
 import { type TcpSwitch, tcpSwitch } from "../support/tcp-switch.js";
-import { countsQuery, numbers } from "../support/test-store.js";
+import { countsQuery, numbers, rejectionOf } from "../support/test-store.js";
 
 const TIMEOUT_MS = 1000;
 
@@ -46,12 +46,9 @@ describe("node-postgres behind a network partition", () => {
 
     sw.silence();
     const started = Date.now();
-    const failed = await store
-      .insert(batch({ scans: [scanRow({ event_id: e, ticket_id: "during-a.person@example.com" })] }))
-      .then(
-        () => null,
-        (err: unknown) => err,
-      );
+    const failed = await rejectionOf(
+      store.insert(batch({ scans: [scanRow({ event_id: e, ticket_id: "during-a.person@example.com" })] })),
+    );
     expect(failed).toMatchObject({ name: "StoreError", failure: "unavailable" });
     expect(Date.now() - started).toBeLessThan(10 * TIMEOUT_MS);
     // What the server logs of it: the reason and the statement's start, not the record.
@@ -98,11 +95,6 @@ describe("node-postgres behind a network partition", () => {
   it("gives back every connection a partition broke, in or out of a transaction, and fails a waiting group at once", async () => {
     const e = `partition-tx-${Date.now()}`;
     const s = await open();
-    const failure = (p: Promise<unknown>) =>
-      p.then(
-        () => null,
-        (err: unknown) => err,
-      );
     try {
       // Scans and invalid attempts together: one transaction, on a connection the pool
       // holds (both made before the partition): its BEGIN times out. More partitions than
@@ -124,12 +116,12 @@ describe("node-postgres behind a network partition", () => {
           scans: [scanRow({ event_id: e, ticket_id: `lost-${round}` })],
           invalidAttempts: [attemptRow({ event_id: e })],
         });
-        expect(await failure(s.insert(mixed))).toMatchObject({ failure: "unavailable" });
+        expect(await rejectionOf(s.insert(mixed))).toMatchObject({ failure: "unavailable" });
         // A group waiting behind it fails as one, not batch by batch, each its own timeout.
         const started = Date.now();
         const waiting = await Promise.all(
           Array.from({ length: 5 }, (_, i) =>
-            failure(s.insert(batch({ scans: [scanRow({ event_id: e, ticket_id: `w-${round}-${i}` })] }))),
+            rejectionOf(s.insert(batch({ scans: [scanRow({ event_id: e, ticket_id: `w-${round}-${i}` })] }))),
           ),
         );
         for (const w of waiting) expect(w).toMatchObject({ failure: "unavailable" });

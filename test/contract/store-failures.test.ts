@@ -12,6 +12,7 @@ import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import { classifySqlite } from "../../src/store/sqlite/errors.js";
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from "../support/pg.js";
 import { batch, scanRow } from "../support/records.js";
+import { rejectionOf } from "../support/test-store.js";
 
 describe("a Postgres role that lost its write grants", () => {
   let database: TestDatabase;
@@ -43,10 +44,7 @@ describe("a Postgres role that lost its write grants", () => {
     url.username = role;
     const store = await nodePgStore({ url: url.toString(), migrate: false });
     try {
-      const failed = await store.insert(batch({ scans: [scanRow({ event_id: "grants" })] })).then(
-        () => null,
-        (err: unknown) => err,
-      );
+      const failed = await rejectionOf(store.insert(batch({ scans: [scanRow({ event_id: "grants" })] })));
       expect(failed).toBeInstanceOf(StoreError);
       expect(failed).toMatchObject({ failure: "unavailable" });
       // What the log says of it: the table it may not write.
@@ -86,10 +84,7 @@ describe("the embedded SQLite file removed or replaced while the server runs", (
     const path = join(dir, "veritix.db");
     const store = await betterSqliteStore({ path });
     const write = (ticket_id: string) =>
-      store.insert(batch({ scans: [scanRow({ event_id: "moved", ticket_id })] })).then(
-        () => null,
-        (err: unknown) => err,
-      );
+      rejectionOf(store.insert(batch({ scans: [scanRow({ event_id: "moved", ticket_id })] })));
     const refusal = { failure: "unavailable", message: expect.stringMatching(/removed or replaced/) };
     // Writes look at the file at most every 100 ms (./same-file.ts).
     const settle = () => new Promise((r) => setTimeout(r, 150));

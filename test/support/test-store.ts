@@ -5,6 +5,13 @@ import type { Dialect, RawQuery } from "./entry-flow-recompute.js";
 
 export type RawCounts = Omit<EventStats, "event_id" | "last_updated">;
 
+/** What a call failed with, or null when it succeeded: a fault test's one look at it. */
+export const rejectionOf = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+
 export interface TestStore {
   store: Store;
   /** Counts computed from the record tables themselves, not from analytics_stats. */

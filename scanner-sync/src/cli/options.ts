@@ -34,7 +34,7 @@ export const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as
  * An option's whole number, `min` or more. Refused with commander's InvalidArgumentError:
  * one line naming the option, and exit 1.
  */
-export function positiveInt(min = 0) {
+export function wholeNumber(min = 0) {
   return (value: string): number => {
     const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(n) || n < min)

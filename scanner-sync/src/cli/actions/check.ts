@@ -24,9 +24,10 @@ function checkExitCode(a: Admission): number {
 export async function check(o: CheckOptions, cmd: Command): Promise<number> {
   const g = globals(cmd);
   if (!g.url) throw new Error("no server URL: pass --url or set SYNC_URL");
+  const url = g.url;
   const ask = async (buffer?: ScanBuffer) => {
     const a = await checkAdmission({
-      url: g.url as string,
+      url,
       token: g.token,
       buffer,
       eventId: o.eventId,

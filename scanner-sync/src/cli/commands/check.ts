@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { DEFAULT_ADMISSION_TIMEOUT_MS } from "../../upload/defaults.js";
 import type { CheckOptions } from "../actions/check.js";
 import { action, CHECK_EXIT, EXIT } from "../errors.js";
-import { positiveInt } from "../options.js";
+import { wholeNumber } from "../options.js";
 
 const EXIT_CODES = `
 Prints one JSON line: {"source": "server"|"local", "admitted", "valid_scans", "first_entry", ...}.
@@ -28,7 +28,7 @@ export function checkCommand(program: Command): void {
     .option(
       "--timeout <ms>",
       "how long the server has to answer, in milliseconds",
-      positiveInt(1),
+      wholeNumber(1),
       DEFAULT_ADMISSION_TIMEOUT_MS,
     )
     .addHelpText("after", EXIT_CODES)

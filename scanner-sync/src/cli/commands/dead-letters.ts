@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import type { DeadLetterOptions } from "../actions/dead-letters.js";
 import { action } from "../errors.js";
-import { positiveInt } from "../options.js";
+import { wholeNumber } from "../options.js";
 
 const AFTER_HELP = `
 A record the server refused stays here with its reasons, and sync moves on. Once the
@@ -25,7 +25,7 @@ export function deadLettersCommand(program: Command): void {
     .command("dead-letters")
     .description("records the server rejected, and why; --requeue sends them again")
     .option("--json", "as NDJSON, one dead letter per line")
-    .option("--limit <n>", "at most this many", positiveInt(1), 1000)
+    .option("--limit <n>", "at most this many", wholeNumber(1), 1000)
     .option("--requeue", "put the dead letters back in the queue: the next sync sends them again")
     .option("--uuid <uuid...>", "with --requeue: only these records")
     .addHelpText("after", AFTER_HELP)

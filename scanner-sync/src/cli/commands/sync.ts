@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { DEFAULT_MAX_IN_FLIGHT } from "../../upload/defaults.js";
 import type { SyncOptions } from "../actions/sync.js";
 import { action } from "../errors.js";
-import { positiveInt, seconds } from "../options.js";
+import { seconds, wholeNumber } from "../options.js";
 
 const EXIT_CODES = `
 Exit codes:
@@ -20,17 +20,17 @@ export function syncCommand(program: Command): void {
     .description("upload the outbox to POST /sync; exit 0 when it is empty")
     .option("--watch", "keep syncing as records arrive, until SIGINT/SIGTERM")
     .option("--poll <seconds>", "with --watch: how often to look for new records", seconds(3600), 2)
-    .option("--batch-size <n>", "records per request (at most 1000)", positiveInt(1))
+    .option("--batch-size <n>", "records per request (at most 1000)", wholeNumber(1))
     .option(
       "--in-flight <n>",
       "requests on their way at once (the next batches are sent while one is answered)",
-      positiveInt(1),
+      wholeNumber(1),
       DEFAULT_MAX_IN_FLIGHT,
     )
     .option(
       "--max-retries <n>",
       "retries of a failing request before giving up (not with --watch)",
-      positiveInt(0),
+      wholeNumber(0),
       5,
     )
     .option("--timeout <seconds>", "per request", seconds(3600), 30)
@@ -43,10 +43,10 @@ export function syncCommand(program: Command): void {
     .option(
       "--keep-days <n>",
       "keep uploaded records this long for 'already scanned here?'",
-      positiveInt(0),
+      wholeNumber(0),
       7,
     )
-    .option("--keep-rows <n>", "and at most this many", positiveInt(0), 100_000)
+    .option("--keep-rows <n>", "and at most this many", wholeNumber(0), 100_000)
     .addHelpText("after", EXIT_CODES)
     .action(
       action(async (o: SyncOptions, cmd: Command) => (await import("../actions/sync.js")).sync(o, cmd)),

@@ -70,10 +70,9 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
       sqlite.close();
     },
   });
-  const ping = store.ping;
-  store.ping = async () => {
+  const ping = async () => {
     sameFile.now();
-    await ping();
+    await store.ping();
   };
-  return withStoreErrors(store, classifySqlite, MIGRATE_HINT);
+  return withStoreErrors({ ...store, ping }, classifySqlite, MIGRATE_HINT);
 }
