@@ -24,6 +24,7 @@ import {
 } from "./records.js";
 import { type AlertsQuery, type AlertThresholds, alerts, DEFAULT_THRESHOLDS } from "./signals/alerts.js";
 import type { Kind } from "./store/columns.js";
+import { COUNTER_NAMES, type StatCounter } from "./store/counters.js";
 import { toRow } from "./store/rows.js";
 import type {
   DeviceHealth,
@@ -79,6 +80,13 @@ export interface AnalyticsOptions {
 /** Up to this many events, a scoped reader's GET /stats reads each; beyond, all at once. */
 const EVENTS_READ_ONE_BY_ONE = 8;
 
+/** An event's counters before its first record (as the stores answer it). */
+const noRecords = (eventId: string): EventStats => ({
+  event_id: eventId,
+  ...(Object.fromEntries(COUNTER_NAMES.map((c) => [c, 0])) as Record<StatCounter, number>),
+  last_updated: null,
+});
+
 export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
   /**
    * A listing's page. An empty page after a `before_id` that names no stored record of
@@ -130,19 +138,18 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
     /** An event without records has zero counts and `last_updated: null`. */
     getEventStats: (eventId: string): Promise<EventStats> => store.eventStats(eventId),
     /**
-     * Every event's with records; of `events` only, when given (an event-scoped reader):
-     * each read on its own, so the cost follows the reader's events, not the platform's.
+     * Every event's with records; of `events`, when given (an event-scoped reader), each
+     * one, zeros for one without records yet: the reader was given that event, and is
+     * told of it before its doors open. Each read on its own, so the cost follows the
+     * reader's events, not the platform's.
      */
     async getAllStats(events?: readonly string[]): Promise<EventStats[]> {
       if (!events) return store.allStats();
+      if (events.length <= EVENTS_READ_ONE_BY_ONE) return Promise.all(events.map((e) => store.eventStats(e)));
       // A reader of many events: one read of them all, kept to its own, rather than a query
       // per event (a Worker may make only so many per request: 50 on D1's free plan).
-      if (events.length > EVENTS_READ_ONE_BY_ONE) {
-        const mine = new Set(events);
-        return (await store.allStats()).filter((s) => mine.has(s.event_id));
-      }
-      const each = await Promise.all(events.map((e) => store.eventStats(e)));
-      return each.filter((s) => s.last_updated !== null);
+      const found = new Map((await store.allStats()).map((s) => [s.event_id, s]));
+      return events.map((e) => found.get(e) ?? noRecords(e));
     },
     recentScans: (q: ListQuery) => listed("scans", q, (f) => store.listScans(f)),
     recentTransfers: (q: ListQuery) => listed("transfers", q, (f) => store.listTransfers(f)),

@@ -1,5 +1,6 @@
 // Choosing the event: a select in the header (every page) and, before one is chosen, a list
-// of the events with records, most recently updated first. The choice is the page's
+// of the events GET /stats names (with records; a scoped reader's: each of its events), most
+// recently updated first. The choice is the page's
 // `event_id` query parameter, so a link opens that event directly.
 import { $, h } from "./dom.js";
 import { plural, time } from "./format.js";
@@ -35,7 +36,10 @@ export function renderPicker(events: AllEventStats, chosen: string | null): void
 }
 
 const noteOf = (e: EventStats, now: number) =>
-  `${plural(e.scan_count, "scan")} · ${plural(e.invalid_attempt_count, "invalid attempt")} · updated ${time(e.last_updated, now)}`;
+  // An event of a scoped reader's token, before its doors open.
+  e.last_updated === null
+    ? "No records yet"
+    : `${plural(e.scan_count, "scan")} · ${plural(e.invalid_attempt_count, "invalid attempt")} · updated ${time(e.last_updated, now)}`;
 
 /**
  * The list of events, redrawn on every poll: the same events in the same order keep their

@@ -30,16 +30,25 @@ export function scopeFiltering(target: () => HttpTarget) {
     const wide = await issueReaderToken([...many, a], SIGNING_KEY, { ttlSeconds: 600 });
 
     const one = await json(await t.call("GET", `/stats?event_id=${a}`, { as: "reader" }));
-    for (const reader of [token, wide]) {
+    const none = await json(await t.call("GET", `/stats?event_id=${quiet}`, { as: "reader" }));
+    expect(none).toMatchObject({ scan_count: 0, last_updated: null });
+    for (const [reader, events] of [
+      [token, [a, quiet]],
+      [wide, [...many, a]],
+    ] as const) {
       const scoped = await json<Record<string, unknown>>(
         await t.call("GET", "/stats", { as: { token: reader } }),
       );
-      // Its events with records: the quiet ones have none, so are not listed (as for any reader).
-      expect(Object.keys(scoped)).toEqual([a]);
+      // Each of its events, the quiet ones (no records yet) with the zeros of GET /stats?event_id.
+      expect(Object.keys(scoped).sort()).toEqual([...events].sort());
       expect(scoped[a]).toEqual(one);
+      for (const q of events.filter((e) => e !== a))
+        expect(scoped[q]).toEqual({ ...(none as object), event_id: q });
     }
     const everyone = await json<Record<string, unknown>>(await t.call("GET", "/stats", { as: "reader" }));
     expect(Object.keys(everyone)).toEqual(expect.arrayContaining([a, b]));
+    // Any other reader: the events with records alone.
+    expect(Object.keys(everyone)).not.toContain(quiet);
 
     type Devices = {
       event_id: string | null;
