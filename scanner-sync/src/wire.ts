@@ -19,6 +19,7 @@ export {
   scanInput,
   syncInvalidAttempt,
   syncRequest,
+  syncResponse,
   syncScan,
 } from "../../src/records.js";
 

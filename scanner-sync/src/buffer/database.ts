@@ -1,9 +1,10 @@
 // Opens the device's SQLite file for durability first: WAL with synchronous = FULL, so a
 // scan whose record() returned survives a power cut; busy_timeout, so the CLI's `record`
 // and a running `sync --watch` can share the file. Failures say which file and why.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { ensureDir } from "../../../src/node/ensure-dir.js";
 import { BufferUnavailable } from "./errors.js";
 import { migrateFromV1 } from "./migrate-v1.js";
 import { SCHEMA, SCHEMA_VERSION } from "./schema.js";
@@ -48,7 +49,7 @@ export function openDatabase(path: string, opts: { create: boolean }): SqliteDat
   }
   let db: SqliteDatabase | undefined;
   try {
-    if (!memory) mkdirSync(dirname(path), { recursive: true });
+    if (!memory) ensureDir(dirname(path));
     db = new Database(path, { timeout: 5000 });
     db.pragma("busy_timeout = 5000");
     if (!memory) {

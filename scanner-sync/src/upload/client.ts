@@ -1,24 +1,10 @@
 // One POST /sync over HTTP, and what its answer means for the uploader: done, try again
 // later, split the batch, or stop (nothing a retry can fix). Only a 200 whose body is a
 // real sync answer counts as done: a captive portal's 200 page is not.
-import * as z from "zod";
-import type { SyncResponse } from "../wire.js";
+import { type SyncResponse, syncResponse } from "../wire.js";
 import { describeError, parseAnswer, tokenHint } from "./answers.js";
 import { parseRetryAfter } from "./backoff.js";
 import { timedRequest } from "./timed-request.js";
-
-const syncResponse = z.object({
-  accepted: z.number().int().min(0),
-  duplicates: z.number().int().min(0),
-  rejected: z.array(
-    z.object({
-      kind: z.enum(["scan", "invalid_attempt"]),
-      index: z.number().int().min(0),
-      uuid: z.string().nullable(),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })),
-    }),
-  ),
-}) satisfies z.ZodType<SyncResponse>;
 
 export type PostOutcome =
   | { type: "ok"; response: SyncResponse; requestId: string | null }

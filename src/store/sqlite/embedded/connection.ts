@@ -1,18 +1,8 @@
 // Opening a better-sqlite3 connection with the server's pragmas: used by the store's main
 // connection and by its writer thread (which needs nothing else of the store to start).
-import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-
-/**
- * Creates the missing directories one level at a time: Node's recursive mkdir spins
- * forever under some paths (e.g. below /proc) instead of failing.
- */
-function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
-  for (const d of missing) mkdirSync(d);
-}
+import { ensureDir } from "../../../node/ensure-dir.js";
 
 export function openBetterSqlite(path: string): Database.Database {
   if (path !== ":memory:") ensureDir(dirname(path));
