@@ -6,7 +6,8 @@ import type { AppDeps, AppEnv } from "../http/env.js";
 import { operation } from "../http/operation.js";
 import { idString, SYNC_LIMITS, syncRequest, syncRequestDoc } from "../records.js";
 
-const devicesQuery = z.object({ event_id: idString.optional() });
+// Strict, as every query: a misspelt `event_id` would list every device as if the event's.
+const devicesQuery = z.strictObject({ event_id: idString.optional() });
 
 export function syncRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()

@@ -27,6 +27,8 @@ export const OTHER_QUERY_CASES: [name: string, path: string][] = [
   ["GET /stats with an event_id over 128 characters", `/stats?event_id=${long}`],
   ["GET /stats with an unknown parameter", "/stats?event=E"],
   ["GET /stats/devices with an event_id over 128 characters", `/stats/devices?event_id=${long}`],
+  // Misspelt, it would list every device as if they were the event's.
+  ["GET /stats/devices with an unknown parameter", "/stats/devices?evnt_id=E"],
   ["GET /stats/transfers/summary without event_id", "/stats/transfers/summary"],
   ["GET /stats/transfers/summary with an unknown parameter", "/stats/transfers/summary?event_id=E&day=1"],
   ["GET /stats/alerts without event_id", "/stats/alerts"],
