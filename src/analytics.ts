@@ -219,16 +219,11 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
       if (typeof events === "string" || events === undefined) {
         return (await store.deviceHealth(events)).map((d) => deviceView(d, now));
       }
-      // A scanner of several of the events comes once.
+      // A scanner of several of the events comes once, where it first came (in the store's order).
       const seen = new Map<string, DeviceHealth>();
-      for (const d of await store.deviceHealth(events)) seen.set(d.scanner_id, d);
-      return [...seen.values()]
-        .sort(
-          (a, b) =>
-            b.last_sync_at.getTime() - a.last_sync_at.getTime() ||
-            (a.scanner_id < b.scanner_id ? -1 : a.scanner_id > b.scanner_id ? 1 : 0),
-        )
-        .map((d) => deviceView(d, now));
+      for (const d of await store.deviceHealth(events))
+        if (!seen.has(d.scanner_id)) seen.set(d.scanner_id, d);
+      return [...seen.values()].map((d) => deviceView(d, now));
     },
   };
 }

@@ -3,6 +3,7 @@
 // (../iso-time.ts).
 import { isoTime, isoTimeOfMs, isoTimeOrNull } from "../iso-time.js";
 import type { GateScanner, Store } from "../store/types.js";
+import { bytewise } from "../text-order.js";
 
 const byEntries =
   <T extends { entries: number }>(key: (x: T) => string | null) =>
@@ -13,7 +14,7 @@ function compareKeys(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
-  return a < b ? -1 : 1;
+  return bytewise(a, b);
 }
 
 const scannerView = (s: GateScanner) => ({

@@ -7,11 +7,11 @@ import { isoTime, isoTimeOfMs, isoTimeOrNull } from "../iso-time.js";
 import { idString } from "../records.js";
 import { unkey } from "../store/entry-flow.js";
 import type { BurstRow, ChainRow, DoubleEntryBound, DoubleEntryRow, Store } from "../store/types.js";
+import { bytewise } from "../text-order.js";
 import {
   ALERT_KINDS,
   type AlertKind,
   type AlertPlace,
-  bytewise,
   cursorParam,
   encodeCursor,
   newestFirst,

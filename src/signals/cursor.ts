@@ -2,6 +2,7 @@
 // (newest first: own time, then kind, then key, each descending). Opaque to clients:
 // base64url of a small JSON array, read back strictly (anything else is a 400).
 import * as z from "zod";
+import { bytewise } from "../text-order.js";
 
 export const ALERT_KINDS = ["double_entry", "transfer_chain", "invalid_burst"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -11,23 +12,6 @@ export interface AlertPlace {
   at: number;
   kind: AlertKind;
   key: string;
-}
-
-/**
- * Text order of the databases' bytewise comparison (UTF-8 bytes, which is code point
- * order), from UTF-16 code units: surrogates (U+D800-DFFF) sort after U+E000-FFFF.
- */
-export function bytewise(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800) x += x < 0xe000 ? 0x2000 : -0x800;
-    if (y >= 0xd800) y += y < 0xe000 ? 0x2000 : -0x800;
-    return x - y;
-  }
-  return a.length - b.length;
 }
 
 /** Listing order: negative when `a` comes first (it is newer, or ties and ranks higher). */

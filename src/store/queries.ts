@@ -5,7 +5,6 @@
 // dialects really differ (batch SQL, purge) each store keeps its own small part.
 import {
   and,
-  desc,
   eq,
   exists,
   getTableColumns,
@@ -19,10 +18,12 @@ import {
   Table,
 } from "drizzle-orm";
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { bytewise } from "../text-order.js";
 import { COUNTER_NAMES, type StatCounter } from "./counters.js";
 import type * as schema from "./pg/schema.js";
 import { onFirstUse } from "./prepared.js";
 import type {
+  DeviceHealth,
   DeviceReport,
   DeviceSync,
   EventStats,
@@ -223,9 +224,9 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
       const rows = await db
         .select({ event_id: stats.event_id, ...statsColumns })
         .from(stats)
-        .groupBy(stats.event_id)
-        .orderBy(stats.event_id);
-      return rows as EventStats[];
+        .groupBy(stats.event_id);
+      // Sorted here, not in SQL: a Postgres database's collation need not be bytewise.
+      return (rows as EventStats[]).sort((a, b) => bytewise(a.event_id, b.event_id));
     },
 
     listScans: (f) => listing(t.ticketScans, t.ticketScans.scan_timestamp, f),
@@ -255,21 +256,28 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
     async deviceHealth(events) {
       const d = t.scannerDevices;
       const e = t.scannerEvents;
-      if (events === undefined) return db.select().from(d).orderBy(desc(d.last_sync_at), d.scanner_id);
       const of = (where: SQL | undefined) =>
         db
           .select({ ...getTableColumns(d) })
           .from(d)
           .innerJoin(e, eq(e.scanner_id, d.scanner_id))
-          .where(where)
-          .orderBy(desc(d.last_sync_at), d.scanner_id);
-      if (typeof events === "string") return of(eq(e.event_id, events));
-      // A list in parts that D1 can bind (at most 100 values a statement): a few queries for
-      // a reader of many events, not one per event.
-      const parts: (typeof events)[] = [];
-      for (let i = 0; i < events.length; i += EVENTS_PER_QUERY)
-        parts.push(events.slice(i, i + EVENTS_PER_QUERY));
-      return (await Promise.all(parts.map((part) => of(inArray(e.event_id, [...part]))))).flat();
+          .where(where);
+      let rows: DeviceHealth[];
+      if (events === undefined) rows = await db.select().from(d);
+      else if (typeof events === "string") rows = await of(eq(e.event_id, events));
+      else {
+        // A list in parts that D1 can bind (at most 100 values a statement): a few queries
+        // for a reader of many events, not one per event.
+        const parts: (typeof events)[] = [];
+        for (let i = 0; i < events.length; i += EVENTS_PER_QUERY)
+          parts.push(events.slice(i, i + EVENTS_PER_QUERY));
+        rows = (await Promise.all(parts.map((part) => of(inArray(e.event_id, [...part]))))).flat();
+      }
+      // Most recently synced first, then by id bytewise: sorted here, not in SQL, where a
+      // Postgres database's collation need not be bytewise.
+      return rows.sort(
+        (a, b) => b.last_sync_at.getTime() - a.last_sync_at.getTime() || bytewise(a.scanner_id, b.scanner_id),
+      );
     },
   };
 }

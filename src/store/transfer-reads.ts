@@ -2,6 +2,7 @@
 // reads are: the event's aggregate rows only (per UTC day from analytics_stats, per reason
 // and per ticket from the transfer tables), never its records, so retention leaves it whole.
 import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { bytewise } from "../text-order.js";
 import type { QueryDb, Tables } from "./queries.js";
 import type { Store } from "./types.js";
 
@@ -21,7 +22,7 @@ interface ReasonRow {
 const byReason = (a: ReasonRow, b: ReasonRow): number =>
   a.no_reason - b.no_reason ||
   b.successful + b.failed - (a.successful + a.failed) ||
-  (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
+  bytewise(a.reason, b.reason);
 
 export function transferReads(db: QueryDb, t: Tables): Pick<Store, "transferSummary"> {
   const stats = t.analyticsStats;

@@ -79,7 +79,7 @@ export interface DeviceReport {
   scanner_id: string;
   /**
    * When the signed scanner token that sent it was issued: the sync is refused whole
-   * (StoreError "revoked") if the scanner's tokens were revoked since. Null: an
+   * (StoreError "revoked") if the scanner's tokens were revoked since. Absent: an
    * API_TOKENS caller, never revoked one by one.
    */
   token_issued_at?: Date | undefined;
@@ -251,10 +251,10 @@ export interface Store {
    * batch): the two commit together or not at all.
    */
   sync(batch: RecordBatch, device: DeviceReport): Promise<SyncOutcome>;
-  /** Every scanner, or those that uploaded records of one event; most recently synced first. */
   /**
    * Scanners' health: every scanner, or those that synced for the event, or for any of the
-   * events (a scanner of several of them may come more than once).
+   * events (a scanner of several of them may come more than once); most recently synced
+   * first, then by scanner id bytewise.
    */
   deviceHealth(events?: string | readonly string[]): Promise<DeviceHealth[]>;
   /** An event's admissions: counts, first and last entry, peak minute. Zeros and nulls when it has none. */

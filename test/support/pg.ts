@@ -1,4 +1,4 @@
-// A fresh Postgres database per test file, dropped afterwards. TEST_DATABASE_URL names the
+// A fresh Postgres database per test file (ordering text by en-US rules), dropped afterwards. TEST_DATABASE_URL names the
 // server (default: the local one); a missing server fails the run, it is never skipped.
 import pg from "pg";
 
@@ -17,7 +17,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } catch (err) {
     throw new Error(`Postgres is required for the tests (${PG_ADMIN_URL}): ${(err as Error).message}`);
   }
-  await admin.query(`CREATE DATABASE ${name}`);
+  // A collation that is not bytewise, as a Postgres installed with an en_US locale has:
+  // an order that SQLite and D1 would give differently (uppercase first there) shows here.
+  await admin.query(
+    `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+  );
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;

@@ -115,6 +115,34 @@ export function syncs(c: ContractContext) {
       total_accepted: 2,
     });
   });
+
+  it("orders events and scanners' ties by their ids bytewise, whatever the database's collation", async () => {
+    // Bytewise, uppercase sorts before lowercase and an accent after both; an en-US
+    // collation (the Postgres of the tests) would put them the other way round.
+    const base = freshEvent();
+    const events = [`${base}-b`, `${base}-Z`, `${base}-a`, `${base}-\u00e9`];
+    const scanners = events.map((e) => `gate-${e}`);
+    const received_at = at("2026-05-03T08:00:00.000Z");
+    for (const [i, e] of events.entries())
+      await c.store.sync(batch({ scans: [scanRow({ event_id: e })] }), {
+        scanner_id: scanners[i] as string,
+        received_at,
+        sent_at: received_at,
+        items: 1,
+        rejected: 0,
+        pending: null,
+        oldest_pending_at: null,
+        app_version: null,
+      });
+    const bytewise = [...events].sort(); // JS sorts these (all below U+D800) bytewise
+    expect(bytewise).toEqual([`${base}-Z`, `${base}-a`, `${base}-b`, `${base}-\u00e9`]);
+    const listed = (await c.store.allStats()).map((s) => s.event_id).filter((e) => e.startsWith(base));
+    expect(listed).toEqual(bytewise);
+    const sameTime = (await c.store.deviceHealth(events)).map((d) => d.scanner_id);
+    expect(sameTime).toEqual(bytewise.map((e) => `gate-${e}`));
+    const all = (await c.store.deviceHealth()).map((d) => d.scanner_id).filter((s) => scanners.includes(s));
+    expect(all).toEqual(bytewise.map((e) => `gate-${e}`));
+  });
 }
 
 /** A scanner the database refuses device health for while `refuseDevice` is in force. */
