@@ -8,7 +8,7 @@ const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
 const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
 const MINUTE_MS = 60_000;
 /** 9999-12-31T23:59:59.999Z: after it toISOString writes an expanded year ("+010000-..."). */
-const LAST_PLAIN_YEAR_MS = 253_402_300_799_999;
+export const LAST_PLAIN_YEAR_MS = 253_402_300_799_999;
 /** Minutes whose "YYYY-MM-DDTHH:MM:" is kept: more than the busiest answer names. */
 const KEPT = 4096;
 const minutes = new Map<number, string>();

@@ -1,8 +1,8 @@
 // GET /stats/timeline: an event's entry flow over time, every bucket of the range present
 // (zeros included), oldest first. The store sums its minutes per bucket; this settles the
 // range (the given bounds aligned, or the event's own span) and fills the gaps.
-import { AppError } from "../errors.js";
-import { isoTimeOfMs } from "../iso-time.js";
+import { AppError, validationError } from "../errors.js";
+import { isoTimeOfMs, LAST_PLAIN_YEAR_MS } from "../iso-time.js";
 import type { Store } from "../store/types.js";
 import { BUCKET_NAMES, BUCKETS, MAX_POINTS } from "./buckets.js";
 import type { TimelineQuery } from "./queries.js";
@@ -61,6 +61,10 @@ export async function timeline(store: Store, q: TimelineQuery): Promise<Timeline
     else to = from;
   }
   if (q.from && q.to && q.from.getTime() === q.to.getTime()) to = from;
+  // A `to` of year 9999's last bucket ceils into year 10000, whose ISO text ("+010000-…")
+  // no client reads as a time.
+  if (to > LAST_PLAIN_YEAR_MS)
+    throw validationError([{ path: "to", message: `its ${q.bucket} bucket ends after the year 9999` }]);
   const points = (to - from) / width;
   if (points > MAX_POINTS) throw tooManyPoints(q, from, to, points);
   const filtered = q.location !== undefined || q.scanner_id !== undefined;

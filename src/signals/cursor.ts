@@ -2,6 +2,7 @@
 // (newest first: own time, then kind, then key, each descending). Opaque to clients:
 // base64url of a small JSON array, read back strictly (anything else is a 400).
 import * as z from "zod";
+import { LAST_PLAIN_YEAR_MS } from "../iso-time.js";
 import { bytewise } from "../text-order.js";
 
 export const ALERT_KINDS = ["double_entry", "transfer_chain", "invalid_burst"] as const;
@@ -34,13 +35,11 @@ const fromBase64Url = (text: string): string => {
 
 export const encodeCursor = (p: AlertPlace): string => toBase64Url(JSON.stringify([p.at, p.kind, p.key]));
 
-/** The latest instant a Date holds (and so both databases' times can compare with). */
-const MAX_INSTANT_MS = 8.64e15;
-
-// A time a Date holds; a double entry's key is a ticket id, which the database compares
+// A time of year 9999 at the latest (ISO text beyond has an expanded year, which Postgres
+// does not read: a 500 there); a double entry's key is a ticket id, which the database compares
 // (Postgres text holds no NUL). A burst's key is its key kind, NUL, its key: compared in JS.
 const placeTuple = z
-  .tuple([z.int().min(0).max(MAX_INSTANT_MS), z.enum(ALERT_KINDS), z.string().max(1000)])
+  .tuple([z.int().min(0).max(LAST_PLAIN_YEAR_MS), z.enum(ALERT_KINDS), z.string().max(1000)])
   .refine(([, kind, key]) => kind !== "double_entry" || !key.includes("\0"));
 
 /** The `before` query parameter: a cursor this server wrote, else a 400 saying so. */

@@ -37,6 +37,12 @@ const CASES: BadQuery[] = [
     path: timeline("bucket=1m"),
     says: "bucket=5m",
   },
+  {
+    name: "a to whose bucket ends in the year 10000",
+    path: timeline("bucket=1d&from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:00Z"),
+    issue: "to",
+    says: "after the year 9999",
+  },
   { name: "an unknown parameter (locaton)", path: timeline("locaton=North") },
   { name: "no event_id", path: () => "/stats/timeline?bucket=1h", issue: "event_id" },
   { name: "an event_id over 128 characters", path: () => `/stats/timeline?event_id=${"x".repeat(129)}` },
