@@ -28,7 +28,12 @@ export function syncRoutes(deps: AppDeps) {
       async (c) => {
         const result = await c.get("analytics").syncBatch(c.get("principal"), c.req.valid("json"));
         if (result.rejected.length) {
-          deps.metrics.recordsIngested("sync", "rejected", result.rejected.length);
+          // Under the kinds the store counts stored and duplicate records by, so the three
+          // outcomes of a kind add up to what was sent.
+          const scans = result.rejected.filter((r) => r.kind === "scan").length;
+          const attempts = result.rejected.length - scans;
+          if (scans) deps.metrics.recordsIngested("scans", "rejected", scans);
+          if (attempts) deps.metrics.recordsIngested("invalidAttempts", "rejected", attempts);
           c.get("log").warn("sync items rejected", { rejected: result.rejected.length });
         }
         return c.json(result, 200);

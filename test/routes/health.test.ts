@@ -4,7 +4,7 @@ import { createLogger } from "../../src/observability/logger.js";
 import { prometheusMetrics } from "../../src/observability/prometheus.js";
 import { expectEnvelope, freshId, json } from "../support/api.js";
 import { authChecks } from "../support/auth-checks.js";
-import { SPEC } from "../support/records.js";
+import { SPEC, syncAttempt, syncBody, syncScan } from "../support/records.js";
 import { type RouteApp, routeApp } from "../support/route-app.js";
 import { routesOf } from "../support/routes.js";
 import { notMigratedChecks } from "./support/not-migrated.js";
@@ -48,6 +48,20 @@ describe("health, metrics and request ids", () => {
     expect(text).toMatch(
       /veritix_http_request_seconds_count\{method="POST",route="\/scans",status="201"\} [1-9]/,
     );
+  });
+
+  it("GET /metrics counts a sync's rejected items under their kinds, beside the stored ones", async () => {
+    const e = freshId();
+    const scans = [syncScan(e), syncScan(e, { ticket_id: "" }), syncScan(e, { scan_timestamp: "soon" })];
+    const res = await t.call("POST", "/sync", {
+      body: syncBody("gate-metrics", { scans, invalid_attempts: [syncAttempt(e, { reason: "" })] }),
+      as: "ingest",
+    });
+    expect(await json(res)).toMatchObject({ accepted: 1, rejected: [{}, {}, {}] });
+    const text = await (await t.call("GET", "/metrics", { as: "reader" })).text();
+    expect(text).toMatch(/veritix_records_ingested_total\{kind="scans",outcome="rejected"\} 2\n/);
+    expect(text).toMatch(/veritix_records_ingested_total\{kind="invalidAttempts",outcome="rejected"\} 1\n/);
+    expect(text).not.toContain('kind="sync"');
   });
 
   it("an unknown route: 404 in the error envelope, not an HTML page", async () => {
