@@ -229,3 +229,5 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
 }
 
 export type Analytics = ReturnType<typeof createAnalytics>;
+/** What storing one record came to: its id and uuid, and whether it was new. */
+export type RecordOutcome = Awaited<ReturnType<Analytics["record"]>>;

@@ -2,19 +2,19 @@
 // uuid again answers 200 with `duplicate: true` and counts nothing.
 import { type Context, Hono } from "hono";
 import type * as z from "zod";
+import type { RecordOutcome } from "../analytics.js";
 import type { AppDeps, AppEnv } from "../http/env.js";
 import { operation } from "../http/operation.js";
 import { plainJson } from "../http/request-id.js";
 import { withFastPath } from "../quick-parse.js";
 import { invalidAttemptInput, scanInput, transferInput } from "../records.js";
-import type { InsertOutcome } from "../store/types.js";
 
 /** One record with metadata at its 8 KiB limit fits with room to spare. */
 export const RECORD_BODY_LIMIT = 64 * 1024;
 
 // Built with plain headers, the online gates' hot path (src/http/request-id.ts); a retry's
 // 200 is the same kind of answer, so it is built the same way.
-function answer(c: Context<AppEnv>, out: InsertOutcome) {
+function answer(c: Context<AppEnv>, out: RecordOutcome) {
   return out.duplicate
     ? plainJson(c, { id: out.id, uuid: out.uuid, duplicate: true as const }, 200)
     : plainJson(c, { id: out.id, uuid: out.uuid }, 201);
