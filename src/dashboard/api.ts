@@ -16,8 +16,19 @@ export const token = {
   forget: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-/** The server did not answer (down, unreachable, timed out) or answered 5xx. */
-export class Unreachable extends Error {}
+/**
+ * The server did not answer (down, unreachable, timed out), answered 5xx or 429, or
+ * something else answered for it (a page that is not the API's: a Wi-Fi sign-in page, a
+ * proxy's error page). Asking again later is the cure; `retryAfterMs`: not before then.
+ */
+export class Unreachable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs = 0,
+  ) {
+    super(message);
+  }
+}
 
 /** 401 (no token or a refused one) or 403 (a token without the reader role). */
 export class AuthNeeded extends Error {
@@ -68,16 +79,33 @@ export function createApi(base: string = document.baseURI): Api {
     } finally {
       clearTimeout(timer);
     }
-    const date = Date.parse(res.headers.get("Date") ?? "");
-    if (Number.isFinite(date)) offset = date - Date.now();
+    // The server's clock, from an answer that is the API's (a sign-in page's may be off).
+    const clock = () => {
+      const date = Date.parse(res.headers.get("Date") ?? "");
+      if (Number.isFinite(date)) offset = date - Date.now();
+    };
     if (res.status === 304 && last) {
+      clock();
       // Read to its (empty) end: a response left unread shows as cancelled in DevTools.
       await res.arrayBuffer().catch(() => {});
       kept.delete(key);
       kept.set(key, last);
       return last.body as T;
     }
-    if (res.status >= 500) throw new Unreachable(`the server answered ${res.status}`);
+    if (res.status >= 500 || res.status === 429) {
+      await res.arrayBuffer().catch(() => {});
+      const wait = Number(res.headers.get("Retry-After"));
+      throw new Unreachable(
+        res.status === 429 ? "too many requests" : `the server answered ${res.status}`,
+        Number.isFinite(wait) && wait > 0 ? Math.min(wait, 300) * 1000 : 0,
+      );
+    }
+    // Every answer of the API is JSON; anything else came from something in between.
+    if (!/^application\/json\b/.test(res.headers.get("Content-Type") ?? "")) {
+      await res.arrayBuffer().catch(() => {});
+      throw new Unreachable(`a page that is not this server's answered ${res.status}: a network sign-in?`);
+    }
+    clock();
     const body: unknown = await res.json().catch(() => null);
     const message = (body as { message?: unknown } | null)?.message;
     const said = typeof message === "string" ? message : `${res.status} ${res.statusText}`;

@@ -1,13 +1,14 @@
 // The live gate dashboard (GET /dashboard): an event's figures from the API's reads,
 // polled every few seconds with conditional requests (api.ts), so an unchanged poll costs
 // only 304s. When the server cannot be reached the page says so plainly and keeps the last
-// figures; the next poll that succeeds puts things right. Polling pauses while the tab is
-// hidden and resumes at once when it shows again.
+// figures as they were then (connection.ts), asking again less and less often; the next
+// poll that succeeds puts things right. Polling pauses while the tab is hidden and
+// resumes at once when it shows again.
 import { renderAlerts, renderAttempts, SHOWN } from "./alerts.js";
 import { ApiError, AuthNeeded, createApi, token, Unreachable } from "./api.js";
+import { createConnection, REFRESH_MS, retryDelay } from "./connection.js";
 import { createCurve, curveRange } from "./curve.js";
 import { $ } from "./dom.js";
-import { timeWithSeconds } from "./format.js";
 import { renderGates } from "./gates.js";
 import { renderHeadline } from "./headline.js";
 import { linkTo, renderChooser, renderPicker } from "./picker.js";
@@ -24,7 +25,6 @@ import {
   type Timeline,
 } from "./types.js";
 
-const REFRESH_MS = 5_000;
 /** The event list (GET /stats spans every event) is asked for less often. */
 const EVENTS_EVERY_MS = 60_000;
 
@@ -36,10 +36,9 @@ let bucket: CurveBucket = CURVE_BUCKETS.find((b) => b === params.get("bucket")) 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let round = 0;
 let eventsAt = Number.NEGATIVE_INFINITY;
-let lastGood: Date | null = null;
-let offlineSince: Date | null = null;
-/** The last figures drawn, and of which event: redrawn while offline, so their ages still move. */
-let lastDrawn: { id: string; draw: () => void } | null = null;
+/** Rounds failed in a row: the next waits longer (connection.ts, retryDelay). */
+let failures = 0;
+const connection = createConnection();
 
 const serverNow = () => Date.now() + api.clockOffsetMs();
 
@@ -65,37 +64,6 @@ async function showEvent(id: string): Promise<() => void> {
   };
 }
 
-function setOnline(at: Date): void {
-  lastGood = at;
-  offlineSince = null;
-  $("offline").hidden = true;
-  $("problem").hidden = true;
-  document.body.classList.remove("stale");
-  $("status").textContent = `Updated ${timeWithSeconds(at)} · every ${REFRESH_MS / 1000} s`;
-  $("forget-token").hidden = token.get() === null;
-}
-
-function setOffline(why: string): void {
-  offlineSince ??= new Date();
-  const banner = $("offline");
-  banner.textContent =
-    `Cannot reach the server (${why}) since ${timeWithSeconds(offlineSince)}. ` +
-    (lastGood ? `Showing the figures of ${timeWithSeconds(lastGood)}; ` : "") +
-    `trying again every ${REFRESH_MS / 1000} s.`;
-  banner.hidden = false;
-  $("status").textContent = "Offline";
-  // The figures stay, dimmed (the banner, which stays in view, says why), their ages moving on.
-  document.body.classList.add("stale");
-  if (lastDrawn?.id === eventId) lastDrawn.draw();
-}
-
-function setProblem(message: string): void {
-  const p = $("problem");
-  p.textContent = `The server would not answer: ${message}`;
-  p.hidden = false;
-  $("status").textContent = "Not updated";
-}
-
 async function refresh(): Promise<void> {
   clearTimeout(timer);
   const mine = ++round;
@@ -114,14 +82,15 @@ async function refresh(): Promise<void> {
       if (id === null) renderChooser(events, serverNow());
     }
     drawEvent?.();
-    lastDrawn = id !== null && drawEvent ? { id, draw: drawEvent } : null;
     $("choose").hidden = id !== null;
     $("event").hidden = id === null;
-    document.title = id === null ? "Veritix · live gates" : `${id} · Veritix live gates`;
-    setOnline(new Date());
+    failures = 0;
+    connection.ok(id);
+    $("forget-token").hidden = token.get() === null;
   } catch (err) {
     if (mine !== round) return;
     if (err instanceof AuthNeeded) {
+      connection.awaitToken();
       const had = token.get() !== null;
       const forbidden = err.status === 403;
       await askForToken(
@@ -130,7 +99,7 @@ async function refresh(): Promise<void> {
           : had
             ? /expired/.test(err.message)
               ? "This token has expired: ask whoever gave it to you for a new one."
-              : `The server refused this token (${err.message}). Check it and try again.`
+              : `The server refused this token (${err.message}). If it was pasted whole, it is no longer valid here: ask whoever gave it to you for a new one.`
             : null,
         // A reader scoped to other events may still read those: it can go and pick one.
         forbidden && id !== null ? () => go(null) : undefined,
@@ -138,8 +107,15 @@ async function refresh(): Promise<void> {
       void refresh();
       return;
     }
-    if (err instanceof Unreachable) setOffline(err.message);
-    else setProblem(err instanceof ApiError ? err.message : String(err));
+    failures++;
+    // The figures on the page stay as they were drawn, their ages as of then: redrawn
+    // against the clock, every scanner would look quiet while the page itself is cut off.
+    const wait = retryDelay(failures, err instanceof Unreachable ? err.retryAfterMs : 0);
+    if (err instanceof Unreachable) connection.failed({ kind: "offline", why: err.message }, wait);
+    else
+      connection.failed({ kind: "refused", why: err instanceof ApiError ? err.message : String(err) }, wait);
+    if (!document.hidden) timer = setTimeout(refresh, wait);
+    return;
   }
   if (mine === round && !document.hidden) timer = setTimeout(refresh, REFRESH_MS);
 }
@@ -148,6 +124,17 @@ async function refresh(): Promise<void> {
 function go(id: string | null): void {
   eventId = id;
   history.pushState(null, "", id === null ? location.pathname : linkTo(id));
+  showing(id);
+}
+
+/** Another event's figures are never shown under this one's name: none until its own come. */
+function showing(id: string | null): void {
+  if (!connection.hasFiguresOf(id)) {
+    $("event").hidden = true;
+    $("choose").hidden = true;
+  }
+  document.title = id === null ? "Veritix · live gates" : `${id} · Veritix live gates`;
+  connection.showing(id);
 }
 
 function choose(id: string | null): void {
@@ -157,6 +144,7 @@ function choose(id: string | null): void {
 
 window.addEventListener("popstate", () => {
   eventId = new URLSearchParams(location.search).get("event_id") || null;
+  showing(eventId);
   // The list comes again with it, so the picker shows the event gone back to.
   eventsAt = Number.NEGATIVE_INFINITY;
   void refresh();
@@ -164,7 +152,9 @@ window.addEventListener("popstate", () => {
 
 // A shared phone at the gate: the next person must not read with this token. The page
 // starts again, figures gone, and asks for one.
+// One tap too many on a phone would cost a token nobody can retype at a gate: asked first.
 $("forget-token").addEventListener("click", () => {
+  if (!window.confirm("Forget the reader token on this device? The figures need it again to show.")) return;
   token.forget();
   location.reload();
 });
@@ -185,4 +175,5 @@ document.addEventListener("visibilitychange", () => {
   if (document.hidden) clearTimeout(timer);
   else void refresh();
 });
+showing(eventId);
 void refresh();

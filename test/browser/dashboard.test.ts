@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import type { Page } from "playwright-core";
+import type { Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueReaderToken } from "../../src/auth/signed-tokens.js";
 import { PUBLIC_DIR } from "../../src/node/public-assets.js";
@@ -87,8 +87,15 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBe(TOKENS.reader);
       // The token went as a header, never in a URL.
       expect(page.url()).not.toContain(TOKENS.reader);
-      // A shared phone: forgotten on request, and asked for again.
-      await page.getByRole("button", { name: "Forget token" }).click();
+      // A shared phone: forgotten on request, once confirmed (a stray tap keeps it), and
+      // asked for again.
+      const forget = page.getByRole("button", { name: "Forget token" });
+      page.once("dialog", (d) => void d.dismiss());
+      await forget.click();
+      expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBe(TOKENS.reader);
+      expect(await dialog.isVisible()).toBe(false);
+      page.once("dialog", (d) => void d.accept());
+      await forget.click();
       await dialog.waitFor();
       expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBeNull();
       expect(browser.foreign).toEqual([]);
@@ -267,6 +274,75 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       expect(await headline(page)).toEqual(figures);
       // Only the polls while it was away failed (and the console says so).
       expect(browser.problems.filter((p) => !p.endsWith("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("takes a page that is not the API's (a Wi-Fi sign-in page) or a 429 for the server out of reach", async () => {
+    const browser = await openDashboard(sw.url, event, TOKENS.reader);
+    const { page } = browser;
+    try {
+      await figuresShown(page);
+      const figures = await headline(page);
+      const notice = page.locator("#offline");
+      const answer = (status: number, headers: Record<string, string>) => (r: Route) =>
+        r.fulfill({ status, headers, body: "<html><body>Sign in to Venue Wi-Fi</body></html>" });
+      await page.route("**/stats/attendance*", answer(200, { "Content-Type": "text/html" }));
+      await expect
+        .poll(() => notice.textContent(), { timeout: TWO_REFRESHES })
+        .toContain("a page that is not this server's answered 200");
+      expect(await page.locator("#problem").isVisible()).toBe(false);
+      expect(await headline(page)).toEqual(figures);
+      await page.unroute("**/stats/attendance*");
+      await page.route(
+        "**/stats/attendance*",
+        answer(429, { "Content-Type": "text/html", "Retry-After": "7" }),
+      );
+      await expect
+        .poll(() => notice.textContent(), { timeout: TWO_REFRESHES })
+        .toContain("too many requests");
+      // Asked to wait 7 s: the next try is that far off, not the usual 5 s.
+      expect(Number((await notice.textContent())?.match(/Trying again in (\d+) s/)?.[1])).toBeGreaterThan(5);
+      await page.unroute("**/stats/attendance*");
+      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
+      expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("keeps the figures as they were while cut off, says how old they are, and shows no other event's", async () => {
+    const browser = await offlineBrowser(new URL(sw.url).origin);
+    const { page } = browser;
+    try {
+      // The page's own clock, so that minutes pass while the server is away.
+      await page.clock.install();
+      await page.context().addInitScript(({ key, value }) => sessionStorage.setItem(key, value), {
+        key: TOKEN_KEY,
+        value: TOKENS.reader,
+      });
+      await page.goto(`${sw.url}/dashboard?event_id=${encodeURIComponent(event)}`);
+      await figuresShown(page);
+      const before = await gatesTable(page);
+      const notice = page.locator("#offline");
+      await sw.off();
+      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(true);
+      await page.clock.fastForward("03:00");
+      await expect
+        .poll(() => notice.textContent())
+        .toMatch(/Showing the figures of .+ \(3 min ago\), as they were then\. Trying again in \d+ s\.$/);
+      // As they were drawn: no scanner turned quiet because the page lost the server.
+      expect(await gatesTable(page)).toEqual(before);
+      expect(await page.locator("#status").textContent()).toBe("Offline");
+      // Gone to the list of events meanwhile: this event's figures are not shown for it.
+      await page.locator("#event-picker").selectOption("");
+      expect(await page.locator("#event").isVisible()).toBe(false);
+      expect(await notice.textContent()).not.toContain("Showing the figures");
+      await sw.on();
+      await page.clock.fastForward("01:00");
+      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
+      await expect.poll(() => page.locator("#event-list").textContent()).toContain(event);
     } finally {
       await browser.close();
     }

@@ -1,0 +1,101 @@
+// What the page says of its own connection: when its figures were last brought up to date,
+// and, when they are not current, why and since when. One place decides the header's
+// status, the one banner and whether the figures are shown as stale, from a few facts
+// (the last good round, the failure going on, a token awaited), re-read every second: a
+// request that hangs makes the figures stale as surely as one that fails.
+import { $ } from "./dom.js";
+import { age, timeWithSeconds } from "./format.js";
+
+export const REFRESH_MS = 5_000;
+/** Figures this old are stale, whatever the reason: a request hanging, a token awaited. */
+const STALE_AFTER_MS = 3 * REFRESH_MS;
+const BACKOFF_MAX_MS = 60_000;
+
+/**
+ * The wait before the next round after `failures` failed ones in a row: 5 s twice, then
+ * doubling up to a minute, ±20% so that the phones of a venue do not come back in step,
+ * and never less than the server asked for (Retry-After).
+ */
+export function retryDelay(failures: number, retryAfterMs = 0, random = Math.random): number {
+  const base = Math.min(BACKOFF_MAX_MS, REFRESH_MS * 2 ** Math.max(0, failures - 2));
+  return Math.max(retryAfterMs, Math.round(base * (0.8 + 0.4 * random())));
+}
+
+/** Why the last round failed: the server out of reach (a retry will do), or a refusal. */
+export type Trouble = { kind: "offline" | "refused"; why: string };
+
+export function createConnection() {
+  /** The last round that brought figures, by this browser's clock; and which event they are of. */
+  let lastGood: { at: Date; of: string | null } | null = null;
+  let trouble: (Trouble & { since: Date; retryAt: number }) | null = null;
+  let awaitingToken = false;
+  let shown: string | null = null;
+
+  const since = (at: Date) => `${timeWithSeconds(at)} (${age(Date.now() - at.getTime())})`;
+
+  function render(): void {
+    const now = Date.now();
+    const figures = lastGood !== null && lastGood.of === shown ? lastGood : null;
+    const late = figures !== null && now - figures.at.getTime() >= STALE_AFTER_MS;
+    const status = $("status");
+    const offline = $("offline");
+    const problem = $("problem");
+    const retry = trouble
+      ? ` Trying again in ${Math.max(1, Math.ceil((trouble.retryAt - now) / 1000))} s.`
+      : "";
+    if (awaitingToken) status.textContent = "Waiting for a token";
+    else if (trouble?.kind === "offline") status.textContent = "Offline";
+    else if (trouble) status.textContent = "Not updated";
+    else if (lastGood === null || (shown !== null && figures === null)) status.textContent = "Loading…";
+    else if (late) status.textContent = `Updated ${since(lastGood.at)} · waiting for the server`;
+    else status.textContent = `Updated ${timeWithSeconds(lastGood.at)} · every ${REFRESH_MS / 1000} s`;
+    // The banners' words change only with what they say (the retry's countdown is not
+    // read out): a screen reader hears a failure once, not every second.
+    const shownFigures = figures ? ` Showing the figures of ${since(figures.at)}, as they were then.` : "";
+    const offlineText =
+      trouble?.kind === "offline"
+        ? `Cannot reach the server (${trouble.why}) since ${timeWithSeconds(trouble.since)}.${shownFigures}`
+        : "";
+    const problemText =
+      trouble?.kind === "refused" ? `The server would not answer: ${trouble.why}.${shownFigures}` : "";
+    setBanner(offline, offlineText, retry);
+    setBanner(problem, problemText, retry);
+    document.body.classList.toggle("stale", figures !== null && (trouble !== null || awaitingToken || late));
+  }
+
+  function setBanner(banner: HTMLElement, text: string, retry: string): void {
+    banner.hidden = text === "";
+    const [said, countdown] = banner.children as unknown as [HTMLElement, HTMLElement];
+    if (said.textContent !== text) said.textContent = text;
+    countdown.textContent = text === "" ? "" : retry;
+  }
+
+  setInterval(render, 1000);
+  return {
+    /** Figures of `of` (null: the list of events) are on the page, as of now. */
+    ok(of: string | null): void {
+      lastGood = { at: new Date(), of };
+      trouble = null;
+      awaitingToken = false;
+      render();
+    },
+    /** A round failed; the next is in `retryInMs`. */
+    failed(t: Trouble, retryInMs: number): void {
+      trouble = { ...t, since: trouble?.since ?? new Date(), retryAt: Date.now() + retryInMs };
+      render();
+    },
+    /** The server answered, and wants a (better) token: nothing is out of reach. */
+    awaitToken(): void {
+      awaitingToken = true;
+      trouble = null;
+      render();
+    },
+    /** The page now shows this event (or, null, the list): figures of another one are not its. */
+    showing(of: string | null): void {
+      shown = of;
+      render();
+    },
+    /** Whether the figures on the page are of this event. */
+    hasFiguresOf: (of: string | null): boolean => lastGood?.of === of,
+  };
+}
