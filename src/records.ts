@@ -337,15 +337,27 @@ export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
  * misspelt `form` ignored would answer the newest records as if they were the ones asked
  * for, and `from` after `to` is a mistake, not an empty range.
  */
+/** A page's size, in the listings' and the alerts' queries: 1..1000, 50 when left out. */
+export const listLimit = z.coerce
+  .number()
+  .int("must be an integer")
+  .min(1, "must be at least 1")
+  .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
+  .default(LIMITS.listDefault);
+
+/** A query's `from` and `to` (each optional): `from` after `to` is a mistake, not an empty range. */
+export const fromNotAfterTo: [
+  (q: { from?: Date | undefined; to?: Date | undefined }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(),
+  { message: "must not be after `to`", path: ["from"] },
+];
+
 export const listQuery = z
   .strictObject({
     event_id: idString,
-    limit: z.coerce
-      .number()
-      .int("must be an integer")
-      .min(1, "must be at least 1")
-      .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
-      .default(LIMITS.listDefault),
+    limit: listLimit,
     before_id: z.coerce.number().int().positive().optional().meta({
       description:
         "The last `id` of the previous page. A record no longer stored (retention) is a 400: an empty page is the end of the list.",
@@ -353,10 +365,7 @@ export const listQuery = z
     from: instant.optional(),
     to: instant.optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), {
-    message: "must not be after `to`",
-    path: ["from"],
-  });
+  .refine(...fromNotAfterTo);
 export type ListQuery = z.output<typeof listQuery>;
 
 export const statsQuery = z.strictObject({ event_id: idString.optional() });

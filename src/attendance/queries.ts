@@ -1,7 +1,7 @@
 // The queries of GET /stats/attendance, /stats/timeline and /stats/gates. The routes
 // validate with them, and the OpenAPI document describes the routes from them.
 import * as z from "zod";
-import { idString, instant, textString } from "../records.js";
+import { fromNotAfterTo, idString, instant, textString } from "../records.js";
 import { BUCKET_NAMES, type Bucket } from "./buckets.js";
 
 export const eventQuery = z.strictObject({ event_id: idString });
@@ -33,8 +33,5 @@ export const timelineQuery = z
       description: "Only this scanner's scans; `invalid_attempts` is then null.",
     }),
   })
-  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), {
-    message: "must not be after `to`",
-    path: ["from"],
-  });
+  .refine(...fromNotAfterTo);
 export type TimelineQuery = z.output<typeof timelineQuery>;

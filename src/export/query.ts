@@ -2,7 +2,7 @@
 // its records' own time, which format. The route validates with it, and the OpenAPI
 // document describes the route from it.
 import * as z from "zod";
-import { idString, instant } from "../records.js";
+import { fromNotAfterTo, idString, instant } from "../records.js";
 
 export const EXPORT_FORMATS = ["ndjson", "csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -20,7 +20,4 @@ export const exportQuery = z
     to: instant.optional(),
     format: z.enum(EXPORT_FORMATS).default("ndjson"),
   })
-  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), {
-    message: "must not be after `to`",
-    path: ["from"],
-  });
+  .refine(...fromNotAfterTo);

@@ -4,7 +4,7 @@
 // severity, the time that raised each), in one order across kinds.
 import * as z from "zod";
 import { isoTime, isoTimeOfMs, isoTimeOrNull } from "../iso-time.js";
-import { idString } from "../records.js";
+import { idString, listLimit } from "../records.js";
 import { unkey } from "../store/entry-flow.js";
 import type { BurstRow, ChainRow, DoubleEntryBound, DoubleEntryRow, Store } from "../store/types.js";
 import { bytewise } from "../text-order.js";
@@ -47,7 +47,7 @@ export const alertsQuery = z.strictObject({
     .enum(ALERT_KINDS)
     .optional()
     .meta({ description: "Only alerts of this kind (the summary counts every kind)." }),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  limit: listLimit,
   before: cursorParam.optional().meta({
     description:
       "The `next` of the previous page. An alert whose `at` moved earlier meanwhile (a late record) may come again on a later page; none is skipped.",

@@ -1,7 +1,7 @@
 // The entry-flow aggregates (DESIGN.md, "Entry flow and attendance"), and the transfer
 // tables kept the same way, as both dialects' batch SQL keeps them: the SQL both share (the
-// upserts, written once), and the JS the better-sqlite3 writer uses to turn what a ticket
-// upsert answered into counts.
+// upserts, written once). The better-sqlite3 writer turns what a ticket upsert answered
+// into counts in JS of its own (./sqlite/embedded/entry-flow.ts).
 //
 // How a first entry moves without a read-modify-write: the ticket's upsert compares the
 // batch's earliest valid scan with the recorded first entry inside ON CONFLICT DO UPDATE,

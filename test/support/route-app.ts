@@ -40,6 +40,9 @@ async function countListed(store: Store, event_id: string): Promise<RawCounts> {
     store.listTransfers(q),
     store.listInvalidAttempts(q),
   ]);
+  // A full page may not be all: a count that could be short is no recomputation.
+  if ([scans, transfers, attempts].some((l) => l.length >= EVERY))
+    throw new Error(`countListed counts fewer than ${EVERY} records of a kind; ${event_id} has more`);
   return {
     scan_count: scans.length,
     transfer_count: transfers.length,
