@@ -14,7 +14,21 @@ export const token = {
   get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
   set: (value: string) => sessionStorage.setItem(TOKEN_KEY, value),
   forget: () => sessionStorage.removeItem(TOKEN_KEY),
+  /** When a signed token (a JWT) expires, in epoch ms, read from its payload; null for any other. */
+  expiresAt: (): number | null => expiryOf(token.get()),
 };
+
+/** The `exp` of a JWT's payload, unverified: the page only warns with it (the server decides). */
+export function expiryOf(jwt: string | null): number | null {
+  const payload = jwt?.split(".")[1];
+  if (payload === undefined) return null;
+  try {
+    const exp = JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/"))).exp;
+    return Number.isSafeInteger(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The server did not answer (down, unreachable, timed out), answered 5xx or 429, or

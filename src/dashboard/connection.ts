@@ -3,13 +3,16 @@
 // status, the one banner and whether the figures are shown as stale, from a few facts
 // (the last good round, the failure going on, a token awaited), re-read every second: a
 // request that hangs makes the figures stale as surely as one that fails.
+import { token } from "./api.js";
 import { $ } from "./dom.js";
-import { age, timeWithSeconds } from "./format.js";
+import { age, duration, timeWithSeconds } from "./format.js";
 
 export const REFRESH_MS = 5_000;
 /** Figures this old are stale, whatever the reason: a request hanging, a token awaited. */
 const STALE_AFTER_MS = 3 * REFRESH_MS;
 const BACKOFF_MAX_MS = 60_000;
+/** A signed token this close to its expiry is said to be (the header's status). */
+const EXPIRY_WARNING_MS = 30 * 60_000;
 
 /**
  * The wait before the next round after `failures` failed ones in a row: 5 s twice, then
@@ -49,6 +52,10 @@ export function createConnection() {
     else if (lastGood === null || (shown !== null && figures === null)) status.textContent = "Loading…";
     else if (late) status.textContent = `Updated ${since(lastGood.at)} · waiting for the server`;
     else status.textContent = `Updated ${timeWithSeconds(lastGood.at)} · every ${REFRESH_MS / 1000} s`;
+    // Told before it happens: a supervisor can ask for a new token while the figures still show.
+    const expires = token.expiresAt();
+    if (expires !== null && !awaitingToken && expires - now < EXPIRY_WARNING_MS)
+      status.textContent += ` · token ${expires > now ? `expires in ${duration(expires - now)}` : "expired"}`;
     // The banners' words change only with what they say (the retry's countdown is not
     // read out): a screen reader hears a failure once, not every second.
     const shownFigures = figures ? ` Showing the figures of ${since(figures.at)}, as they were then.` : "";

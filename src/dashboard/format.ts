@@ -31,15 +31,18 @@ export function time(iso: string | null, now = Date.now()): string {
 
 export const timeWithSeconds = (at: Date): string => clockSeconds.format(at);
 
-/** "just now", "4 min ago", "2 h 5 min ago", "3 days ago". */
-export function age(ms: number): string {
-  if (ms < 60_000) return "just now";
+/** "under a minute", "4 min", "2 h 5 min", "3 days". */
+export function duration(ms: number): string {
+  if (ms < 60_000) return "under a minute";
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min ago` : `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} days`;
 }
+
+/** "just now", "4 min ago", "2 h 5 min ago", "3 days ago". */
+export const age = (ms: number): string => (ms < 60_000 ? "just now" : `${duration(ms)} ago`);
 
 /** The browser's time zone as a label: "UTC", "UTC+1", "UTC−5:30". */
 export function zoneLabel(at = new Date()): string {

@@ -3,7 +3,7 @@
 // backlog. While the doors move, a scanner quiet for more than 2 minutes, or holding a
 // backlog, is flagged in words as well as colour.
 import { $, h } from "./dom.js";
-import { age, count, perMinute } from "./format.js";
+import { age, count, duration, perMinute } from "./format.js";
 import type { Gate, GateScanner, Gates } from "./types.js";
 
 export const QUIET_MS = 2 * 60_000;
@@ -16,7 +16,7 @@ const latest = (...isos: (string | null)[]): number =>
 function flags(s: GateScanner, now: number, doorsMoving: boolean): string[] {
   const out: string[] = [];
   const quiet = now - latest(s.last_scan_at, s.last_sync_at);
-  if (doorsMoving && quiet > QUIET_MS) out.push(`quiet ${age(quiet).replace(" ago", "")}`);
+  if (doorsMoving && quiet > QUIET_MS) out.push(`quiet ${duration(quiet)}`);
   if (s.pending !== null && s.pending > 0) out.push(`backlog ${count(s.pending)}`);
   return out;
 }

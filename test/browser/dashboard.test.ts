@@ -279,6 +279,27 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     }
   });
 
+  it("says a signed token will soon expire, while its figures still show", async () => {
+    const soon = await issueReaderToken([event], SIGNING_KEY, { ttlSeconds: 600 });
+    const browser = await openDashboard(sw.url, event, soon);
+    try {
+      await figuresShown(browser.page);
+      await expect
+        .poll(() => browser.page.locator("#status").textContent())
+        .toMatch(/^Updated .+ · token expires in (9|10) min$/);
+    } finally {
+      await browser.close();
+    }
+    // A token of the usual days says nothing of it.
+    const later = await openDashboard(sw.url, event, await issueReaderToken([event], SIGNING_KEY));
+    try {
+      await figuresShown(later.page);
+      expect(await later.page.locator("#status").textContent()).not.toContain("token");
+    } finally {
+      await later.close();
+    }
+  });
+
   it("takes a page that is not the API's (a Wi-Fi sign-in page) or a 429 for the server out of reach", async () => {
     const browser = await openDashboard(sw.url, event, TOKENS.reader);
     const { page } = browser;
