@@ -8,8 +8,11 @@ import { $ } from "./dom.js";
 import { age, duration, timeWithSeconds } from "./format.js";
 
 export const REFRESH_MS = 5_000;
-/** Figures this old are stale, whatever the reason: a request hanging, a token awaited. */
-const STALE_AFTER_MS = 3 * REFRESH_MS;
+/**
+ * Figures this old are stale, whatever the reason: a request hanging (marked so before its
+ * 10 s timeout says the server is out of reach), a token awaited.
+ */
+const STALE_AFTER_MS = 2 * REFRESH_MS;
 const BACKOFF_MAX_MS = 60_000;
 /** A signed token this close to its expiry is said to be (the header's status). */
 const EXPIRY_WARNING_MS = 30 * 60_000;
@@ -34,7 +37,16 @@ export function createConnection() {
   let awaitingToken = false;
   let shown: string | null = null;
 
-  const since = (at: Date) => `${timeWithSeconds(at)} (${age(Date.now() - at.getTime())})`;
+  // In the banners, an age that changes once a minute (a banner's words are read out
+  // whenever they change); in the status line, to the second.
+  const since = (at: Date) => {
+    const ms = Date.now() - at.getTime();
+    return `${timeWithSeconds(at)} (${ms < 60_000 ? "under a minute ago" : age(ms)})`;
+  };
+  const sinceToTheSecond = (at: Date) => {
+    const ms = Date.now() - at.getTime();
+    return `${timeWithSeconds(at)} (${ms < 60_000 ? `${Math.floor(ms / 1000)} s ago` : age(ms)})`;
+  };
 
   function render(): void {
     const now = Date.now();
@@ -43,14 +55,14 @@ export function createConnection() {
     const status = $("status");
     const offline = $("offline");
     const problem = $("problem");
-    const retry = trouble
-      ? ` Trying again in ${Math.max(1, Math.ceil((trouble.retryAt - now) / 1000))} s.`
-      : "";
+    const left = trouble ? Math.ceil((trouble.retryAt - now) / 1000) : 0;
+    // Past its time the retry is under way (a request may hang up to its timeout).
+    const retry = trouble ? (left > 0 ? ` Trying again in ${left} s.` : " Trying again…") : "";
     if (awaitingToken) status.textContent = "Waiting for a token";
     else if (trouble?.kind === "offline") status.textContent = "Offline";
     else if (trouble) status.textContent = "Not updated";
     else if (lastGood === null || (shown !== null && figures === null)) status.textContent = "Loading…";
-    else if (late) status.textContent = `Updated ${since(lastGood.at)} · waiting for the server`;
+    else if (late) status.textContent = `Updated ${sinceToTheSecond(lastGood.at)} · waiting for the server`;
     else status.textContent = `Updated ${timeWithSeconds(lastGood.at)} · every ${REFRESH_MS / 1000} s`;
     // Told before it happens: a supervisor can ask for a new token while the figures still show.
     const expires = token.expiresAt();
@@ -72,7 +84,7 @@ export function createConnection() {
 
   function setBanner(banner: HTMLElement, text: string, retry: string): void {
     banner.hidden = text === "";
-    const [said, countdown] = banner.children as unknown as [HTMLElement, HTMLElement];
+    const [said, countdown] = banner.children as unknown as [HTMLElement, HTMLElement, HTMLButtonElement];
     if (said.textContent !== text) said.textContent = text;
     countdown.textContent = text === "" ? "" : retry;
   }

@@ -64,7 +64,8 @@ async function showEvent(id: string): Promise<() => void> {
   };
 }
 
-async function refresh(): Promise<void> {
+/** `retry`: a round the backoff timed (a tap, a new event or Back is none: it adds no wait). */
+async function refresh(retry = false): Promise<void> {
   clearTimeout(timer);
   const mine = ++round;
   const id = eventId;
@@ -107,14 +108,14 @@ async function refresh(): Promise<void> {
       void refresh();
       return;
     }
-    failures++;
+    if (retry || failures === 0) failures++;
     // The figures on the page stay as they were drawn, their ages as of then: redrawn
     // against the clock, every scanner would look quiet while the page itself is cut off.
     const wait = retryDelay(failures, err instanceof Unreachable ? err.retryAfterMs : 0);
     if (err instanceof Unreachable) connection.failed({ kind: "offline", why: err.message }, wait);
     else
       connection.failed({ kind: "refused", why: err instanceof ApiError ? err.message : String(err) }, wait);
-    if (!document.hidden) timer = setTimeout(refresh, wait);
+    if (!document.hidden) timer = setTimeout(() => refresh(true), wait);
     return;
   }
   if (mine === round && !document.hidden) timer = setTimeout(refresh, REFRESH_MS);
@@ -129,10 +130,10 @@ function go(id: string | null): void {
 
 /** Another event's figures are never shown under this one's name: none until its own come. */
 function showing(id: string | null): void {
-  if (!connection.hasFiguresOf(id)) {
-    $("event").hidden = true;
-    $("choose").hidden = true;
-  }
+  // Back to the event (or list) whose figures the page still holds: those, as they were.
+  const held = connection.hasFiguresOf(id);
+  $("event").hidden = !held || id === null;
+  $("choose").hidden = !held || id !== null;
   document.title = id === null ? "Veritix · live gates" : `${id} · Veritix live gates`;
   connection.showing(id);
 }
@@ -171,6 +172,10 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[name="buc
     void refresh();
   });
 }
+// The phone back on a network, or a tap on "Try now": no wait for the backoff's turn.
+window.addEventListener("online", () => void refresh());
+for (const button of document.querySelectorAll(".try-now"))
+  button.addEventListener("click", () => void refresh());
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) clearTimeout(timer);
   else void refresh();

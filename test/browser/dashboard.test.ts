@@ -352,18 +352,26 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       await page.clock.fastForward("03:00");
       await expect
         .poll(() => notice.textContent())
-        .toMatch(/Showing the figures of .+ \(3 min ago\), as they were then\. Trying again in \d+ s\.$/);
+        .toMatch(
+          /Showing the figures of .+ \(3 min ago\), as they were then\. Trying again in \d+ s\.Try now$/,
+        );
       // As they were drawn: no scanner turned quiet because the page lost the server.
       expect(await gatesTable(page)).toEqual(before);
       expect(await page.locator("#status").textContent()).toBe("Offline");
-      // Gone to the list of events meanwhile: this event's figures are not shown for it.
+      // Gone to the list of events meanwhile: this event's figures are not shown for it...
       await page.locator("#event-picker").selectOption("");
       expect(await page.locator("#event").isVisible()).toBe(false);
       expect(await notice.textContent()).not.toContain("Showing the figures");
+      // ...and back to the event, its figures are, as they were.
+      await page.goBack();
+      await expect.poll(() => page.locator("#event").isVisible()).toBe(true);
+      expect(await gatesTable(page)).toEqual(before);
+      expect(await notice.textContent()).toContain("Showing the figures");
+      // The server back, a tap asks at once, whatever the backoff's wait.
       await sw.on();
-      await page.clock.fastForward("01:00");
-      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
-      await expect.poll(() => page.locator("#event-list").textContent()).toContain(event);
+      await notice.getByRole("button", { name: "Try now" }).click();
+      await expect.poll(() => notice.isVisible(), { timeout: 5_000 }).toBe(false);
+      expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
     } finally {
       await browser.close();
     }
