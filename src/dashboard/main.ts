@@ -135,6 +135,9 @@ function showing(id: string | null): void {
   $("event").hidden = !held || id === null;
   $("choose").hidden = !held || id !== null;
   document.title = id === null ? "Veritix · live gates" : `${id} · Veritix live gates`;
+  // The picker names it at once (an event it lists; another comes with the next list).
+  const picker = $<HTMLSelectElement>("event-picker");
+  if (Array.from(picker.options).some((o) => o.value === (id ?? ""))) picker.value = id ?? "";
   connection.showing(id);
 }
 
@@ -158,6 +161,17 @@ $("forget-token").addEventListener("click", () => {
   if (!window.confirm("Forget the reader token on this device? The figures need it again to show.")) return;
   token.forget();
   location.reload();
+});
+// The list's links open their event in this page, as the picker does: no page load, which
+// on a network that just dropped would leave the browser's error page in its place. A
+// click meant for another tab or window is left to the browser.
+$("event-list").addEventListener("click", (e) => {
+  const link = (e.target as Element).closest("a");
+  if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const id = new URL(link.href).searchParams.get("event_id");
+  if (id === null) return;
+  e.preventDefault();
+  choose(id);
 });
 $<HTMLSelectElement>("event-picker").addEventListener("change", (e) =>
   choose((e.target as HTMLSelectElement).value || null),

@@ -409,11 +409,19 @@ describe.runIf(browserTestsRun)("the dashboard on Node in open mode (no tokens, 
     try {
       await page.goto(`${server.url}/dashboard`);
       const link = page.getByRole("link", { name: new RegExp(event) });
+      // Opened in this page, not by loading another (which, the network gone, would leave
+      // the browser's error page): what the page set before is still there after.
+      await page.evaluate(() => Object.assign(window, { keptAcrossTheClick: true }));
       await link.click();
       await figuresShown(page);
+      expect(await page.evaluate(() => "keptAcrossTheClick" in window)).toBe(true);
       expect(new URL(page.url()).searchParams.get("event_id")).toBe(event);
       expect(await page.locator("#event-picker").inputValue()).toBe(event);
       expect(await admitted(page)).toBe(12);
+      // Back: the list again.
+      await page.goBack();
+      await expect.poll(() => page.locator("#choose").isVisible()).toBe(true);
+      expect(await page.locator("#event").isVisible()).toBe(false);
       expect(await page.getByRole("dialog").isVisible()).toBe(false);
       expect(browser.problems).toEqual([]);
       expect(browser.foreign).toEqual([]);
