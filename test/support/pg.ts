@@ -19,9 +19,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   // A collation that is not bytewise, as a Postgres installed with an en_US locale has:
   // an order that SQLite and D1 would give differently (uppercase first there) shows here.
-  await admin.query(
-    `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
-  );
+  try {
+    await admin.query(
+      `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+    );
+  } catch (err) {
+    await admin.end();
+    throw new Error(
+      `the tests' Postgres databases use an ICU collation (Postgres 15+ built with ICU): ${(err as Error).message}`,
+    );
+  }
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
