@@ -35,6 +35,7 @@ import type {
   Store,
 } from "./store/types.js";
 import { syncBatch } from "./sync.js";
+import { bytewise } from "./text-order.js";
 
 /** A device row's fields that GET /stats/devices answers as `last_batch`. */
 type BatchField = "last_items" | "last_accepted" | "last_duplicates" | "last_rejected";
@@ -145,11 +146,14 @@ export function createAnalytics(store: Store, options: AnalyticsOptions = {}) {
      */
     async getAllStats(events?: readonly string[]): Promise<EventStats[]> {
       if (!events) return store.allStats();
-      if (events.length <= EVENTS_READ_ONE_BY_ONE) return Promise.all(events.map((e) => store.eventStats(e)));
+      // In the order of every reader's answer (the store's), not the token's.
+      const ordered = [...events].sort(bytewise);
+      if (events.length <= EVENTS_READ_ONE_BY_ONE)
+        return Promise.all(ordered.map((e) => store.eventStats(e)));
       // A reader of many events: one read of them all, kept to its own, rather than a query
       // per event (a Worker may make only so many per request: 50 on D1's free plan).
       const found = new Map((await store.allStats()).map((s) => [s.event_id, s]));
-      return events.map((e) => found.get(e) ?? noRecords(e));
+      return ordered.map((e) => found.get(e) ?? noRecords(e));
     },
     recentScans: (q: ListQuery) => listed("scans", q, (f) => store.listScans(f)),
     recentTransfers: (q: ListQuery) => listed("transfers", q, (f) => store.listTransfers(f)),
