@@ -61,9 +61,10 @@ export function createConnection() {
     if (awaitingToken) status.textContent = "Waiting for a token";
     else if (trouble?.kind === "offline") status.textContent = "Offline";
     else if (trouble) status.textContent = "Not updated";
-    else if (lastGood === null || (shown !== null && figures === null)) status.textContent = "Loading…";
-    else if (late) status.textContent = `Updated ${sinceToTheSecond(lastGood.at)} · waiting for the server`;
-    else status.textContent = `Updated ${timeWithSeconds(lastGood.at)} · every ${REFRESH_MS / 1000} s`;
+    // Figures of another event (or of the list) say nothing of this one's.
+    else if (figures === null) status.textContent = "Loading…";
+    else if (late) status.textContent = `Updated ${sinceToTheSecond(figures.at)} · waiting for the server`;
+    else status.textContent = `Updated ${timeWithSeconds(figures.at)} · every ${REFRESH_MS / 1000} s`;
     // Told before it happens: a supervisor can ask for a new token while the figures still show.
     const expires = token.expiresAt();
     if (expires !== null && !awaitingToken && expires - now < EXPIRY_WARNING_MS)
