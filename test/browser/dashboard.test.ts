@@ -38,9 +38,18 @@ const admitted = async (page: Page): Promise<number> => {
   return shown;
 };
 
-/** A browser on the dashboard of `event`, with the reader's token already in the tab. */
-async function openDashboard(base: string, event: string, bearer: string | null): Promise<OfflineBrowser> {
+/**
+ * A browser on the dashboard of `event`, with the reader's token already in the tab;
+ * `clock`: the page's time is the test's to move (Playwright's clock).
+ */
+async function openDashboard(
+  base: string,
+  event: string,
+  bearer: string | null,
+  opts: { clock?: boolean } = {},
+): Promise<OfflineBrowser> {
   const browser = await offlineBrowser(new URL(base).origin);
+  if (opts.clock) await browser.page.clock.install();
   if (bearer !== null) {
     await browser.page.context().addInitScript(({ key, value }) => sessionStorage.setItem(key, value), {
       key: TOKEN_KEY,
@@ -334,16 +343,10 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
   });
 
   it("keeps the figures as they were while cut off, says how old they are, and shows no other event's", async () => {
-    const browser = await offlineBrowser(new URL(sw.url).origin);
+    // The page's own clock, so that minutes pass while the server is away.
+    const browser = await openDashboard(sw.url, event, TOKENS.reader, { clock: true });
     const { page } = browser;
     try {
-      // The page's own clock, so that minutes pass while the server is away.
-      await page.clock.install();
-      await page.context().addInitScript(({ key, value }) => sessionStorage.setItem(key, value), {
-        key: TOKEN_KEY,
-        value: TOKENS.reader,
-      });
-      await page.goto(`${sw.url}/dashboard?event_id=${encodeURIComponent(event)}`);
       await figuresShown(page);
       const before = await gatesTable(page);
       const notice = page.locator("#offline");
