@@ -337,13 +337,19 @@ export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
  * misspelt `form` ignored would answer the newest records as if they were the ones asked
  * for, and `from` after `to` is a mistake, not an empty range.
  */
-/** A page's size, in the listings' and the alerts' queries: 1..1000, 50 when left out. */
-export const listLimit = z.coerce
-  .number()
-  .int("must be an integer")
-  .min(1, "must be at least 1")
-  .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
-  .default(LIMITS.listDefault);
+/**
+ * A page's size, in the listings' and the alerts' queries: 1..1000, 50 when left out.
+ * Digits only: a coercion would take `0x10`, `1e2` or ` 5` as numbers.
+ */
+export const listLimit = z.preprocess(
+  (v) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : v),
+  z
+    .number({ error: "must be a whole number" })
+    .int("must be an integer")
+    .min(1, "must be at least 1")
+    .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
+    .default(LIMITS.listDefault),
+);
 
 /** A query's `from` and `to` (each optional): `from` after `to` is a mistake, not an empty range. */
 export const fromNotAfterTo: [

@@ -14,6 +14,9 @@ export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][]
   ["a negative limit", (e) => `event_id=${e}&limit=-5`],
   ["a fractional limit", (e) => `event_id=${e}&limit=1.5`],
   ["a limit that is not a number", (e) => `event_id=${e}&limit=ten`],
+  // Digits only: Number() would read these as 16 and 100.
+  ["a limit in hex (0x10)", (e) => `event_id=${e}&limit=0x10`],
+  ["a limit in exponent form (1e2)", (e) => `event_id=${e}&limit=1e2`],
   ["a before_id of 0", (e) => `event_id=${e}&before_id=0`],
   ["an event_id over 128 characters", () => `event_id=${long}`],
   ["a from that does not parse", (e) => `event_id=${e}&from=soon`],
@@ -36,6 +39,7 @@ export const OTHER_QUERY_CASES: [name: string, path: string][] = [
   ["GET /stats/alerts with limit 0", "/stats/alerts?event_id=E&limit=0"],
   ["GET /stats/alerts with limit 1001", "/stats/alerts?event_id=E&limit=1001"],
   ["GET /stats/alerts with a limit that is not a number", "/stats/alerts?event_id=E&limit=ten"],
+  ["GET /stats/alerts with a limit in hex (0x10)", "/stats/alerts?event_id=E&limit=0x10"],
   ["GET /stats/alerts with a before that is no cursor", "/stats/alerts?event_id=E&before=not-a-cursor"],
   ["GET /stats/alerts with an unknown parameter", "/stats/alerts?event_id=E&before_id=3"],
   // Well-formed cursors this server never writes: a time past what a Date holds, a NUL key.
