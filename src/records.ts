@@ -337,12 +337,12 @@ export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
  * misspelt `form` ignored would answer the newest records as if they were the ones asked
  * for, and `from` after `to` is a mistake, not an empty range.
  */
-/**
- * A page's size, in the listings' and the alerts' queries: 1..1000, 50 when left out.
- * Digits only: a coercion would take `0x10`, `1e2` or ` 5` as numbers.
- */
-export const listLimit = z.preprocess(
-  (v) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : v),
+/** A whole number given in a query: digits only (a coercion would take `0x10`, `1e2` or ` 5`). */
+const queryNumber = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : v), schema);
+
+/** A page's size, in the listings' and the alerts' queries: 1..1000, 50 when left out. */
+export const listLimit = queryNumber(
   z
     .number({ error: "must be a whole number" })
     .int("must be an integer")
@@ -364,7 +364,9 @@ export const listQuery = z
   .strictObject({
     event_id: idString,
     limit: listLimit,
-    before_id: z.coerce.number().int().positive().optional().meta({
+    before_id: queryNumber(
+      z.number({ error: "must be a whole number" }).int().positive("must be at least 1").optional(),
+    ).meta({
       description:
         "The last `id` of the previous page. A record no longer stored (retention) is a 400: an empty page is the end of the list.",
     }),

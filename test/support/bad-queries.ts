@@ -18,6 +18,7 @@ export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][]
   ["a limit in hex (0x10)", (e) => `event_id=${e}&limit=0x10`],
   ["a limit in exponent form (1e2)", (e) => `event_id=${e}&limit=1e2`],
   ["a before_id of 0", (e) => `event_id=${e}&before_id=0`],
+  ["a before_id in hex (0x10)", (e) => `event_id=${e}&before_id=0x10`],
   ["an event_id over 128 characters", () => `event_id=${long}`],
   ["a from that does not parse", (e) => `event_id=${e}&from=soon`],
   ["a from in the year 99 (0099-06-15)", (e) => `event_id=${e}&from=0099-06-15T12:00:00Z`],
