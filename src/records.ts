@@ -332,11 +332,6 @@ export type ScanData = z.output<typeof scanInput>;
 export type TransferData = z.output<typeof transferInput>;
 export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
 
-/**
- * Query of the three listings; `before_id` pages further back. Strict, as the export's: a
- * misspelt `form` ignored would answer the newest records as if they were the ones asked
- * for, and `from` after `to` is a mistake, not an empty range.
- */
 /** A whole number given in a query: digits only (a coercion would take `0x10`, `1e2` or ` 5`). */
 const queryNumber = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : v), schema);
@@ -360,6 +355,11 @@ export const fromNotAfterTo: [
   { message: "must not be after `to`", path: ["from"] },
 ];
 
+/**
+ * Query of the three listings; `before_id` pages further back. Strict, as the export's: a
+ * misspelt `form` ignored would answer the newest records as if they were the ones asked
+ * for, and `from` after `to` is a mistake, not an empty range.
+ */
 export const listQuery = z
   .strictObject({
     event_id: idString,

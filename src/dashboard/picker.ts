@@ -1,7 +1,7 @@
 // Choosing the event: a select in the header (every page) and, before one is chosen, a list
 // of the events GET /stats names (with records; a scoped reader's: each of its events), most
-// recently updated first. The choice is the page's
-// `event_id` query parameter, so a link opens that event directly.
+// recently updated first. The choice is the page's `event_id` query parameter, so a link
+// opens that event directly.
 import { $, h } from "./dom.js";
 import { plural, time } from "./format.js";
 import type { AllEventStats, EventStats } from "./types.js";
