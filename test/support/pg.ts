@@ -1,5 +1,6 @@
-// A fresh Postgres database per test file (ordering text by en-US rules), dropped afterwards. TEST_DATABASE_URL names the
-// server (default: the local one); a missing server fails the run, it is never skipped.
+// A fresh Postgres database per test file (ordering text by en-US rules), dropped
+// afterwards. TEST_DATABASE_URL names the server (default: the local one); a missing server
+// fails the run, it is never skipped.
 import pg from "pg";
 
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
