@@ -49,6 +49,22 @@ const textRules = (max: number, nonEmpty: boolean): TextRules => ({
   tooLong: `must be at most ${max} characters`,
 });
 
+/** The code points of a text: its UTF-16 units less one for each surrogate pair. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 /**
  * What is wrong with a text field (null: nothing). One pass, as it runs on every string
  * of every record (isWellFormed is native). NUL and lone UTF-16 surrogates: Postgres
@@ -56,7 +72,9 @@ const textRules = (max: number, nonEmpty: boolean): TextRules => ({
  */
 function textProblems(s: string, r: TextRules): string[] | null {
   const empty = r.nonEmpty && s.length === 0;
-  const long = s.length > r.max;
+  // Characters as JSON Schema's maxLength counts them (code points), not UTF-16 units: an
+  // emoji is one. Counted only for a text whose units are over the limit.
+  const long = s.length > r.max && codePoints(s) > r.max;
   const nul = s.includes("\u0000");
   const broken = !s.isWellFormed();
   // Nearly every text passes: that case allocates nothing.

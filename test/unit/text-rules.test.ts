@@ -15,6 +15,15 @@ describe("text fields", () => {
     expect(messages(idString.safeParse("a\u0000b"))).toEqual(["must not contain NUL characters"]);
     expect(messages(idString.safeParse("a\ud800b"))).toEqual(["must be valid Unicode (no lone surrogates)"]);
     expect(idString.safeParse("emoji \ud83c\udf9f").success).toBe(true);
+    // Characters as JSON Schema counts them (code points): 128 emoji are 256 UTF-16 units.
+    const ticket = "\ud83c\udf9f";
+    expect(idString.safeParse(ticket.repeat(LIMITS.id)).success).toBe(true);
+    expect(messages(idString.safeParse(ticket.repeat(LIMITS.id + 1)))).toEqual([
+      `must be at most ${LIMITS.id} characters`,
+    ]);
+    expect(messages(idString.safeParse(`${ticket.repeat(LIMITS.id)}x`))).toEqual([
+      `must be at most ${LIMITS.id} characters`,
+    ]);
     // Every rule that fails is reported, not only the first.
     expect(messages(idString.safeParse(`\u0000\udc00${"x".repeat(LIMITS.id)}`))).toEqual([
       `must be at most ${LIMITS.id} characters`,
