@@ -241,6 +241,7 @@ export function parseTimestamp(input: string): Date | null {
 }
 
 const NOT_A_TIMESTAMP = "must be an ISO 8601 timestamp, e.g. 2024-01-15T10:30:45Z";
+const BEFORE_1970 = "must be in 1970 or later";
 
 const TIME_EXAMPLE = "2024-01-15T10:30:45Z";
 
@@ -261,7 +262,7 @@ export const instant = z
   .transform((value, ctx) => {
     const date = parseTimestamp(value);
     if (date && date.getUTCFullYear() >= 1970) return date;
-    ctx.addIssue({ code: "custom", message: NOT_A_TIMESTAMP });
+    ctx.addIssue({ code: "custom", message: date ? BEFORE_1970 : NOT_A_TIMESTAMP });
     return z.NEVER;
   })
   .meta({ ...timeDoc(""), example: undefined });
@@ -269,7 +270,8 @@ export const instant = z
 /** A record's own time as a Date, or what is wrong with it. */
 function recordTime(value: string): Date | string {
   const date = parseTimestamp(value);
-  if (!date || date.getUTCFullYear() < 1970) return NOT_A_TIMESTAMP;
+  if (!date) return NOT_A_TIMESTAMP;
+  if (date.getUTCFullYear() < 1970) return BEFORE_1970;
   if (date.getTime() > Date.now() + LIMITS.futureSkewMs)
     return "must not be more than 24 hours in the future";
   return date;

@@ -65,8 +65,17 @@ export const eventStats = z
 /** GET /stats without event_id: every event's stats, keyed by event id. */
 export const allEventStats = z.record(z.string(), eventStats).meta({ id: "AllEventStats" });
 
+/** An answer's `count`: what this answer holds; a page's, never a total, for a paged one. */
+const countHere = (what: string, paged: boolean) =>
+  z
+    .int()
+    .min(0)
+    .meta({
+      description: `How many ${what} this answer holds${paged ? ": this page's, not the event's total" : ""}.`,
+    });
+
 const listing = <K extends string, S extends z.ZodType>(key: K, record: S) =>
-  z.strictObject({ event_id: z.string(), [key]: z.array(record), count: z.int().min(0) } as {
+  z.strictObject({ event_id: z.string(), [key]: z.array(record), count: countHere(key, true) } as {
     event_id: z.ZodString;
     count: z.ZodInt;
   } & Record<K, z.ZodArray<S>>);
@@ -95,7 +104,11 @@ export const deviceHealth = z
   .meta({ id: "DeviceHealth" });
 
 export const deviceListing = z
-  .strictObject({ event_id: z.string().nullable(), devices: z.array(deviceHealth), count: z.int().min(0) })
+  .strictObject({
+    event_id: z.string().nullable(),
+    devices: z.array(deviceHealth),
+    count: countHere("devices", false),
+  })
   .meta({ id: "DeviceListing" });
 
 /** A scanner's revocation (POST /admin/revocations): its signed tokens issued before `revoked_at` are refused. */
@@ -219,7 +232,7 @@ export const gate = z
   .meta({ id: "Gate" });
 
 export const gatesAnswer = z
-  .strictObject({ event_id: z.string(), gates: z.array(gate), count: count() })
+  .strictObject({ event_id: z.string(), gates: z.array(gate), count: countHere("gates", false) })
   .meta({ id: "Gates" });
 
 export const admission = z
@@ -339,7 +352,9 @@ export const alertsAnswer = z
       .strictObject({ double_entry: count(), transfer_chain: count(), invalid_burst: count() })
       .meta({ description: "The event's alerts of each kind, whatever `kind` asks for." }),
     alerts: z.array(z.discriminatedUnion("kind", [doubleEntryAlert, transferChainAlert, invalidBurstAlert])),
-    count: count(),
+    count: countHere("alerts", true).meta({
+      description: "How many alerts this page holds, not a total: `summary` has the event's.",
+    }),
     next: z
       .string()
       .nullable()

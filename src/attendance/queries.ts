@@ -23,7 +23,7 @@ export const timelineQuery = z
     }),
     to: instant.optional().meta({
       description:
-        "Exclusive, ceiled to the bucket. Default: the end of the bucket of the event's latest scan or invalid attempt.",
+        "Exclusive, ceiled to the bucket (a bucket ending after the year 9999 is a 400). Default: the end of the bucket of the event's latest scan or invalid attempt.",
     }),
     location: textString.optional().meta({
       description:
