@@ -110,7 +110,7 @@ export function createApi(base: string = document.baseURI): Api {
       await res.arrayBuffer().catch(() => {});
       const wait = Number(res.headers.get("Retry-After"));
       throw new Unreachable(
-        res.status === 429 ? "too many requests" : `the server answered ${res.status}`,
+        res.status === 429 ? "it answered 429: too many requests" : `the server answered ${res.status}`,
         Number.isFinite(wait) && wait > 0 ? Math.min(wait, 300) * 1000 : 0,
       );
     }

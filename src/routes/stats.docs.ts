@@ -23,7 +23,7 @@ export const statsDocs: OperationDocs = {
   getStats: {
     summary: "Exact counters of one event, or of every event",
     description:
-      "With `event_id`: that event's counters (zero, and `last_updated: null`, for an event without records). Without: every event's with records, keyed by event id; for an event-scoped reader token, each of its events and no other, those without records yet with zero counts. Counters are kept as records are stored; reading them costs the same whatever the number of records.",
+      "With `event_id`: that event's counters (zero, and `last_updated: null`, for an event without records). Without: every event's with records, keyed by event id (read it by key: the order of an object's keys is not part of the answer); for an event-scoped reader token, each of its events and no other, those without records yet with zero counts. Counters are kept as records are stored; reading them costs the same whatever the number of records.",
     answers: ok("One event's counters, or every event's by id.", z.union([eventStats, allEventStats])),
   },
   listScans: listingDoc("scans", scanListing),
