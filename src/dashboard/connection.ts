@@ -102,6 +102,8 @@ export function createConnection() {
     /** A round failed; the next is in `retryInMs`. */
     failed(t: Trouble, retryInMs: number): void {
       trouble = { ...t, since: trouble?.since ?? new Date(), retryAt: Date.now() + retryInMs };
+      // A round runs only once a token was given: none is awaited any more.
+      awaitingToken = false;
       render();
     },
     /** The server answered, and wants a (better) token: nothing is out of reach. */
