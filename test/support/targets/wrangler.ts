@@ -65,12 +65,7 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
-/**
- * `wrangler dev --local` of the production config (the top level of wrangler.toml, unless
- * `env` names another), with `vars` given as --var (vars and secrets alike); resolves once
- * it prints "Ready on <url>". The bench runs it too (bench/support/wrangler.ts).
- */
-export async function startWranglerDev(opts: {
+interface DevOptions {
   persistTo: string;
   vars: Record<string, string>;
   /** A wrangler.toml environment instead of the top level (the bench's "dev"). */
@@ -78,7 +73,35 @@ export async function startWranglerDev(opts: {
   /** Another config than the project's wrangler.toml (the bench's bare Worker). */
   config?: string;
   timeoutMs?: number;
-}): Promise<WranglerDev> {
+}
+
+/** What workerd and wrangler say when a port they were given was taken meanwhile. */
+const PORT_TAKEN = /Address already in use/;
+const PORT_ATTEMPTS = 3;
+
+/**
+ * `wrangler dev --local` of the production config (the top level of wrangler.toml, unless
+ * `env` names another), with `vars` given as --var (vars and secrets alike); resolves once
+ * it prints "Ready on <url>". The bench runs it too (bench/support/wrangler.ts).
+ *
+ * Its ports are found free a moment before wrangler binds them, and the test files run in
+ * parallel, so another server may take one in between (seen in CI: workerd's "Address
+ * already in use" on the inspector port). Such a start is tried again on fresh ports.
+ */
+export async function startWranglerDev(opts: DevOptions): Promise<WranglerDev> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (attempt >= PORT_ATTEMPTS || !PORT_TAKEN.test(String(err))) throw err;
+      console.warn(
+        `wrangler dev: a port was taken before it bound it (attempt ${attempt}); trying fresh ports`,
+      );
+    }
+  }
+}
+
+async function startOnce(opts: DevOptions): Promise<WranglerDev> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = [
     ...["dev", "--local", "--persist-to", opts.persistTo, "--ip", "127.0.0.1"],
