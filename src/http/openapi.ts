@@ -123,6 +123,7 @@ function refusals(op: AnyOperation): Responses {
 const REQUEST_ID_HEADER = {
   description:
     "The request's id: the caller's own X-Request-Id when it sent a sane one (1-128 of letters, digits, _, - and =), else one the server made. The server's log lines of the request carry it.",
+  required: true,
   schema: { type: "string" },
 } as const;
 
@@ -130,8 +131,24 @@ const REQUEST_ID_HEADER = {
 const ETAG_HEADER = {
   description:
     "The answer's entity tag: send it back as If-None-Match to get a 304 while the answer is unchanged.",
+  required: true,
   schema: { type: "string" },
 } as const;
+
+/** On the answers of the cached reads, and their 304s (./edge-cache.ts). */
+const CACHE_CONTROL_HEADER = {
+  description:
+    "`private, max-age=N`: how long you may reuse the answer, in whole seconds: what is left of the edge copy's life (`STATS_CACHE_SECONDS`) on Workers, 0 where no copy is kept (Node), so a client cache never adds staleness of its own.",
+  required: true,
+  schema: { type: "string", pattern: "^private, max-age=\\d+$" },
+} as const;
+
+const X_CACHE_HEADER = {
+  description:
+    "Where the answer came from. `HIT`: the Worker's edge copy, at most `STATS_CACHE_SECONDS` old. `MISS`: the database, and the copy refreshed. `BYPASS`: the database, with no edge copy (Node, a cache turned off) or past it (a request with `Cache-Control: no-cache`, which still refreshes the copy).",
+  required: true,
+  schema: { type: "string" as const, enum: ["HIT", "MISS", "BYPASS"] },
+};
 
 /** Request headers an operation may send besides Authorization: written once each, as components. */
 const requestIdParam = z
@@ -149,10 +166,19 @@ const ifNoneMatchParam = z
     param: { id: "IfNoneMatch" },
   });
 
+const noCacheParam = z
+  .literal("no-cache")
+  .optional()
+  .meta({
+    description:
+      "`no-cache` (a browser's reload sends it): an answer from the database, not the Worker's edge copy, which it refreshes for the other readers.",
+    param: { id: "CacheControl" },
+  });
+
 function requestHeaders(op: AnyOperation) {
   return z.object({
     "X-Request-Id": requestIdParam,
-    ...(op.cached ? { "If-None-Match": ifNoneMatchParam } : {}),
+    ...(op.cached ? { "If-None-Match": ifNoneMatchParam, "Cache-Control": noCacheParam } : {}),
   });
 }
 
@@ -180,7 +206,13 @@ function answers(op: AnyOperation, doc: OperationDoc): ZodOpenApiResponsesObject
     const own = response.headers as Record<string, unknown> | undefined;
     response.headers = {
       "X-Request-Id": { $ref: "#/components/headers/RequestId" },
-      ...(tagged ? { ETag: { $ref: "#/components/headers/ETag" } } : {}),
+      ...(tagged
+        ? {
+            ETag: { $ref: "#/components/headers/ETag" },
+            "Cache-Control": { $ref: "#/components/headers/CacheControl" },
+            "X-Cache": { $ref: "#/components/headers/XCache" },
+          }
+        : {}),
       ...own,
     } as unknown as ZodOpenApiResponseObject["headers"];
   }
@@ -278,7 +310,12 @@ export function buildDocument(app: Hono<AppEnv>): oas31.OpenAPIObject {
     components: {
       schemas: NAMED_SCHEMAS,
       securitySchemes: SECURITY_SCHEMES,
-      headers: { RequestId: REQUEST_ID_HEADER, ETag: ETAG_HEADER },
+      headers: {
+        RequestId: REQUEST_ID_HEADER,
+        ETag: ETAG_HEADER,
+        CacheControl: CACHE_CONTROL_HEADER,
+        XCache: X_CACHE_HEADER,
+      },
     },
   });
 }

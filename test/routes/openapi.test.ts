@@ -11,6 +11,13 @@ import OPENAPI_DOCUMENT from "../../src/openapi.json" with { type: "json" };
 import { adminRoutes } from "../../src/routes/admin.js";
 import { type RouteApp, routeApp } from "../support/route-app.js";
 
+/** The answer headers of a cached read (200 and 304), and their components. */
+const CACHED_READ_HEADERS = [
+  ["ETag", "ETag"],
+  ["Cache-Control", "CacheControl"],
+  ["X-Cache", "XCache"],
+] as const;
+
 /** Served, but not API: the docs page's init script (a file of the page, like its assets). */
 const NOT_API = new Set(["GET /docs/init.js"]);
 
@@ -64,7 +71,7 @@ describe("the OpenAPI document's reach", () => {
     expect(buildDocument(t.app).paths).toEqual(OPENAPI_DOCUMENT.paths);
   });
 
-  it("documents the headers a generated client needs: X-Request-Id everywhere, ETag and If-None-Match on the cached reads", () => {
+  it("documents the headers a generated client needs: X-Request-Id everywhere, ETag, Cache-Control, X-Cache, If-None-Match and Cache-Control: no-cache on the cached reads", () => {
     type Op = {
       parameters?: { $ref?: string }[];
       responses: Record<string, { headers?: Record<string, { $ref?: string }> }>;
@@ -86,11 +93,13 @@ describe("the OpenAPI document's reach", () => {
       }
       const isCached = "304" in op.responses;
       expect(params.includes("#/components/parameters/IfNoneMatch"), name).toBe(isCached);
+      expect(params.includes("#/components/parameters/CacheControl"), name).toBe(isCached);
       if (isCached) {
         for (const status of ["200", "304"])
-          expect(op.responses[status]?.headers?.ETag?.$ref, `${name} ${status}`).toBe(
-            "#/components/headers/ETag",
-          );
+          for (const [header, component] of CACHED_READ_HEADERS)
+            expect(op.responses[status]?.headers?.[header]?.$ref, `${name} ${status}`).toBe(
+              `#/components/headers/${component}`,
+            );
       }
     }
   });

@@ -12,7 +12,14 @@ import type { Api } from "./api.js";
 
 type Json = Record<string, unknown>;
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: unknown }>; headers?: Record<string, Header & { $ref?: string }> }
+  >;
+}
+interface Header {
+  required?: boolean;
+  schema?: unknown;
 }
 type OpenApi = Json & { paths: Record<string, Record<string, Operation>> };
 
@@ -55,6 +62,27 @@ async function check(
   const documented = op.responses[status];
   if (!documented) {
     return `${method} ${path} answered ${status}, which the document does not list (${Object.keys(op.responses).join(", ")})`;
+  }
+  for (const [name, given] of Object.entries(documented.headers ?? {})) {
+    // A component (src/http/openapi.ts writes the common ones once each) or written in place.
+    const at = given.$ref
+      ? given.$ref.slice(1)
+      : `/paths/${token(path)}/${method.toLowerCase()}/responses/${status}/headers/${token(name)}`;
+    const header = at
+      .split("/")
+      .slice(1)
+      .reduce<unknown>(
+        (o, k) => (o as Json | undefined)?.[k.replaceAll("~1", "/").replaceAll("~0", "~")],
+        doc,
+      ) as Header | undefined;
+    const value = res.headers.get(name);
+    if (value === null) {
+      if (header?.required)
+        return `${method} ${path} ${status}: no ${name} header, which the document requires`;
+      continue;
+    }
+    if (header?.schema && !validatorFor(`#${at}/schema`)(value))
+      return `${method} ${path} ${status}: ${name}: ${JSON.stringify(value)} does not match the document's ${JSON.stringify(header.schema)}`;
   }
   const contentType = (res.headers.get("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
   if (!documented.content) {

@@ -3,6 +3,7 @@
 // signing key are every target's (test/support/tokens.ts).
 import { createAnalytics } from "../../src/analytics.js";
 import { createApp, sharedServices } from "../../src/app.js";
+import { edgeCache } from "../../src/http/edge-cache.js";
 import type { Role } from "../../src/auth/roles.js";
 import { type Logger, silentLogger } from "../../src/observability/logger.js";
 import { type Metrics, noMetrics } from "../../src/observability/metrics.js";
@@ -64,6 +65,8 @@ export async function routeApp(opts: RouteAppOptions = {}): Promise<RouteApp> {
     logger: opts.logger ?? silentLogger,
     metrics: opts.metrics ?? noMetrics,
     draining: opts.draining,
+    // As on Node (src/node/start.ts): no cache, the reads' ETags, one query for reads that arrive together.
+    readCache: edgeCache({ ttlSeconds: 0, coalesce: setImmediate }),
   });
   return {
     app,
