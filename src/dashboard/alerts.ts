@@ -7,6 +7,17 @@ import type { Alert, Alerts, InvalidAttempts } from "./types.js";
 /** How many of each the page lists; the summary counts them all. */
 export const SHOWN = 8;
 
+type Kind = keyof Alerts["summary"];
+const KIND_NAMES: Record<Kind, [one: string, many: string]> = {
+  double_entry: ["double entry", "double entries"],
+  transfer_chain: ["transfer chain", "transfer chains"],
+  invalid_burst: ["invalid burst", "invalid bursts"],
+};
+export const ALERT_KINDS = Object.keys(KIND_NAMES) as Kind[];
+
+/** "2 double entries": the summary's words, and what announce.ts says of new ones. */
+export const alertCount = (kind: Kind, n: number): string => plural(n, ...KIND_NAMES[kind]);
+
 type Seen = Extract<Alert, { kind: "double_entry" }>["first"];
 
 const KEY_KINDS: Record<Extract<Alert, { kind: "invalid_burst" }>["key_kind"], string> = {
@@ -44,8 +55,7 @@ function describe(a: Alert, now: number): [string, string] {
 export function renderAlerts(answer: Alerts, now: number): void {
   const s = answer.summary;
   $("alert-summary").textContent =
-    `${plural(s.double_entry, "double entry", "double entries")} · ` +
-    `${plural(s.transfer_chain, "transfer chain")} · ${plural(s.invalid_burst, "invalid burst")}` +
+    ALERT_KINDS.map((kind) => alertCount(kind, s[kind])).join(" · ") +
     (answer.alerts.length ? ` · newest ${answer.alerts.length} below` : "");
   $("alerts").replaceChildren(
     ...answer.alerts.map((a) => {
@@ -54,6 +64,8 @@ export function renderAlerts(answer: Alerts, now: number): void {
         "li",
         { class: a.severity },
         h("span", { class: `sev ${a.severity}` }, a.severity),
+        // Read as "high: Ticket …", not "highTicket …".
+        h("span", { class: "sr-only" }, ": "),
         h("span", { class: "what" }, what),
         h("div", { class: "detail" }, detail),
       );

@@ -3,8 +3,9 @@
 // status, the one banner and whether the figures are shown as stale, from a few facts
 // (the last good round, the failure going on, a token awaited), re-read every second: a
 // request that hangs makes the figures stale as surely as one that fails.
+import { announce } from "./announce.js";
 import { token } from "./api.js";
-import { $ } from "./dom.js";
+import { $, setHidden } from "./dom.js";
 import { age, duration, timeWithSeconds } from "./format.js";
 
 export const REFRESH_MS = 5_000;
@@ -37,12 +38,7 @@ export function createConnection() {
   let awaitingToken = false;
   let shown: string | null = null;
 
-  // In the banners, an age that changes once a minute (a banner's words are read out
-  // whenever they change); in the status line, to the second.
-  const since = (at: Date) => {
-    const ms = Date.now() - at.getTime();
-    return `${timeWithSeconds(at)} (${ms < 60_000 ? "under a minute ago" : age(ms)})`;
-  };
+  // In the status line, to the second.
   const sinceToTheSecond = (at: Date) => {
     const ms = Date.now() - at.getTime();
     return `${timeWithSeconds(at)} (${ms < 60_000 ? `${Math.floor(ms / 1000)} s ago` : age(ms)})`;
@@ -69,31 +65,38 @@ export function createConnection() {
     const expires = token.expiresAt();
     if (expires !== null && !awaitingToken && expires - now < EXPIRY_WARNING_MS)
       status.textContent += ` · token ${expires > now ? `expires in ${duration(expires - now)}` : "expired"}`;
-    // The banners' words change only with what they say (the retry's countdown is not
-    // read out): a screen reader hears a failure once, not every second.
-    const shownFigures = figures ? ` Showing the figures of ${since(figures.at)}, as they were then.` : "";
+    // The banners' alerts change only with what they say: a screen reader hears a failure
+    // once. What changes with the clock (the figures' age, the retry's countdown) goes in
+    // the line beside it, which is not read out.
+    const shownFigures = figures
+      ? ` Showing the figures of ${timeWithSeconds(figures.at)}, as they were then.`
+      : "";
+    const clock = (figures ? ` They are ${duration(now - figures.at.getTime())} old.` : "") + retry;
     const offlineText =
       trouble?.kind === "offline"
         ? `Cannot reach the server (${trouble.why}) since ${timeWithSeconds(trouble.since)}.${shownFigures}`
         : "";
     const problemText =
       trouble?.kind === "refused" ? `The server would not answer: ${trouble.why}.${shownFigures}` : "";
-    setBanner(offline, offlineText, retry);
-    setBanner(problem, problemText, retry);
+    setBanner(offline, offlineText, clock);
+    setBanner(problem, problemText, clock);
     document.body.classList.toggle("stale", figures !== null && (trouble !== null || awaitingToken || late));
   }
 
-  function setBanner(banner: HTMLElement, text: string, retry: string): void {
-    banner.hidden = text === "";
-    const [said, countdown] = banner.children as unknown as [HTMLElement, HTMLElement, HTMLButtonElement];
+  function setBanner(banner: HTMLElement, text: string, clock: string): void {
+    // "Try now" that brought the server back hands the focus on, not to the top of the page.
+    setHidden(banner, text === "");
+    const [said, ticking] = banner.children as unknown as [HTMLElement, HTMLElement, HTMLButtonElement];
     if (said.textContent !== text) said.textContent = text;
-    countdown.textContent = text === "" ? "" : retry;
+    ticking.textContent = text === "" ? "" : clock;
   }
 
   setInterval(render, 1000);
   return {
     /** Figures of `of` (null: the list of events) are on the page, as of now. */
     ok(of: string | null): void {
+      // The alert said it was lost; this says, once, that it is back.
+      if (trouble?.kind === "offline") announce("Connected to the server again.");
       lastGood = { at: new Date(), of };
       trouble = null;
       awaitingToken = false;

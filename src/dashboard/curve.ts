@@ -1,10 +1,11 @@
 // The arrival curve (GET /stats/timeline): first entries per bucket as bars, invalid
-// scans as a line, the busiest bucket marked on the chart and named in the text below it
-// (which labels the chart for screen readers). Drawn by uPlot, a chart library made for
-// time series; times on its axis in the browser's time zone.
+// scans as a line, the busiest bucket marked on the chart and named in the text below it.
+// Drawn by uPlot, a chart library made for time series; times on its axis in the
+// browser's time zone. A screen reader reads the text and, when asked, a table of the
+// buckets instead of the drawing (page.html hides it from them).
 import uPlot from "uplot";
 import { BUCKETS, MAX_POINTS } from "../attendance/buckets.js";
-import { $ } from "./dom.js";
+import { $, h } from "./dom.js";
 import { count, plural, time, zoneLabel } from "./format.js";
 import type { Attendance, CurveBucket as Bucket, Gates, Timeline } from "./types.js";
 
@@ -86,12 +87,40 @@ function peakMarker(peak: () => Peak | null): uPlot.Plugin {
   };
 }
 
+/** The figures drawn, as a table (in page.html's collapsed details): rebuilt only when they change. */
+function createFigures() {
+  const details = $("curve-figures");
+  let drawn = "";
+  return (t: Timeline | null, now: number): void => {
+    const rows = (t?.points ?? []).filter((p) => p.entries > 0 || p.invalid_scans > 0).reverse();
+    const key = rows.map((p) => `${p.t} ${p.entries} ${p.invalid_scans}`).join("\n");
+    details.hidden = rows.length === 0;
+    // A reader partway down the table keeps their place while nothing in it changed.
+    if (key === drawn) return;
+    drawn = key;
+    details
+      .querySelector("tbody")
+      ?.replaceChildren(
+        ...rows.map((p) =>
+          h(
+            "tr",
+            {},
+            h("td", { title: p.t }, time(p.t, now)),
+            h("td", { class: "num" }, count(p.entries)),
+            h("td", { class: "num" }, count(p.invalid_scans)),
+          ),
+        ),
+      );
+  };
+}
+
 export interface Curve {
   show(t: Timeline | null, bucket: Bucket, now: number): void;
 }
 
 export function createCurve(): Curve {
   const box = $("chart");
+  const figures = createFigures();
   let chart: uPlot | null = null;
   let peak: Peak | null = null;
   let shown = "";
@@ -103,6 +132,9 @@ export function createCurve(): Curve {
   new ResizeObserver(() => chart?.setSize({ width: width(), height: HEIGHT })).observe(box);
 
   function make(data: uPlot.AlignedData, bucket: Bucket): uPlot {
+    // The page's ink, as the browser resolved it: in a forced-colours (high contrast) mode
+    // that is the system's text colour, which a canvas is not given by itself.
+    const ink = getComputedStyle(box).color;
     // Each bucket's figures hold from its start to its end: bars and steps drawn from the start.
     const bars = uPlot.paths.bars?.({ size: [0.9, Number.POSITIVE_INFINITY], align: 1 });
     const steps = uPlot.paths.stepped?.({ align: 1 });
@@ -122,8 +154,9 @@ export function createCurve(): Curve {
         axes: [
           // Room for a label such as "12:45pm" between ticks (uPlot's default packs them
           // into one run of text on a phone).
-          { space: 70 },
+          { space: 70, stroke: ink },
           {
+            stroke: ink,
             label: `per ${bucket === "1m" ? "minute" : bucket.replace("m", " min")}`,
             size: 56,
             // Whole people: no 0.2 entries between the ticks of a quiet minute.
@@ -155,8 +188,10 @@ export function createCurve(): Curve {
         chart = null;
         shown = "";
         summary.textContent = "No entries yet: the curve starts with the first admitted ticket.";
+        figures(null, now);
         return;
       }
+      figures(t, now);
       peak = peakOf(t);
       span = [Date.parse(t.from ?? t.points[0]?.t ?? "") / 1000, Date.parse(t.to ?? "") / 1000];
       const data: uPlot.AlignedData = [

@@ -22,3 +22,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   }
   return el;
 }
+
+/**
+ * Hides or shows a part of the page. One that holds the keyboard's focus hands it to the
+ * page's main content first: left on a hidden element, focus falls to the top of the page
+ * and a keyboard or screen-reader user starts again from there.
+ */
+export function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (hidden && !el.hidden && el.contains(document.activeElement)) focusContent();
+  el.hidden = hidden;
+}
+
+/** The main content takes the focus (it is focusable by script only: tabindex -1). */
+export function focusContent(): void {
+  $("content").focus({ preventScroll: true });
+}

@@ -13,12 +13,14 @@ const ACTIVE_MS = 15 * 60_000;
 const latest = (...isos: (string | null)[]): number =>
   Math.max(...isos.map((iso) => (iso === null ? Number.NEGATIVE_INFINITY : Date.parse(iso))));
 
-function flags(s: GateScanner, now: number, doorsMoving: boolean): string[] {
-  const out: string[] = [];
-  const quiet = now - latest(s.last_scan_at, s.last_sync_at);
-  if (doorsMoving && quiet > QUIET_MS) out.push(`quiet ${duration(quiet)}`);
-  if (s.pending !== null && s.pending > 0) out.push(`backlog ${count(s.pending)}`);
-  return out;
+/** Whether the scanner is quiet, and its flags in words. */
+function flags(s: GateScanner, now: number, doorsMoving: boolean): { quiet: boolean; marks: string[] } {
+  const marks: string[] = [];
+  const silent = now - latest(s.last_scan_at, s.last_sync_at);
+  const quiet = doorsMoving && silent > QUIET_MS;
+  if (quiet) marks.push(`quiet ${duration(silent)}`);
+  if (s.pending !== null && s.pending > 0) marks.push(`backlog ${count(s.pending)}`);
+  return { quiet, marks };
 }
 
 /** "12 (2.4/min)": on a phone the count alone (style.css hides the rate). */
@@ -40,8 +42,7 @@ function gateRow(g: Gate, now: number): HTMLTableRowElement {
   );
 }
 
-function scannerRow(s: GateScanner, now: number, doorsMoving: boolean): HTMLTableRowElement {
-  const marks = flags(s, now, doorsMoving);
+function scannerRow(s: GateScanner, marks: string[], now: number): HTMLTableRowElement {
   return h(
     "tr",
     { class: marks.length ? "scanner flagged" : "scanner" },
@@ -64,20 +65,23 @@ function scannerRow(s: GateScanner, now: number, doorsMoving: boolean): HTMLTabl
   );
 }
 
-export function renderGates(answer: Gates, now: number): void {
+/** Draws the table; answers the scanners that are quiet ("gate / scanner"), for announce.ts. */
+export function renderGates(answer: Gates, now: number): string[] {
   const table = $<HTMLTableElement>("gates");
   // One tbody per gate: the gate's row heads the group of its scanners.
   for (const body of Array.from(table.tBodies)) body.remove();
   table.hidden = answer.gates.length === 0;
   const doorsMoving = answer.gates.some((g) => now - Date.parse(g.last_scan_at) <= ACTIVE_MS);
   let flagged = 0;
+  const quiet: string[] = [];
   for (const g of answer.gates) {
     const body = table.createTBody();
     body.append(gateRow(g, now));
     for (const s of g.scanners) {
-      const row = scannerRow(s, now, doorsMoving);
-      if (row.classList.contains("flagged")) flagged++;
-      body.append(row);
+      const { quiet: isQuiet, marks } = flags(s, now, doorsMoving);
+      if (marks.length) flagged++;
+      if (isQuiet) quiet.push(`${g.location ?? "(no gate)"} / ${s.scanner_id ?? "(no scanner id)"}`);
+      body.append(scannerRow(s, marks, now));
     }
   }
   $("gates-note").textContent =
@@ -89,4 +93,5 @@ export function renderGates(answer: Gates, now: number): void {
             ? ` · ${count(flagged)} ${flagged === 1 ? "scanner needs" : "scanners need"} a look (quiet for over 2 min, or holding a backlog)`
             : " · every scanner active"
           : " · no scan in the last 15 minutes");
+  return quiet;
 }

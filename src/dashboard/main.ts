@@ -5,13 +5,14 @@
 // poll that succeeds puts things right. Polling pauses while the tab is hidden and
 // resumes at once when it shows again.
 import { renderAlerts, renderAttempts, SHOWN } from "./alerts.js";
+import { createChangeNotes } from "./announce.js";
 import { ApiError, AuthNeeded, createApi, token, Unreachable } from "./api.js";
 import { createConnection, REFRESH_MS, retryDelay } from "./connection.js";
 import { createCurve, curveRange } from "./curve.js";
-import { $ } from "./dom.js";
+import { $, setHidden } from "./dom.js";
 import { renderGates } from "./gates.js";
 import { renderHeadline } from "./headline.js";
-import { linkTo, renderChooser, renderPicker } from "./picker.js";
+import { linkTo, onPick, renderChooser, renderPicker } from "./picker.js";
 import { askForToken } from "./token.js";
 import {
   type Alerts,
@@ -39,6 +40,7 @@ let eventsAt = Number.NEGATIVE_INFINITY;
 /** Rounds failed in a row: the next waits longer (connection.ts, retryDelay). */
 let failures = 0;
 const connection = createConnection();
+const noteChanges = createChangeNotes();
 
 const serverNow = () => Date.now() + api.clockOffsetMs();
 
@@ -58,9 +60,10 @@ async function showEvent(id: string): Promise<() => void> {
     const now = serverNow();
     renderHeadline(stats, attendance, now);
     curve.show(timeline, bucket, now);
-    renderGates(gates, now);
+    const quiet = renderGates(gates, now);
     renderAlerts(alerts, now);
     renderAttempts(attempts, now);
+    noteChanges(id, alerts, quiet);
   };
 }
 
@@ -83,8 +86,8 @@ async function refresh(retry = false): Promise<void> {
       if (id === null) renderChooser(events, serverNow());
     }
     drawEvent?.();
-    $("choose").hidden = id !== null;
-    $("event").hidden = id === null;
+    setHidden($("choose"), id !== null);
+    setHidden($("event"), id === null);
     failures = 0;
     connection.ok(id);
     $("forget-token").hidden = token.get() === null;
@@ -132,8 +135,8 @@ function go(id: string | null): void {
 function showing(id: string | null): void {
   // Back to the event (or list) whose figures the page still holds: those, as they were.
   const held = connection.hasFiguresOf(id);
-  $("event").hidden = !held || id === null;
-  $("choose").hidden = !held || id !== null;
+  setHidden($("event"), !held || id === null);
+  setHidden($("choose"), !held || id !== null);
   document.title = id === null ? "Veritix · live gates" : `${id} · Veritix live gates`;
   // The picker names it at once (an event it lists; another comes with the next list).
   const picker = $<HTMLSelectElement>("event-picker");
@@ -173,9 +176,7 @@ $("event-list").addEventListener("click", (e) => {
   e.preventDefault();
   choose(id);
 });
-$<HTMLSelectElement>("event-picker").addEventListener("change", (e) =>
-  choose((e.target as HTMLSelectElement).value || null),
-);
+onPick($<HTMLSelectElement>("event-picker"), choose, () => eventId);
 for (const input of document.querySelectorAll<HTMLInputElement>('input[name="bucket"]')) {
   input.checked = input.value === bucket;
   input.addEventListener("change", () => {

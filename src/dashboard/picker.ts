@@ -79,3 +79,40 @@ export function renderChooser(events: AllEventStats, now: number): void {
       ?.querySelector("a")
       ?.focus();
 }
+
+/** Keys that step a closed select's value to the next option without opening its list. */
+const isStep = (e: KeyboardEvent) =>
+  !e.altKey && (e.key.startsWith("Arrow") || ["Home", "End", "PageUp", "PageDown"].includes(e.key));
+
+/**
+ * Calls `pick` with the select's event once the reader has chosen it: at once for a choice
+ * made in its opened list (a pointer, a phone's wheel), but after the arrow keys on the
+ * closed select, which change its value an option at a time, only on Enter or on leaving
+ * it. The figures load for the event meant, not for each one passed on the way (WCAG
+ * 3.2.2, on input), and Back is not filled with them.
+ */
+export function onPick(
+  select: HTMLSelectElement,
+  pick: (id: string | null) => void,
+  shown: () => string | null,
+) {
+  let stepping = false;
+  const commit = () => {
+    stepping = false;
+    const id = select.value || null;
+    if (id !== shown()) pick(id);
+  };
+  select.addEventListener("pointerdown", () => {
+    stepping = false;
+  });
+  select.addEventListener("keydown", (e) => {
+    if (isStep(e) || (e.key.length === 1 && e.key !== " ")) stepping = true;
+    else if (e.key === "Enter") commit();
+  });
+  select.addEventListener("change", () => {
+    if (!stepping) commit();
+  });
+  select.addEventListener("blur", () => {
+    if (stepping) commit();
+  });
+}

@@ -2,7 +2,7 @@
 // one: the dialog says which) or 403 (a token without the reader role). The token is kept
 // in session storage (this tab only, gone when it closes) and sent as a header.
 import { token } from "./api.js";
-import { $ } from "./dom.js";
+import { $, focusContent } from "./dom.js";
 
 /**
  * Settles once a token is given; `leave`, when given, is offered as a way out instead (to
@@ -16,6 +16,9 @@ export function askForToken(problem: string | null, leave?: () => void): Promise
   const away = $<HTMLButtonElement>("token-leave");
   error.textContent = problem ?? "";
   error.hidden = problem === null;
+  // The field says why its last value was refused, to whoever reaches it.
+  if (problem === null) input.removeAttribute("aria-invalid");
+  else input.setAttribute("aria-invalid", "true");
   away.hidden = leave === undefined;
   input.value = "";
   return new Promise((resolve) => {
@@ -44,6 +47,15 @@ export function askForToken(problem: string | null, leave?: () => void): Promise
         done();
       },
       { signal: asked.signal },
+    );
+    // Closed, the dialog gives the focus back to where it was when it opened: with none
+    // there (the page's first load), the figures' part of the page takes it.
+    dialog.addEventListener(
+      "close",
+      () => {
+        if (document.activeElement === document.body || document.activeElement === null) focusContent();
+      },
+      { once: true },
     );
     if (!dialog.open) dialog.showModal();
     input.focus();

@@ -12,6 +12,7 @@ import type { Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueReaderToken } from "../../src/auth/signed-tokens.js";
 import { PUBLIC_DIR } from "../../src/node/public-assets.js";
+import { axeViolations } from "../support/axe.js";
 import { browserTestsRun, type OfflineBrowser, offlineBrowser } from "../support/browser.js";
 import { expectedRows, gatesTable, headline, seedDoors, TOKEN_KEY } from "../support/dashboard-page.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -88,6 +89,11 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       await dialog.getByLabel("Token").fill("not-a-token-anybody-issued-0123");
       await dialog.getByRole("button", { name: "Show the figures" }).click();
       await expect.poll(() => dialog.getByRole("alert").textContent()).toContain("refused this token");
+      // The field says why, to whoever reaches it; nothing on the page fails WCAG 2.1 AA.
+      const field = dialog.getByLabel("Token");
+      expect(await field.getAttribute("aria-invalid")).toBe("true");
+      expect(await field.evaluate((el) => el.getAttribute("aria-describedby"))).toBe("token-error");
+      expect(await axeViolations(page)).toEqual([]);
       // Pasted as it goes in a header: the page keeps the token alone.
       await dialog.getByLabel("Token").fill(`Bearer ${TOKENS.reader}`);
       await dialog.getByRole("button", { name: "Show the figures" }).click();
@@ -208,6 +214,7 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
         await page.setViewportSize({ width, height: 900 });
         await page.waitForTimeout(300); // the chart follows its box's width
         await page.screenshot({ path: join(ARTIFACTS, `dashboard-${slug}-${width}.png`), fullPage: true });
+        expect(await axeViolations(page), `axe at ${width} px`).toEqual([]);
       }
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, "the page scrolls sideways at 375 px").toBeLessThanOrEqual(0);
@@ -250,6 +257,21 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       }
       await expect.poll(() => admitted(page), { timeout: TWO_REFRESHES }).toBe(before + 3);
       expect(await page.evaluate(() => "stillTheSamePage" in window)).toBe(true);
+      // A ticket in twice: a screen reader is told of the new alert, which the page had not.
+      const again = await t.call("POST", "/scans", {
+        as: "ingest",
+        body: {
+          ticket_id: "T-late-1",
+          event_id: event,
+          scanner_id: "gate-n-1",
+          location: "North Gate",
+          scan_timestamp: new Date(now + 1000).toISOString(),
+        },
+      });
+      expect(again.status).toBe(201);
+      await expect
+        .poll(() => page.locator("#announce").textContent(), { timeout: TWO_REFRESHES })
+        .toMatch(/^New alert: 1 double entry( \(1 high\))?\./);
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();
@@ -270,6 +292,7 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       );
       expect(await page.locator("#status").textContent()).toBe("Offline");
       expect(await headline(page)).toEqual(figures);
+      expect(await axeViolations(page)).toEqual([]);
       // Scrolled down to the gates on a phone, a supervisor still sees the notice, at the
       // top of the screen, and the figures dimmed.
       await page.setViewportSize({ width: 375, height: 640 });
@@ -280,6 +303,8 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
       expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
       expect(await page.evaluate(() => document.body.classList.contains("stale"))).toBe(false);
+      // Said once, to a screen reader, as the loss was.
+      await expect.poll(() => page.locator("#announce").textContent()).toBe("Connected to the server again.");
       expect(await headline(page)).toEqual(figures);
       // Only the polls while it was away failed (and the console says so).
       expect(browser.problems.filter((p) => !p.endsWith("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
@@ -352,12 +377,16 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       const notice = page.locator("#offline");
       await sw.off();
       await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(true);
+      const alert = notice.getByRole("alert");
+      const said = await alert.textContent();
       await page.clock.fastForward("03:00");
       await expect
         .poll(() => notice.textContent())
         .toMatch(
-          /Showing the figures of .+ \(3 min ago\), as they were then\. Trying again in \d+ s\.Try now$/,
+          /Showing the figures of .+, as they were then\. They are 3 min old\. Trying again in \d+ s\.Try now$/,
         );
+      // What a screen reader is told did not change with the clock: it hears the loss once.
+      expect(await alert.textContent()).toBe(said);
       // As they were drawn: no scanner turned quiet because the page lost the server.
       expect(await gatesTable(page)).toEqual(before);
       expect(await page.locator("#status").textContent()).toBe("Offline");
@@ -375,6 +404,8 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       await notice.getByRole("button", { name: "Try now" }).click();
       await expect.poll(() => notice.isVisible(), { timeout: 5_000 }).toBe(false);
       expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
+      // The button it pressed gone, the keyboard is at the figures, not the top of the page.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("content");
     } finally {
       await browser.close();
     }
@@ -484,6 +515,42 @@ describe.runIf(browserTestsRun)("the dashboard on Node, for a person on a phone 
           );
         expect(overflow, `the gates table overflows its panel at ${width} px`).toBeLessThanOrEqual(0);
       }
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("takes an event from the picker's arrow keys on Enter, not at each step, and keeps the keyboard's place", async () => {
+    const browser = await offlineBrowser(new URL(server.url).origin);
+    const { page } = browser;
+    const shown = () => new URL(page.url()).searchParams.get("event_id");
+    try {
+      // From the list with the keyboard: the list goes, and the focus with it to the figures.
+      await page.goto(`${server.url}/dashboard`);
+      await page.getByRole("link", { name: new RegExp(`^${first}(?!-long)`) }).focus();
+      await page.keyboard.press("Enter");
+      await figuresShown(page);
+      expect(shown()).toBe(first);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("content");
+      expect(await axeViolations(page)).toEqual([]);
+
+      // Stepping through the closed picker loads nothing; Enter takes the one stepped to.
+      const picker = page.locator("#event-picker");
+      await picker.focus();
+      const options = await picker
+        .locator("option")
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      const next = options[options.indexOf(first) + 1] ?? options[options.indexOf(first) - 1];
+      await page.keyboard.press(options.indexOf(first) + 1 < options.length ? "ArrowDown" : "ArrowUp");
+      expect(await picker.inputValue()).toBe(next);
+      await page.waitForTimeout(1000);
+      expect(shown()).toBe(first);
+      await page.keyboard.press("Enter");
+      await expect.poll(shown).toBe(next);
+      // A choice made in the opened list (a pointer, a phone's wheel) is taken at once.
+      await picker.selectOption(first);
+      await expect.poll(shown).toBe(first);
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();

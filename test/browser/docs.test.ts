@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_DIR } from "../../src/node/public-assets.js";
+import { axeViolations } from "../support/axe.js";
 import { browserTestsRun, offlineBrowser } from "../support/browser.js";
 import { DOCS_ASSETS, mediaTypeOf, urlsIn } from "../support/docs-page.js";
 import { nodeTarget } from "../support/targets/node.js";
@@ -107,6 +108,14 @@ describe.each(TARGETS)("the docs page on $name", ({ name }) => {
         const status = stats.locator(".live-responses-table tbody .response-col_status");
         await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe("200");
         await page.screenshot({ path: shot, fullPage: true });
+        // Readable and operable (WCAG 2.1 AA) on a desk and a phone, an operation open. Not
+        // `nested-interactive`: Swagger UI's own markup (a button in each operation's
+        // header), not ours to change.
+        expect(await axeViolations(page, ["nested-interactive"]), "axe at 1280 px").toEqual([]);
+        await page.setViewportSize({ width: 375, height: 800 });
+        expect(await axeViolations(page, ["nested-interactive"]), "axe at 375 px").toEqual([]);
+        // Nothing wider than a phone: an answer's example scrolls in its box.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 
         expect(browser.foreign, "requests to anywhere but the server").toEqual([]);
         expect(browser.problems, `what the page complained about (screenshot: ${shot})`).toEqual([]);

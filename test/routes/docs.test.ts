@@ -52,6 +52,7 @@ describe("GET /docs", () => {
         `${DOCS_ASSETS}/swagger-ui.css`,
         `${DOCS_ASSETS}/swagger-ui-bundle.js`,
         "docs/init.js",
+        "docs/docs.css",
         "openapi.json",
       ].sort(),
     );

@@ -18,8 +18,8 @@ const CACHED_READ_HEADERS = [
   ["X-Cache", "XCache"],
 ] as const;
 
-/** Served, but not API: the docs page's init script (a file of the page, like its assets). */
-const NOT_API = new Set(["GET /docs/init.js"]);
+/** Served, but not API: the docs page's init script and stylesheet (files of the page, like its assets). */
+const NOT_API = new Set(["GET /docs/init.js", "GET /docs/docs.css"]);
 
 describe("the OpenAPI document's reach", () => {
   let t: RouteApp;

@@ -3,8 +3,8 @@
 // signing key are every target's (test/support/tokens.ts).
 import { createAnalytics } from "../../src/analytics.js";
 import { createApp, sharedServices } from "../../src/app.js";
-import { edgeCache } from "../../src/http/edge-cache.js";
 import type { Role } from "../../src/auth/roles.js";
+import { edgeCache } from "../../src/http/edge-cache.js";
 import { type Logger, silentLogger } from "../../src/observability/logger.js";
 import { type Metrics, noMetrics } from "../../src/observability/metrics.js";
 import { instrumentStore } from "../../src/store/instrumented.js";
