@@ -299,7 +299,10 @@ export const timestamp = block(
 const UUID = z.regexes.uuid();
 // A check that rewrites (overwrite) costs less than a transform, which zod runs as a pipe.
 export const uuid = block(
-  z.uuid("must be a UUID").overwrite((s) => s.toLowerCase()),
+  // Left out (where it is required: a sync item), "required", as any other field.
+  z
+    .uuid({ error: (iss) => (iss.input === undefined ? "required" : "must be a UUID") })
+    .overwrite((s) => s.toLowerCase()),
   (v) => (typeof v === "string" && UUID.test(v) ? v.toLowerCase() : BAIL),
 );
 

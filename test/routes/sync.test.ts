@@ -64,6 +64,19 @@ describe("gate scanner uploads", () => {
     expect(scans.map((s) => s.scanner_id)).toEqual([SCANNER, SCANNER]);
   });
 
+  it("rejects an item without a uuid as missing it, and one with a bad uuid as not a UUID", async () => {
+    const e = freshId();
+    const { uuid: _, ...noUuid } = syncScan(e);
+    const body = syncBody(SCANNER, { scans: [noUuid, syncScan(e, { uuid: "not-a-uuid" })] });
+    const answer = await json<{ rejected: { index: number; issues: unknown[] }[] }>(
+      await t.call("POST", "/sync", { body, as: "scanner" }),
+    );
+    expect(answer.rejected.map((r) => [r.index, r.issues])).toEqual([
+      [0, [{ path: "uuid", message: "required" }]],
+      [1, [{ path: "uuid", message: "must be a UUID" }]],
+    ]);
+  });
+
   it("accepts a batch with nothing in it and records the device's report, listed by GET /stats/devices without event_id", async () => {
     const scanner = freshId("gate");
     const res = await t.call("POST", "/sync", {
