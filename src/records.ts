@@ -355,17 +355,21 @@ export type ScanData = z.output<typeof scanInput>;
 export type TransferData = z.output<typeof transferInput>;
 export type InvalidAttemptData = z.output<typeof invalidAttemptInput>;
 
-/** A whole number given in a query: digits only (a coercion would take `0x10`, `1e2` or ` 5`). */
+/**
+ * A whole number given in a query: digits only (a coercion would take `0x10`, `1e2` or ` 5`),
+ * however many: one too large is told so by its schema's bound, not called no number.
+ */
 const queryNumber = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : v), schema);
+  z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), schema);
 
 /** A page's size, in the listings' and the alerts' queries: 1..1000, 50 when left out. */
 export const listLimit = queryNumber(
   z
     .number({ error: "must be a whole number" })
+    // abort: past its bound, a number of 20 digits is not also "not an integer".
+    .max(LIMITS.listMax, { error: `must be at most ${LIMITS.listMax}`, abort: true })
     .int("must be an integer")
     .min(1, "must be at least 1")
-    .max(LIMITS.listMax, `must be at most ${LIMITS.listMax}`)
     .default(LIMITS.listDefault),
 );
 
@@ -388,7 +392,12 @@ export const listQuery = z
     event_id: idString,
     limit: listLimit,
     before_id: queryNumber(
-      z.number({ error: "must be a whole number" }).int().positive("must be at least 1").optional(),
+      z
+        .number({ error: "must be a whole number" })
+        .max(Number.MAX_SAFE_INTEGER, { error: `must be at most ${Number.MAX_SAFE_INTEGER}`, abort: true })
+        .int()
+        .positive("must be at least 1")
+        .optional(),
     ).meta({
       description:
         "The last `id` of the previous page. A record no longer stored (retention) is a 400: an empty page is the end of the list.",

@@ -102,10 +102,11 @@ export function syncChecks(api: () => Api) {
 /** Every bad query of the reads. */
 export function queryChecks(api: () => Api) {
   for (const path of LISTINGS) {
-    for (const [name, query] of LISTING_QUERY_CASES) {
+    for (const [name, query, issue] of LISTING_QUERY_CASES) {
       it(`GET ${path} with ${name}: 400`, async () => {
         const res = await api().call("GET", `${path}?${query(freshId())}`, { as: "reader" });
-        await expectEnvelope(res, 400, "validation_failed");
+        const body = await expectEnvelope(res, 400, "validation_failed");
+        if (issue) expect(body.issues).toEqual([issue]);
       });
     }
   }

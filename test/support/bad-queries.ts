@@ -7,7 +7,12 @@ const long = "x".repeat(129);
 const cursor = (place: unknown[]) =>
   btoa(JSON.stringify(place)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 
-export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][] = [
+/** Each a 400; where `issue` is given, that issue among its issues. */
+export const LISTING_QUERY_CASES: [
+  name: string,
+  query: (e: string) => string,
+  issue?: { path: string; message: string },
+][] = [
   ["no event_id", () => ""],
   ["limit 0", (e) => `event_id=${e}&limit=0`],
   ["limit 1001", (e) => `event_id=${e}&limit=1001`],
@@ -19,6 +24,22 @@ export const LISTING_QUERY_CASES: [name: string, query: (e: string) => string][]
   ["a limit in exponent form (1e2)", (e) => `event_id=${e}&limit=1e2`],
   ["a before_id of 0", (e) => `event_id=${e}&before_id=0`],
   ["a before_id in hex (0x10)", (e) => `event_id=${e}&before_id=0x10`],
+  // Numbers too large for their bound are told so, not called no number.
+  [
+    "a limit of 20 digits",
+    (e) => `event_id=${e}&limit=99999999999999999999`,
+    { path: "limit", message: "must be at most 1000" },
+  ],
+  [
+    "a before_id past 2^53",
+    (e) => `event_id=${e}&before_id=9007199254740993`,
+    { path: "before_id", message: "must be at most 9007199254740991" },
+  ],
+  [
+    "a before_id of 24 digits",
+    (e) => `event_id=${e}&before_id=123456789012345678901234`,
+    { path: "before_id", message: "must be at most 9007199254740991" },
+  ],
   ["an event_id over 128 characters", () => `event_id=${long}`],
   ["a from that does not parse", (e) => `event_id=${e}&from=soon`],
   ["a from in the year 99 (0099-06-15)", (e) => `event_id=${e}&from=0099-06-15T12:00:00Z`],
