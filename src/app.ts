@@ -53,6 +53,7 @@ export function createApp(deps: AppDeps) {
           tag: "Service",
           access: "public",
           database: false,
+          assetOnWorkers: true,
         }),
         // Generated from these very routes (src/cli/openapi.ts); `npm test` fails if it is not.
         (c) => {

@@ -119,7 +119,7 @@ function refusals(op: AnyOperation): Responses {
   return out;
 }
 
-/** On every answer. */
+/** On every answer of the app (the document itself is a Static Asset on Workers: assetOnWorkers). */
 const REQUEST_ID_HEADER = {
   description:
     "The request's id: the caller's own X-Request-Id when it sent a sane one (1-128 of letters, digits, _, - and =), else one the server made. The server's log lines of the request carry it.",
@@ -205,7 +205,7 @@ function answers(op: AnyOperation, doc: OperationDoc): ZodOpenApiResponsesObject
     // (This file's answers give their headers as plain objects, never as a zod object.)
     const own = response.headers as Record<string, unknown> | undefined;
     response.headers = {
-      "X-Request-Id": { $ref: "#/components/headers/RequestId" },
+      ...(op.assetOnWorkers ? {} : { "X-Request-Id": { $ref: "#/components/headers/RequestId" } }),
       ...(tagged
         ? {
             ETag: { $ref: "#/components/headers/ETag" },

@@ -61,6 +61,12 @@ export interface OperationSpec<
    * Any other route without an `event_id` is out of such a reader's reach.
    */
   spansEvents?: boolean;
+  /**
+   * A Static Asset on Workers (scripts/build-public.mjs), answered there before the app
+   * runs: its answer carries none of the app's headers (X-Request-Id), so the document
+   * promises none.
+   */
+  assetOnWorkers?: boolean;
 }
 
 /** What the document says of an operation, beside what the route itself declares. */

@@ -86,11 +86,13 @@ describe("the OpenAPI document's reach", () => {
     for (const { name, op } of ops) {
       const params = (op.parameters ?? []).map((p) => p.$ref);
       expect(params, name).toContain("#/components/parameters/RequestId");
-      for (const [status, answer] of Object.entries(op.responses)) {
-        expect(answer.headers?.["X-Request-Id"]?.$ref, `${name} ${status}`).toBe(
-          "#/components/headers/RequestId",
-        );
-      }
+      // The document itself is a Static Asset on Workers, served without the app's headers.
+      if (name !== "get /openapi.json")
+        for (const [status, answer] of Object.entries(op.responses)) {
+          expect(answer.headers?.["X-Request-Id"]?.$ref, `${name} ${status}`).toBe(
+            "#/components/headers/RequestId",
+          );
+        }
       const isCached = "304" in op.responses;
       expect(params.includes("#/components/parameters/IfNoneMatch"), name).toBe(isCached);
       expect(params.includes("#/components/parameters/CacheControl"), name).toBe(isCached);
