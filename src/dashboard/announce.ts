@@ -5,13 +5,22 @@ import { ALERT_KINDS, alertCount } from "./alerts.js";
 import { $ } from "./dom.js";
 import type { Alerts } from "./types.js";
 
-/** Says `text` in the page's polite live region; the same words twice are said twice. */
+/** What is to be said at the next turn: said together, so that one does not replace another. */
+let pending: string[] = [];
+
+/**
+ * Says `text` in the page's polite live region; the same words twice are said twice. What
+ * is said within the same 100 ms goes as one message, in the order it came.
+ */
 export function announce(text: string): void {
   const region = $("announce");
+  pending.push(text);
+  if (pending.length > 1) return;
   // Emptied first: a region whose text does not change says nothing.
   region.textContent = "";
   setTimeout(() => {
-    region.textContent = text;
+    region.textContent = pending.join(" ");
+    pending = [];
   }, 100);
 }
 

@@ -9,6 +9,8 @@ import { $, h } from "./dom.js";
 import { count, plural, time, zoneLabel } from "./format.js";
 import type { Attendance, CurveBucket as Bucket, Gates, Timeline } from "./types.js";
 
+type TimelinePoint = Timeline["points"][number];
+
 /** The doors count as open while a scan is this recent: the curve then runs to now. */
 const LIVE_MS = 15 * 60_000;
 const HEIGHT = 240;
@@ -87,30 +89,41 @@ function peakMarker(peak: () => Peak | null): uPlot.Plugin {
   };
 }
 
-/** The figures drawn, as a table (in page.html's collapsed details): rebuilt only when they change. */
+/**
+ * The figures drawn, as a table (in page.html's collapsed details), newest bucket first.
+ * Kept row by row: a bucket's row stays the same element while its figures change, so a
+ * screen reader partway down the table keeps its place as new scans come in.
+ */
 function createFigures() {
   const details = $("curve-figures");
-  let drawn = "";
+  const body = details.querySelector("tbody") as HTMLTableSectionElement;
+  const cells = (p: TimelinePoint, now: number) => [time(p.t, now), count(p.entries), count(p.invalid_scans)];
   return (t: Timeline | null, now: number): void => {
-    const rows = (t?.points ?? []).filter((p) => p.entries > 0 || p.invalid_scans > 0).reverse();
-    const key = rows.map((p) => `${p.t} ${p.entries} ${p.invalid_scans}`).join("\n");
-    details.hidden = rows.length === 0;
-    // A reader partway down the table keeps their place while nothing in it changed.
-    if (key === drawn) return;
-    drawn = key;
-    details
-      .querySelector("tbody")
-      ?.replaceChildren(
-        ...rows.map((p) =>
-          h(
-            "tr",
-            {},
-            h("td", { title: p.t }, time(p.t, now)),
-            h("td", { class: "num" }, count(p.entries)),
-            h("td", { class: "num" }, count(p.invalid_scans)),
-          ),
-        ),
-      );
+    const points = (t?.points ?? []).filter((p) => p.entries > 0 || p.invalid_scans > 0).reverse();
+    details.hidden = points.length === 0;
+    const rows = new Map(Array.from(body.rows, (row) => [row.dataset.t, row]));
+    const wanted = points.map((p) => {
+      const texts = cells(p, now);
+      const row = rows.get(p.t);
+      if (row === undefined)
+        return h(
+          "tr",
+          { "data-t": p.t },
+          h("td", { title: p.t }, texts[0]),
+          h("td", { class: "num" }, texts[1]),
+          h("td", { class: "num" }, texts[2]),
+        );
+      texts.forEach((text, i) => {
+        const cell = row.cells[i];
+        if (cell && cell.textContent !== text) cell.textContent = text;
+      });
+      return row;
+    });
+    // Only what moved is moved: rows already in their place stay as they are.
+    wanted.forEach((row, i) => {
+      if (body.rows[i] !== row) body.insertBefore(row, body.rows[i] ?? null);
+    });
+    while (body.rows.length > wanted.length) body.rows[wanted.length]?.remove();
   };
 }
 

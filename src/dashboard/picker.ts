@@ -25,6 +25,8 @@ export function renderPicker(events: AllEventStats, chosen: string | null): void
   const ids = list.map((e) => e.event_id);
   // An event given in the link but without records yet is still the one shown.
   if (chosen !== null && !ids.includes(chosen)) ids.unshift(chosen);
+  // A choice being made with the keyboard (onPick: stepped to, not yet taken) stays made.
+  const choosing = document.activeElement === select ? select.value : null;
   const current = Array.from(select.options, (o) => o.value).slice(1);
   if (current.join("\n") !== ids.join("\n")) {
     select.replaceChildren(
@@ -32,7 +34,7 @@ export function renderPicker(events: AllEventStats, chosen: string | null): void
       ...ids.map((id) => h("option", { value: id }, id)),
     );
   }
-  select.value = chosen ?? "";
+  select.value = choosing !== null && (choosing === "" || ids.includes(choosing)) ? choosing : (chosen ?? "");
 }
 
 const noteOf = (e: EventStats, now: number) =>

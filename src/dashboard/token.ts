@@ -53,7 +53,9 @@ export function askForToken(problem: string | null, leave?: () => void): Promise
     dialog.addEventListener(
       "close",
       () => {
-        if (document.activeElement === document.body || document.activeElement === null) focusContent();
+        // On close the focus may still be on the dialog's hidden field, then fall to the body.
+        const at = document.activeElement;
+        if (at === null || at === document.body || dialog.contains(at)) focusContent();
       },
       { once: true },
     );

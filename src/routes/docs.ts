@@ -49,15 +49,24 @@ window.ui = SwaggerUIBundle({
   onComplete: function () {
     var servers = document.getElementById("servers");
     if (servers) servers.setAttribute("aria-label", "Server");
-    // Its examples and answers scroll in boxes of their own (a long answer, up and down):
-    // each takes the keyboard's focus, so a keyboard can scroll it too.
-    var focusable = function () {
+    var mend = function () {
+      // Its examples and answers scroll in boxes of their own (a long answer, up and down):
+      // each takes the keyboard's focus, so a keyboard can scroll it too.
       document.querySelectorAll("pre.microlight:not([tabindex])").forEach(function (pre) {
         pre.setAttribute("tabindex", "0");
       });
+      // The Authorize dialog's close button is an icon with no name.
+      document.querySelectorAll(".close-modal:not([aria-label])").forEach(function (b) {
+        b.setAttribute("aria-label", "Close");
+      });
+      // Its buttons are named otherwise than they read ("Logout" heard as "Remove
+      // authorization"): a voice user says what they see.
+      document.querySelectorAll(".auth-btn-wrapper button[aria-label]").forEach(function (b) {
+        b.removeAttribute("aria-label");
+      });
     };
-    focusable();
-    new MutationObserver(focusable).observe(document.getElementById("swagger-ui"), { childList: true, subtree: true });
+    mend();
+    new MutationObserver(mend).observe(document.body, { childList: true, subtree: true });
   },
 });
 `;
@@ -96,6 +105,10 @@ html:not(.dark-mode) .swagger-ui .prop-format,
 html:not(.dark-mode) .swagger-ui .parameter__deprecated { color: #4f5763; }
 .swagger-ui .responses-table .response-col_description { min-width: 0; }
 .swagger-ui .responses-table .response-col_links { display: none; }
+.swagger-ui .responses-table { width: 100%; table-layout: fixed; }
+.swagger-ui .responses-table .response-col_status { width: 5em; }
+.swagger-ui .highlight-code > pre.microlight { padding-bottom: 3em !important; }
+.swagger-ui pre.microlight:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
 .swagger-ui pre.microlight,
 .swagger-ui pre.microlight > code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 `;
