@@ -85,11 +85,12 @@ async function refresh(retry = false): Promise<void> {
       renderPicker(events, id);
       if (id === null) renderChooser(events, serverNow());
     }
+    // Before the drawing: "connected again" is said before what the drawing tells of.
+    failures = 0;
+    connection.ok(id);
     drawEvent?.();
     setHidden($("choose"), id !== null);
     setHidden($("event"), id === null);
-    failures = 0;
-    connection.ok(id);
     $("forget-token").hidden = token.get() === null;
   } catch (err) {
     if (mine !== round) return;
