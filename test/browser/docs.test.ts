@@ -98,6 +98,7 @@ describe.each(TARGETS)("the docs page on $name", ({ name }) => {
         await expect
           .poll(() => schemes.allInnerTexts())
           .toEqual([expect.stringContaining("apiToken"), expect.stringContaining("scannerToken")]);
+        expect(await axeViolations(page, ["nested-interactive"]), "axe, Authorize open").toEqual([]);
         await page.locator(".modal-ux .auth-container").first().locator("input").fill(TOKENS.reader);
         await page.locator(".modal-ux .auth-container").first().locator("button.authorize").click();
         await page.locator(".modal-ux button.close-modal").click();
