@@ -1,6 +1,6 @@
 // The entry-flow aggregates (DESIGN.md, "Entry flow and attendance"), and the transfer
 // tables kept the same way, as both dialects' batch SQL keeps them: the SQL both share (the
-// upserts, written once). The better-sqlite3 writer turns what a ticket upsert answered
+// upserts, and the increments a batch makes, written once). The better-sqlite3 writer turns what a ticket upsert answered
 // into counts in JS of its own (./sqlite/embedded/entry-flow.ts).
 //
 // How a first entry moves without a read-modify-write: the ticket's upsert compares the
@@ -16,6 +16,8 @@ import { chainItem } from "./signals.js";
 export const NO_KEY = "";
 /** A key column as answered: '' (absent) is null. */
 export const unkey = (v: string): string | null => (v === NO_KEY ? null : v);
+/** A gate or scanner column of a record as the aggregates key it: null is ''. */
+export const keyOf = (column: string): string => `coalesce(${column}, '${NO_KEY}')`;
 
 export type FlowDialect = "pg" | "sqlite";
 
@@ -65,8 +67,46 @@ export function ticketEntryConflict(dialect: FlowDialect): string {
   );
 }
 
+/**
+ * A batch's changes to the minute, gate and scanner figures (the `d` of gate_minutes,
+ * event_minutes and gate_scanners): each scan stored (`scans`, rows of ticket_scans), each
+ * first entry that came on (a ticket new to the event, all of whose valid scans are this
+ * batch's, or an earlier scan) and each that came off (`tickets`: the batch's tickets as
+ * their upsert left them, with `n`, the batch's valid scans of the ticket). An entry's row
+ * carries its scan's time as a scan seen there.
+ */
+export function entryDeltas(dialect: FlowDialect, scans: string, tickets: string): string {
+  const minute = (column: string) => minuteOf(msOf(dialect, column));
+  return [
+    `SELECT event_id, ${keyOf("location")} AS location, ${keyOf("scanner_id")} AS scanner_id, ` +
+      `${minute("scan_timestamp")} AS minute, 0 AS entries, CASE WHEN is_valid THEN 1 ELSE 0 END AS valid_scans, ` +
+      `CASE WHEN is_valid THEN 0 ELSE 1 END AS invalid_scans, 0 AS invalid_attempts, scan_timestamp AS last_scan_at FROM ${scans}`,
+    `SELECT event_id, first_location, first_scanner_id, ${minute("first_at")}, 1, 0, 0, 0, first_at ` +
+      `FROM ${tickets} WHERE valid_scans = n OR moved_from_at IS NOT NULL`,
+    `SELECT event_id, moved_from_location, moved_from_scanner_id, ${minute("moved_from_at")}, -1, 0, 0, 0, moved_from_at ` +
+      `FROM ${tickets} WHERE moved_from_at IS NOT NULL`,
+  ].join(" UNION ALL ");
+}
+
+/** event_signals' `d` of `tickets` (as entryDeltas takes them): a ticket whose valid scans reached two now is one more double entry. */
+export const doubleEntryDeltas = (tickets: string): string =>
+  `SELECT event_id, 1 AS double_entries FROM ${tickets} WHERE valid_scans >= 2 AND valid_scans - n < 2`;
+
+/** event_minutes' `d` of a batch's invalid attempts (`attempts`): those naming an event count in its minute (they have no gate). */
+export const attemptDeltas = (dialect: FlowDialect, attempts: string): string =>
+  `SELECT event_id, ${minuteOf(msOf(dialect, "attempt_timestamp"))} AS minute, 0 AS entries, 0 AS valid_scans, ` +
+  `0 AS invalid_scans, 1 AS invalid_attempts FROM ${attempts} WHERE event_id IS NOT NULL`;
+
 /** What ticket_entries keeps of each of a ticket's first two valid scans, as `first_*` and `second_*`. */
 export const SCAN_FIELDS = ["at", "uuid", "location", "scanner_id", "received_at"] as const;
+/** The scan's columns SCAN_FIELDS are of, in their order. */
+export const SCAN_FIELD_SOURCES = [
+  "scan_timestamp",
+  "uuid",
+  keyOf("location"),
+  keyOf("scanner_id"),
+  "received_at",
+];
 
 export const TICKET_ENTRY_COLUMNS =
   "event_id, ticket_id, first_at, first_uuid, first_location, first_scanner_id, valid_scans, " +

@@ -8,12 +8,15 @@
 //   row's increments bound as values (flowUpsertSql), counted in JS (./embedded/entry-flow.ts).
 import { KINDS, type Kind } from "../columns.js";
 import {
+  attemptDeltas,
   deltasUpsert,
+  doubleEntryDeltas,
+  entryDeltas,
   FLOW_TABLES,
   type FlowTable,
   flowUpsert,
-  minuteOf,
-  NO_KEY,
+  keyOf,
+  SCAN_FIELD_SOURCES,
   SCAN_FIELDS,
   TICKET_ENTRY_COLUMNS,
   TICKET_ENTRY_RETURNING,
@@ -21,8 +24,6 @@ import {
   transferDeltas,
 } from "../entry-flow.js";
 import { burstDeltas, transferTicketRows, transferTicketsUpsert } from "../signals.js";
-
-const key = (column: string) => `coalesce(${column}, '${NO_KEY}')`;
 
 /** A ticket not admitted yet: its row as ticketUpsertSql binds it; changes nothing if there is one. */
 export const ticketInsertSql = (): string =>
@@ -65,40 +66,23 @@ function fresh(kind: Kind): string {
   return `(SELECT * FROM (${input}) AS i WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE t.uuid = i.uuid))`;
 }
 
-const minute = (column: string) => minuteOf(column);
-
 function scanStatements(): string[] {
   const f = fresh("scans");
-  const fields = ["scan_timestamp", "uuid", key("location"), key("scanner_id"), "received_at"];
   const tickets =
     `INSERT INTO ticket_entries (${TICKET_ENTRY_COLUMNS}) ` +
-    `SELECT event_id, ticket_id, scan_timestamp, uuid, ${key("location")}, ${key("scanner_id")}, n, received_at, ` +
+    `SELECT event_id, ticket_id, scan_timestamp, uuid, ${keyOf("location")}, ${keyOf("scanner_id")}, n, received_at, ` +
     `${SCAN_FIELDS.map((name) => `second_${name}`).join(", ")} FROM (` +
-    `SELECT *, ${fields.map((e, i) => `lead(${e}) OVER w AS second_${SCAN_FIELDS[i]}`).join(", ")}, ` +
+    `SELECT *, ${SCAN_FIELD_SOURCES.map((e, i) => `lead(${e}) OVER w AS second_${SCAN_FIELDS[i]}`).join(", ")}, ` +
     "count(*) OVER (PARTITION BY event_id, ticket_id) AS n, row_number() OVER w AS r " +
     `FROM ${f} WHERE is_valid WINDOW w AS (PARTITION BY event_id, ticket_id ORDER BY scan_timestamp, uuid)) ` +
     `WHERE r = 1 ${ticketEntryConflict("sqlite")} RETURNING 0 AS id`;
   // Run after `tickets`: the ticket rows now hold what that upsert made of them.
-  const deltas =
+  const upserted =
     `WITH f AS ${f}, tk AS (SELECT event_id, ticket_id, count(*) AS n FROM f WHERE is_valid GROUP BY 1, 2), ` +
-    "te AS (SELECT t.* , tk.n FROM tk JOIN ticket_entries t USING (event_id, ticket_id)), " +
-    "d AS (" +
-    [
-      `SELECT event_id, ${key("location")} AS location, ${key("scanner_id")} AS scanner_id, ` +
-        `${minute("scan_timestamp")} AS minute, 0 AS entries, is_valid AS valid_scans, 1 - is_valid AS invalid_scans, ` +
-        "0 AS invalid_attempts, scan_timestamp AS last_scan_at FROM f",
-      `SELECT event_id, first_location, first_scanner_id, ${minute("first_at")}, 1, 0, 0, 0, first_at ` +
-        "FROM te WHERE valid_scans = n OR moved_from_at IS NOT NULL",
-      `SELECT event_id, moved_from_location, moved_from_scanner_id, ${minute("moved_from_at")}, -1, 0, 0, 0, moved_from_at ` +
-        "FROM te WHERE moved_from_at IS NOT NULL",
-    ].join(" UNION ALL ") +
-    ") ";
+    "te AS (SELECT t.*, tk.n FROM tk JOIN ticket_entries t USING (event_id, ticket_id)), ";
+  const deltas = `${upserted}d AS (${entryDeltas("sqlite", "f", "te")}) `;
   const tables: FlowTable[] = ["gate_minutes", "event_minutes", "gate_scanners"];
-  // A ticket whose valid scans reached two now is one more double entry.
-  const doubles =
-    `WITH f AS ${f}, tk AS (SELECT event_id, ticket_id, count(*) AS n FROM f WHERE is_valid GROUP BY 1, 2), ` +
-    "d AS (SELECT t.event_id, 1 AS double_entries FROM tk JOIN ticket_entries t USING (event_id, ticket_id) " +
-    "WHERE t.valid_scans >= 2 AND t.valid_scans - tk.n < 2) ";
+  const doubles = `${upserted}d AS (${doubleEntryDeltas("te")}) `;
   return [
     tickets,
     ...tables.map((t) => deltas + fromDeltas(t)),
@@ -115,9 +99,7 @@ function bursts(kind: "scans" | "invalidAttempts"): string[] {
 }
 
 function attemptStatements(): string[] {
-  const d =
-    `WITH d AS (SELECT event_id, ${minute("attempt_timestamp")} AS minute, 0 AS entries, 0 AS valid_scans, ` +
-    `0 AS invalid_scans, 1 AS invalid_attempts FROM ${fresh("invalidAttempts")} WHERE event_id IS NOT NULL) `;
+  const d = `WITH d AS (${attemptDeltas("sqlite", fresh("invalidAttempts"))}) `;
   return [d + fromDeltas("event_minutes"), ...bursts("invalidAttempts")];
 }
 
