@@ -17,6 +17,11 @@ const dayAndClock = new Intl.DateTimeFormat(undefined, {
 });
 
 export const count = (n: number): string => counts.format(n);
+/** A file's size: "820 bytes", "14.2 kB", "3.1 MB" (decimal units, as file managers show them). */
+export function size(bytes: number): string {
+  if (bytes < 1000) return plural(bytes, "byte");
+  return bytes < 1e6 ? `${rates.format(bytes / 1e3)} kB` : `${rates.format(bytes / 1e6)} MB`;
+}
 export const perMinute = (entries: number, minutes: number): string =>
   `${rates.format(entries / minutes)}/min`;
 export const plural = (n: number, one: string, many = `${one}s`): string =>

@@ -10,6 +10,7 @@ import { ApiError, AuthNeeded, createApi, token, Unreachable } from "./api.js";
 import { createConnection, REFRESH_MS, retryDelay } from "./connection.js";
 import { createCurve, curveRange } from "./curve.js";
 import { $, setHidden } from "./dom.js";
+import { setUpDownloads } from "./download.js";
 import { renderGates } from "./gates.js";
 import { renderHeadline } from "./headline.js";
 import { linkTo, onPick, renderChooser, renderPicker } from "./picker.js";
@@ -196,5 +197,6 @@ document.addEventListener("visibilitychange", () => {
   if (document.hidden) clearTimeout(timer);
   else void refresh();
 });
+setUpDownloads(() => eventId);
 showing(eventId);
 void refresh();

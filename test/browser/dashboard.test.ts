@@ -331,6 +331,48 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     }
   });
 
+  it("downloads the event's records as the API's CSV files, and saves nothing when the server is out of reach", async () => {
+    const browser = await openDashboard(sw.url, event, TOKENS.reader);
+    const { page } = browser;
+    const status = page.locator("#download-status");
+    try {
+      await figuresShown(page);
+      for (const [kind, label] of [
+        ["scans", "Scans"],
+        ["transfers", "Transfers"],
+        ["invalid-attempts", "Invalid attempts"],
+      ] as const) {
+        const button = page.getByRole("button", { name: label, exact: true });
+        const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+        const saved = readFileSync(await download.path()).toString("utf8");
+        const api = await (
+          await t.call("GET", `/export/${kind}?event_id=${event}&format=csv`, { as: "reader" })
+        ).text();
+        // The API's file, byte for byte, after a byte-order mark (Excel reads UTF-8 then).
+        expect(saved).toBe(`\ufeff${api}`);
+        expect(api.split("\n").length).toBeGreaterThan(2);
+        expect(download.suggestedFilename()).toBe(`${kind}-${event}.csv`);
+        await expect
+          .poll(() => status.textContent())
+          .toMatch(new RegExp(`^Saved ${kind}-${event}\\.csv \\(`));
+        // The keyboard stays on the button it pressed.
+        expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
+      }
+      await sw.off();
+      let downloads = 0;
+      page.on("download", () => downloads++);
+      await page.getByRole("button", { name: "Scans", exact: true }).click();
+      await expect
+        .poll(() => status.textContent())
+        .toBe(`The scans of ${event} were not saved: the server could not be reached. Try again.`);
+      expect(downloads).toBe(0);
+      expect(browser.foreign).toEqual([]);
+    } finally {
+      await sw.on();
+      await browser.close();
+    }
+  });
+
   it("says a signed token will soon expire, while its figures still show", async () => {
     const soon = await issueReaderToken([event], SIGNING_KEY, { ttlSeconds: 600 });
     const browser = await openDashboard(sw.url, event, soon);
