@@ -33,7 +33,7 @@ export function syncRoutes(deps: AppDeps) {
           const scans = result.rejected.filter((r) => r.kind === "scan").length;
           const attempts = result.rejected.length - scans;
           if (scans) deps.metrics.recordsIngested("scans", "rejected", scans);
-          if (attempts) deps.metrics.recordsIngested("invalidAttempts", "rejected", attempts);
+          if (attempts) deps.metrics.recordsIngested("invalid_attempts", "rejected", attempts);
           c.get("log").warn("sync items rejected", { rejected: result.rejected.length });
         }
         return c.json(result, 200);

@@ -6,15 +6,15 @@ import { syncOutcome } from "./device-sync.js";
 import { mapMethods } from "./errors.js";
 import type { BatchOutcome, Store, SyncOutcome } from "./types.js";
 
-/** Operation names as the metrics label them: eventStats -> event_stats. */
+/** Operation and kind names as the metrics label them: eventStats -> event_stats. */
 const label = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export function instrumentStore(store: Store, metrics: Metrics): Store {
   const now = () => performance.now() / 1000;
   const ingested = (counts: SyncOutcome) => {
     for (const [kind, { stored, duplicates }] of Object.entries(counts)) {
-      if (stored) metrics.recordsIngested(kind, "stored", stored);
-      if (duplicates) metrics.recordsIngested(kind, "duplicate", duplicates);
+      if (stored) metrics.recordsIngested(label(kind), "stored", stored);
+      if (duplicates) metrics.recordsIngested(label(kind), "duplicate", duplicates);
     }
   };
   return mapMethods(store, (fn, name) => {

@@ -54,13 +54,19 @@ describe("health, metrics and request ids", () => {
     const e = freshId();
     const scans = [syncScan(e), syncScan(e, { ticket_id: "" }), syncScan(e, { scan_timestamp: "soon" })];
     const res = await t.call("POST", "/sync", {
-      body: syncBody("gate-metrics", { scans, invalid_attempts: [syncAttempt(e, { reason: "" })] }),
+      body: syncBody("gate-metrics", {
+        scans,
+        invalid_attempts: [syncAttempt(e, { reason: "" }), syncAttempt(e)],
+      }),
       as: "ingest",
     });
-    expect(await json(res)).toMatchObject({ accepted: 1, rejected: [{}, {}, {}] });
+    expect(await json(res)).toMatchObject({ accepted: 2, rejected: [{}, {}, {}] });
     const text = await (await t.call("GET", "/metrics", { as: "reader" })).text();
     expect(text).toMatch(/veritix_records_ingested_total\{kind="scans",outcome="rejected"\} 2\n/);
-    expect(text).toMatch(/veritix_records_ingested_total\{kind="invalidAttempts",outcome="rejected"\} 1\n/);
+    expect(text).toMatch(/veritix_records_ingested_total\{kind="invalid_attempts",outcome="rejected"\} 1\n/);
+    // Stored ones under the same label (a kind is labelled as the API writes it).
+    expect(text).toMatch(/veritix_records_ingested_total\{kind="invalid_attempts",outcome="stored"\} [1-9]/);
+    expect(text).not.toContain('kind="invalidAttempts"');
     expect(text).not.toContain('kind="sync"');
   });
 
