@@ -8,10 +8,8 @@
 // Each query is prepared once per store (./prepared.ts), a page query per cursor shape.
 import { and, desc, eq, gte, isNotNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { onFirstUse, timeValue } from "./prepared.js";
-import type { QueryDb, Tables } from "./queries.js";
+import { num, type QueryDb, type Tables } from "./queries.js";
 import type { BurstRow, ChainRow, DoubleEntryBound, DoubleEntryRow, Store } from "./types.js";
-
-const num = (s: SQL) => s.mapWith(Number);
 
 /** The values the prepared queries take. */
 const p = {

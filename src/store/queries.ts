@@ -36,6 +36,11 @@ import type {
 export type Tables = typeof schema;
 export type QueryDb = PgDatabase<PgQueryResultHKT, Tables>;
 
+/** An aggregate as a number: Postgres answers sums and counts of bigints as strings. */
+export const num = (s: SQL) => s.mapWith(Number);
+/** The aggregates' time unit: minute rows are keyed by their start in epoch ms. */
+export const MINUTE_MS = 60_000;
+
 type BuilderQueries = Pick<
   Store,
   | "eventStats"

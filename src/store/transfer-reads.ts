@@ -1,12 +1,10 @@
 // GET /stats/transfers/summary's read, written once for both dialects as the entry-flow
 // reads are: the event's aggregate rows only (per UTC day from analytics_stats, per reason
 // and per ticket from the transfer tables), never its records, so retention leaves it whole.
-import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { bytewise } from "../text-order.js";
-import type { QueryDb, Tables } from "./queries.js";
+import { num, type QueryDb, type Tables } from "./queries.js";
 import type { Store } from "./types.js";
-
-const num = (s: SQL) => s.mapWith(Number);
 
 interface ReasonRow {
   no_reason: number;

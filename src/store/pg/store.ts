@@ -6,6 +6,7 @@ import { alertReads } from "../alert-reads.js";
 import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
 import { deviceSync, fatesOf, nothingStored, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
+import { gateReads } from "../gate-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import {
   builderQueries,
@@ -164,7 +165,8 @@ export function pgStore(
     insert: (batch) => insertBatch(batch),
 
     ...builderQueries(db, schema),
-    ...entryFlowReads(db, schema, "pg"),
+    ...entryFlowReads(db, schema),
+    ...gateReads(db, schema, "pg"),
     ...transferReads(db, schema),
     ...alertReads(db, schema, "pg"),
 

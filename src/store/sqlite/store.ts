@@ -8,6 +8,7 @@ import { alertReads } from "../alert-reads.js";
 import { KIND_NAMES, KINDS, type Kind } from "../columns.js";
 import { type RecordFate, syncOutcome } from "../device-sync.js";
 import { entryFlowReads } from "../entry-flow-reads.js";
+import { gateReads } from "../gate-reads.js";
 import { firstOfEachUuid, idMap, outcomes } from "../outcomes.js";
 import {
   builderQueries,
@@ -207,7 +208,8 @@ export function sqliteStore(driver: SqliteDriver): Store {
     sync: async (batch, device) => syncOutcome(await store(batch, device)),
 
     ...builderQueries(db as unknown as QueryDb, schema as unknown as Tables),
-    ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables, "sqlite"),
+    ...entryFlowReads(db as unknown as QueryDb, schema as unknown as Tables),
+    ...gateReads(db as unknown as QueryDb, schema as unknown as Tables, "sqlite"),
     ...transferReads(db as unknown as QueryDb, schema as unknown as Tables),
     ...alertReads(db as unknown as QueryDb, schema as unknown as Tables, "sqlite"),
 
