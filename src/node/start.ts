@@ -51,7 +51,7 @@ export async function startServer(
   // Node's own SHA-256, synchronous, for token checks and ETags (WebCrypto's goes through
   // the thread pool).
   const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest();
-  const store = instrumentStore(await openStore(config), metrics);
+  const store = instrumentStore(await openStore(config, logger), metrics);
   let draining = false;
   const app = createApp({
     services: sharedServices(createAnalytics(store, { alerts: alertThresholds(config) })),

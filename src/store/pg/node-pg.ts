@@ -4,7 +4,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { withStoreErrors } from "../errors.js";
 import { batchSize, groupCommit, mergedInserts } from "../group-commit.js";
-import { MIGRATE_HINT, migrationsFolder } from "../migrations.js";
+import { applyMigrations, MIGRATE_HINT, type MigrationLog, migrationsFolder } from "../migrations.js";
 import type { Store } from "../types.js";
 import { classifyPg } from "./errors.js";
 import { poolTransaction } from "./pool-transaction.js";
@@ -20,6 +20,50 @@ export interface NodePgOptions {
   statementTimeoutMs?: number;
   /** How long to wait for a connection, new or free in the pool (default 10 s; tests shorten it). */
   connectTimeoutMs?: number;
+  /** Says what the migrations did (the server's log). */
+  log?: MigrationLog;
+}
+
+/** Two-key advisory locks: apart from the events' (./batch-sql.ts, one key space each). */
+const MIGRATION_LOCK = [0x76657269, 0x6d696772] as const;
+
+/**
+ * Applies pending migrations on a connection of their own, one server at a time: servers
+ * started together on one database wait for the first (which migrates) rather than fail
+ * on each other's half-made tables. Refuses a database a newer version migrated.
+ */
+async function migratePg(url: string, log: MigrationLog | undefined): Promise<void> {
+  const migrator = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
+  migrator.on("error", () => {});
+  try {
+    const client = await migrator.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock($1, $2)", [...MIGRATION_LOCK]);
+      // Parsed only when present: a statement naming a missing table fails whatever its CASE.
+      const { rows: present } = await client.query<{ yes: boolean }>(
+        "SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS yes",
+      );
+      const newest = present[0]?.yes
+        ? ((
+            await client.query<{ at: string | null }>(
+              "SELECT max(created_at)::text AS at FROM drizzle.__drizzle_migrations",
+            )
+          ).rows[0]?.at ?? null)
+        : null;
+      await applyMigrations(
+        "pg",
+        newest === null ? null : Number(newest),
+        () => migrate(drizzle({ client, schema }), { migrationsFolder: migrationsFolder("pg") }),
+        log,
+      );
+    } finally {
+      // Ending the connection releases the lock too; this says so at once.
+      await client.query("SELECT pg_advisory_unlock($1, $2)", [...MIGRATION_LOCK]).catch(() => {});
+      client.release();
+    }
+  } finally {
+    await migrator.end(); // an open pool would keep the process alive after a failure
+  }
 }
 
 /**
@@ -34,15 +78,7 @@ export interface NodePgOptions {
 export const STATEMENT_TIMEOUT_MS = 15_000;
 
 export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
-  if (opts.migrate !== false) {
-    const migrator = new pg.Pool({ connectionString: opts.url, max: 1, connectionTimeoutMillis: 10_000 });
-    migrator.on("error", () => {});
-    try {
-      await migrate(drizzle({ client: migrator, schema }), { migrationsFolder: migrationsFolder("pg") });
-    } finally {
-      await migrator.end(); // an open pool would keep the process alive after a failure
-    }
-  }
+  if (opts.migrate !== false) await migratePg(opts.url, opts.log);
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 10,

@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { withStoreErrors } from "../../errors.js";
 import { groupCommit } from "../../group-commit.js";
-import { MIGRATE_HINT, migrationsFolder } from "../../migrations.js";
+import { applyMigrations, MIGRATE_HINT, type MigrationLog, migrationsFolder } from "../../migrations.js";
 import type { Store } from "../../types.js";
 import { classifySqlite } from "../errors.js";
 import * as schema from "../schema.js";
@@ -24,6 +24,8 @@ export interface BetterSqliteOptions {
    * main thread's parsing and validating of the next requests. "inline": on this thread.
    */
   writer?: "thread" | "inline";
+  /** Says what the migrations did (the server's log). */
+  log?: MigrationLog;
 }
 
 /** Resolves once the store can write: migrated, and its writer thread (if any) has opened the file. */
@@ -32,7 +34,31 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
   const sameFile = sameFileCheck(opts.path);
   keepPreparedStatements(sqlite);
   const db = drizzle({ client: sqlite, schema });
-  if (opts.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder("sqlite") });
+  if (opts.migrate !== false) {
+    // Refuses a file a newer version migrated (../../migrations.ts). One server writes a
+    // file (./same-file.ts), so no lock: a second one waits on SQLite's own.
+    const migrated = sqlite
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+      .get();
+    const newest = migrated
+      ? (
+          sqlite.prepare("SELECT max(created_at) AS at FROM __drizzle_migrations").get() as {
+            at: number | null;
+          }
+        ).at
+      : null;
+    try {
+      await applyMigrations(
+        "sqlite",
+        newest === null ? null : Number(newest),
+        () => migrate(db, { migrationsFolder: migrationsFolder("sqlite") }),
+        opts.log,
+      );
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
+  }
   // Writes on a thread of their own unless asked otherwise; an in-memory database exists
   // only on this connection, so it is written here.
   const inline = opts.writer === "inline" || opts.path === ":memory:";
