@@ -79,7 +79,9 @@ export async function fetchFile(
     } catch {
       throw new Failed(`the transfer broke off after ${size(bytes)}`);
     }
-    const name = savedName(res.headers.get("Content-Disposition"), url.pathname.split("/").pop() ?? "export");
+    // The export names its file <export>-<event>.csv; a proxy that dropped the header leaves this.
+    const fallback = `${url.pathname.split("/").pop()}-${url.searchParams.get("event_id")}.csv`;
+    const name = savedName(res.headers.get("Content-Disposition"), fallback);
     return { blob: new Blob(chunks, { type: "text/csv" }), name, bytes };
   } finally {
     clearTimeout(stall);
