@@ -82,6 +82,9 @@ export const configSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: ms(10_000),
   HTTP_REQUEST_TIMEOUT_MS: ms(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
+  // A connection with nothing moving either way for this long is closed: an export whose
+  // client stopped reading held its pages (~0.6 MB) and its socket for good otherwise.
+  HTTP_IDLE_TIMEOUT_MS: ms(120_000),
   HTTP_MAX_CONNECTIONS: z.preprocess(blankIsUnset, integer(1).default(1024)),
   // The alert thresholds of GET /stats/alerts (DESIGN.md, "Signals").
   ALERT_OFFLINE_LAG_SECONDS: z.preprocess(

@@ -94,6 +94,9 @@ export async function startServer(
     s.once("error", reject);
   });
   server.maxConnections = config.HTTP_MAX_CONNECTIONS;
+  // With no 'timeout' listener, Node destroys a socket idle this long; an answer being
+  // streamed then ends as a client gone (an export logs "cancelled by the client").
+  server.setTimeout(config.HTTP_IDLE_TIMEOUT_MS);
   const { port } = server.address() as AddressInfo;
   const host = config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
   logger.info("listening", {

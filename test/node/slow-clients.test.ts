@@ -1,14 +1,16 @@
 // Bounds for slow and idle clients on the Node server: headers must arrive within
-// HTTP_HEADERS_TIMEOUT_MS, a whole request within HTTP_REQUEST_TIMEOUT_MS, and no more
-// than HTTP_MAX_CONNECTIONS connections are held at once. A client that goes away mid-body
-// is its own doing: logged as such, never as the database's failure.
+// HTTP_HEADERS_TIMEOUT_MS, a whole request within HTTP_REQUEST_TIMEOUT_MS, an answer being
+// streamed must keep moving within HTTP_IDLE_TIMEOUT_MS, and no more than
+// HTTP_MAX_CONNECTIONS connections are held at once. A client that goes away mid-body is
+// its own doing: logged as such, never as the database's failure.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../src/config.js";
 import { type RunningServer, startServer } from "../../src/node/start.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { batch, scanRow } from "../support/records.js";
 import { postHead, rawConnect, sleep } from "./raw-http.js";
 
 const dir = mkdtempSync(join(tmpdir(), "veritix-slow-"));
@@ -21,6 +23,7 @@ beforeAll(async () => {
     SQLITE_PATH: join(dir, "slow.db"),
     HTTP_HEADERS_TIMEOUT_MS: "600",
     HTTP_REQUEST_TIMEOUT_MS: "1200",
+    HTTP_IDLE_TIMEOUT_MS: "1500",
     HTTP_MAX_CONNECTIONS: "3",
   });
   const logger = createLogger("debug", {}, (line) => logLines.push(JSON.parse(line)));
@@ -47,6 +50,37 @@ describe("slow and idle clients", () => {
     } finally {
       clearInterval(dribble);
     }
+  });
+
+  it("closes an export whose client stopped reading, once nothing has moved for HTTP_IDLE_TIMEOUT_MS", async () => {
+    // About 6 MB of records: more than the sockets' buffers take, so pages wait on the client.
+    const event = "stalled-export";
+    for (let i = 0; i < 5; i++)
+      await server.store.insert(
+        batch({
+          scans: Array.from({ length: 200 }, (_, j) =>
+            scanRow({
+              event_id: event,
+              ticket_id: `t-${i}-${j}`,
+              additional_metadata: { note: "x".repeat(6000) },
+            }),
+          ),
+        }),
+      );
+    const before = logLines.length;
+    const c = await rawConnect(server.port);
+    c.socket.pause(); // reads nothing, and keeps the connection open
+    c.write(`GET /export/scans?event_id=${event} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const started = Date.now();
+    // The server gives up on it: the connection destroyed, the export ended as a client gone
+    // (a paused socket sees nothing of that until it reads again).
+    const cancelled = () =>
+      logLines.slice(before).find((l) => l.msg === "export cancelled by the client" && l.event_id === event);
+    await vi.waitFor(() => expect(cancelled()).toBeDefined(), { timeout: 10_000, interval: 50 });
+    // After the idle timeout, not at once: nothing moved for that long.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(cancelled()?.rows).toBeLessThan(1000);
+    c.socket.destroy();
   });
 
   it("holds no more than HTTP_MAX_CONNECTIONS connections at once", async () => {
