@@ -70,6 +70,15 @@ describe("health, metrics and request ids", () => {
     expect(text).not.toContain('kind="sync"');
   });
 
+  it("GET /metrics labels a method no route takes as other: no series of its own for each", async () => {
+    expect((await t.call("PROPFIND", "/stats")).status).toBe(404);
+    const text = await (await t.call("GET", "/metrics", { as: "reader" })).text();
+    expect(text).toMatch(
+      /veritix_http_request_seconds_count\{method="other",route="[^"]+",status="404"\} [1-9]/,
+    );
+    expect(text).not.toContain('method="PROPFIND"');
+  });
+
   it("an unknown route: 404 in the error envelope, not an HTML page", async () => {
     const res = await t.call("GET", "/nope");
     expect(res.headers.get("Content-Type")).toContain("application/json");
