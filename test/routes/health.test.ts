@@ -132,6 +132,27 @@ describe("GET /health on a database without the schema", () => {
 });
 
 describe("the access log", () => {
+  it("logs an unchanged poll (304) at debug, the answer it repeats at info", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const t = await routeApp({ logger: createLogger("debug", {}, (line) => lines.push(JSON.parse(line))) });
+    try {
+      const first = await t.call("GET", "/stats?event_id=polled", { as: "reader" });
+      const etag = first.headers.get("ETag") ?? "";
+      const again = await t.call("GET", "/stats?event_id=polled", {
+        as: "reader",
+        headers: { "If-None-Match": etag },
+      });
+      expect([first.status, again.status]).toEqual([200, 304]);
+      const access = lines.filter((l) => l.msg === "request").map((l) => [l.level, l.status]);
+      expect(access).toEqual([
+        ["info", 200],
+        ["debug", 304],
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it("logs every request with its status, a refusal at warn and a server failure at error", async () => {
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger("info", {}, (line) => lines.push(JSON.parse(line)));
