@@ -17,6 +17,8 @@ const BOM = "\ufeff";
 const STALL_MS = 30_000;
 /** The progress line changes at most this often: a big file's chunks come by the thousand. */
 const PROGRESS_EVERY_MS = 250;
+/** What has come is made one Blob every this many bytes: the browser may keep it on disk. */
+const FOLD_BYTES = 8_000_000;
 
 /** The file name the server gives (RFC 6266: `filename*` in UTF-8 first), or `fallback`. */
 export function savedName(disposition: string | null, fallback: string): string {
@@ -63,8 +65,15 @@ export async function fetchFile(
         `the server answered ${res.status}${typeof message === "string" ? `: ${message}` : ""}`,
       );
     }
-    const chunks: BlobPart[] = [BOM];
+    // The export is text/csv; a 200 of anything else came from something in between (a
+    // Wi-Fi sign-in page), and saved it would pass for the event's records.
+    if (!/^text\/csv\b/.test(res.headers.get("Content-Type") ?? "")) {
+      await res.body.cancel().catch(() => {});
+      throw new Failed("a page that is not this server's answered: a network sign-in?");
+    }
+    let parts: BlobPart[] = [BOM];
     let bytes = 0;
+    let unfolded = 0;
     const reader = res.body.getReader();
     try {
       for (;;) {
@@ -72,17 +81,26 @@ export async function fetchFile(
         if (done) break;
         clearTimeout(stall);
         stall = setTimeout(() => abort.abort(), STALL_MS);
-        chunks.push(value);
+        parts.push(value);
         bytes += value.byteLength;
+        unfolded += value.byteLength;
+        if (unfolded >= FOLD_BYTES) {
+          parts = [new Blob(parts)];
+          unfolded = 0;
+        }
         onBytes(bytes);
       }
     } catch {
       throw new Failed(`the transfer broke off after ${size(bytes)}`);
     }
-    // The export names its file <export>-<event>.csv; a proxy that dropped the header leaves this.
-    const fallback = `${url.pathname.split("/").pop()}-${url.searchParams.get("event_id")}.csv`;
+    // The export names its file <export>-<event>.csv; a proxy that dropped the header leaves
+    // this, made safe as the server makes names (src/export/filename.ts).
+    const fallback = `${url.pathname.split("/").pop()}-${url.searchParams.get("event_id")}.csv`.replace(
+      /[^A-Za-z0-9._-]/g,
+      "_",
+    );
     const name = savedName(res.headers.get("Content-Disposition"), fallback);
-    return { blob: new Blob(chunks, { type: "text/csv" }), name, bytes };
+    return { blob: new Blob(parts, { type: "text/csv" }), name, bytes };
   } finally {
     clearTimeout(stall);
   }
@@ -99,24 +117,34 @@ function save(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 
-/** The panel's buttons download the export they name (`data-export`) of the event shown. */
+/**
+ * The panel's buttons download the export they name (`data-export`) of the event shown.
+ * Each download says which event it is of: one started on another event may end while
+ * this one is shown. A second click on one under way is said to be one.
+ */
 export function setUpDownloads(eventId: () => string | null, base: string = document.baseURI): void {
   const status = $("download-status");
   const progress = $("download-progress");
+  /** Downloads under way, by event and export; the progress line shows the latest's. */
+  const active = new Set<string>();
   for (const button of document.querySelectorAll<HTMLButtonElement>("button[data-export]")) {
     const kind = button.dataset.export ?? "";
     const what = kind.replaceAll("-", " ");
     button.addEventListener("click", async () => {
       const event = eventId();
-      // aria-disabled, not disabled: a disabled button drops the keyboard's focus.
-      if (event === null || button.getAttribute("aria-disabled") === "true") return;
-      button.setAttribute("aria-disabled", "true");
+      if (event === null) return;
+      const key = JSON.stringify([event, kind]);
+      if (active.has(key)) {
+        status.textContent = `The ${what} of ${event} are downloading already.`;
+        return;
+      }
+      active.add(key);
       status.textContent = `Downloading the ${what} of ${event}…`;
       let shownAt = 0;
       const onBytes = (bytes: number) => {
         if (Date.now() - shownAt < PROGRESS_EVERY_MS) return;
         shownAt = Date.now();
-        progress.textContent = `${size(bytes)} so far`;
+        progress.textContent = `The ${what} of ${event}: ${size(bytes)} so far`;
       };
       const url = new URL(`export/${kind}`, base);
       url.searchParams.set("event_id", event);
@@ -129,8 +157,8 @@ export function setUpDownloads(eventId: () => string | null, base: string = docu
         const why = err instanceof Failed ? err.message : String(err);
         status.textContent = `The ${what} of ${event} were not saved: ${why}. Try again.`;
       } finally {
-        progress.textContent = "";
-        button.removeAttribute("aria-disabled");
+        active.delete(key);
+        if (active.size === 0) progress.textContent = "";
       }
     });
   }

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { migrationsFolder } from "../../src/store/migrations.js";
-import { nodePgStore } from "../../src/store/pg/node-pg.js";
+import { MIGRATION_LOCK, nodePgStore } from "../../src/store/pg/node-pg.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import type { Store } from "../../src/store/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/pg.js";
@@ -31,6 +31,8 @@ interface Target {
   /** Runs one statement on the database from outside, and answers its first row. */
   sql(text: string): Promise<Record<string, unknown> | undefined>;
   cleanup(): Promise<void>;
+  /** Postgres: the database's URL. */
+  url?: string;
 }
 
 async function sqliteTarget(): Promise<Target> {
@@ -54,10 +56,11 @@ async function sqliteTarget(): Promise<Target> {
   };
 }
 
-async function pgTarget(): Promise<Target> {
+async function pgTarget(): Promise<Target & { url: string }> {
   const db: TestDatabase = await createTestDatabase();
   return {
     dialect: "pg",
+    url: db.url,
     open: (log) => nodePgStore({ url: db.url, max: 2, ...(log ? { log } : {}) }),
     async sql(text) {
       const client = new pg.Client({ connectionString: db.url });
@@ -113,6 +116,36 @@ describe.each([
     );
     expect(await t.sql(`SELECT count(*) AS n FROM ${table}`)).toEqual(before);
     expect(Number((await t.sql("SELECT count(*) AS n FROM ticket_scans"))?.n)).toBe(1);
+  });
+});
+
+describe("a Postgres server waiting for another's migrations", () => {
+  it("says so, and fails cleanly (no crash) if its connection is cut while it waits", async () => {
+    const t = await pgTarget();
+    const holder = new pg.Client({ connectionString: t.url });
+    try {
+      await holder.connect();
+      // Another server's migrations, as far as the lock goes.
+      await holder.query("SELECT pg_advisory_lock($1, $2)", [...MIGRATION_LOCK]);
+      const lines: string[] = [];
+      // Its outcome taken at once: it may fail before the terminating query has answered.
+      const opening = t.open({ info: (msg) => lines.push(msg) }).then(
+        (store) => store.close().then(() => new Error("it opened")),
+        (err: unknown) => err,
+      );
+      await vi.waitFor(() =>
+        expect(lines).toContain("waiting for another server's migrations of this database"),
+      );
+      const { rows } = await holder.query<{ n: number }>(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity " +
+          "WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_advisory_lock%'",
+      );
+      expect(rows[0]?.n).toBe(1);
+      expect(String(await opening)).toMatch(/terminat/i);
+    } finally {
+      await holder.end();
+      await t.cleanup();
+    }
   });
 });
 

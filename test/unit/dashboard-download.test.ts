@@ -8,6 +8,7 @@ import { Failed, fetchFile, savedName } from "../../src/dashboard/download.js";
 
 const HEAD = "id,uuid,ticket_id\n";
 const ROW = "1,0190a1b2-0000-7000-8000-000000000001,tïcket-1\n";
+const BIG_CHUNKS = 200; // 200 lines of 64 KiB: about 13 MB
 
 describe("the dashboard's record downloads", () => {
   let server: Server;
@@ -24,6 +25,16 @@ describe("the dashboard's record downloads", () => {
         });
         res.write(HEAD);
         setTimeout(() => res.end(ROW), 20);
+      } else if (req.url?.startsWith("/big")) {
+        // More than the page folds into one Blob at a time: every byte still there, in order.
+        res.writeHead(200, { "Content-Type": "text/csv" });
+        for (let i = 0; i < BIG_CHUNKS; i++)
+          res.write(`${String(i).padStart(7, "0")}${"x".repeat(65_528)}\n`);
+        res.end();
+      } else if (req.url?.startsWith("/sign-in")) {
+        // A venue Wi-Fi's sign-in page, answering for the server.
+        res.writeHead(200, { "Content-Type": "text/html" });
+        res.end("<html>Sign in to the venue Wi-Fi</html>");
       } else if (req.url?.startsWith("/broken")) {
         res.writeHead(200, { "Content-Type": "text/csv" });
         res.write(HEAD);
@@ -49,6 +60,21 @@ describe("the dashboard's record downloads", () => {
     expect(progress.at(-1)).toBe(file.bytes);
     // The token went as a header.
     expect(seen.at(-1)).toBe("Bearer the-token");
+  });
+
+  it("has a file of many megabytes whole, in order", async () => {
+    const file = await fetchFile(new URL(`${base}/big`), null);
+    const text = Buffer.from(await file.blob.arrayBuffer()).toString("utf8");
+    expect(file.bytes).toBe(BIG_CHUNKS * 65_536);
+    const lines = text.slice(1).split("\n").slice(0, -1);
+    expect(lines.map((l) => Number(l.slice(0, 7)))).toEqual(Array.from({ length: BIG_CHUNKS }, (_, i) => i));
+    expect(file.name).toBe("big-null.csv");
+  });
+
+  it("takes a page that is not the server's (a Wi-Fi sign-in) for no file", async () => {
+    await expect(fetchFile(new URL(`${base}/sign-in?event_id=e`), null)).rejects.toThrow(
+      "a page that is not this server's answered: a network sign-in?",
+    );
   });
 
   it("has nothing when the transfer breaks off, and says after how much", async () => {

@@ -25,7 +25,7 @@ export interface NodePgOptions {
 }
 
 /** Two-key advisory locks: apart from the events' (./batch-sql.ts, one key space each). */
-const MIGRATION_LOCK = [0x76657269, 0x6d696772] as const;
+export const MIGRATION_LOCK = [0x76657269, 0x6d696772] as const;
 
 /**
  * Applies pending migrations on a connection of their own, one server at a time: servers
@@ -37,8 +37,22 @@ async function migratePg(url: string, log: MigrationLog | undefined): Promise<vo
   migrator.on("error", () => {});
   try {
     const client = await migrator.connect();
+    // A checked-out client has no pool listener: a connection lost while it waits for the
+    // lock or migrates would be an uncaught 'error' (a crash) instead of the query's failure.
+    let broken: Error | undefined;
+    client.on("error", (err) => {
+      broken = err;
+    });
     try {
-      await client.query("SELECT pg_advisory_lock($1, $2)", [...MIGRATION_LOCK]);
+      const [lock] = (
+        await client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS got", [
+          ...MIGRATION_LOCK,
+        ])
+      ).rows;
+      if (!lock?.got) {
+        log?.info("waiting for another server's migrations of this database");
+        await client.query("SELECT pg_advisory_lock($1, $2)", [...MIGRATION_LOCK]);
+      }
       // Parsed only when present: a statement naming a missing table fails whatever its CASE.
       const { rows: present } = await client.query<{ yes: boolean }>(
         "SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS yes",
@@ -58,8 +72,9 @@ async function migratePg(url: string, log: MigrationLog | undefined): Promise<vo
       );
     } finally {
       // Ending the connection releases the lock too; this says so at once.
-      await client.query("SELECT pg_advisory_unlock($1, $2)", [...MIGRATION_LOCK]).catch(() => {});
-      client.release();
+      if (!broken)
+        await client.query("SELECT pg_advisory_unlock($1, $2)", [...MIGRATION_LOCK]).catch(() => {});
+      client.release(broken ?? true);
     }
   } finally {
     await migrator.end(); // an open pool would keep the process alive after a failure

@@ -35,19 +35,18 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
   keepPreparedStatements(sqlite);
   const db = drizzle({ client: sqlite, schema });
   if (opts.migrate !== false) {
-    // Refuses a file a newer version migrated (../../migrations.ts). One server writes a
-    // file (./same-file.ts), so no lock: a second one waits on SQLite's own.
-    const migrated = sqlite
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
-      .get();
-    const newest = migrated
-      ? (
-          sqlite.prepare("SELECT max(created_at) AS at FROM __drizzle_migrations").get() as {
-            at: number | null;
-          }
-        ).at
-      : null;
+    // Refuses a file a newer version migrated (../../migrations.ts).
     try {
+      const migrated = sqlite
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+        .get();
+      const newest = migrated
+        ? (
+            sqlite.prepare("SELECT max(created_at) AS at FROM __drizzle_migrations").get() as {
+              at: number | null;
+            }
+          ).at
+        : null;
       await applyMigrations(
         "sqlite",
         newest === null ? null : Number(newest),
@@ -55,7 +54,7 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
         opts.log,
       );
     } catch (err) {
-      sqlite.close();
+      sqlite.close(); // a file that is not a database, or a newer one: not held open
       throw err;
     }
   }
