@@ -52,6 +52,7 @@ export async function startServer(
   // the thread pool).
   const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest();
   const store = instrumentStore(await openStore(config, logger), metrics);
+  metrics.watchStore(async () => store.pressure?.());
   let draining = false;
   const app = createApp({
     services: sharedServices(createAnalytics(store, { alerts: alertThresholds(config) })),

@@ -1,8 +1,18 @@
 // Node's metrics sink: prom-client, served as Prometheus text at GET /metrics.
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { StorePressure } from "../store/types.js";
 import type { Metrics } from "./metrics.js";
 
-export function prometheusMetrics(): Metrics {
+export interface PrometheusMetrics extends Metrics {
+  /**
+   * The store's load as gauges, read at each scrape: writes queued for group commit and
+   * groups committing (a write path saturating shows here before it answers "busy"), and
+   * the Postgres pool's connections.
+   */
+  watchStore(read: () => Promise<StorePressure | undefined>): void;
+}
+
+export function prometheusMetrics(): PrometheusMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "veritix_" });
   const dbSeconds = new Histogram({
@@ -25,7 +35,41 @@ export function prometheusMetrics(): Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const watchStore = (read: () => Promise<StorePressure | undefined>) => {
+    new Gauge({
+      name: "veritix_db_writes_queued",
+      help: "Write calls waiting for group commit",
+      registers: [registry],
+      async collect() {
+        const p = await read();
+        if (p) this.set(p.writesQueued);
+      },
+    });
+    new Gauge({
+      name: "veritix_db_write_groups_in_flight",
+      help: "Group commits under way",
+      registers: [registry],
+      async collect() {
+        const p = await read();
+        if (p) this.set(p.writeGroupsInFlight);
+      },
+    });
+    new Gauge({
+      name: "veritix_db_pool_connections",
+      help: "Postgres pool: connections open (total), idle, and callers waiting for one",
+      labelNames: ["state"],
+      registers: [registry],
+      async collect() {
+        const pool = (await read())?.pool;
+        if (!pool) return;
+        this.set({ state: "total" }, pool.total);
+        this.set({ state: "idle" }, pool.idle);
+        this.set({ state: "waiting" }, pool.waiting);
+      },
+    });
+  };
   return {
+    watchStore,
     dbOperation: (operation, seconds, ok) =>
       dbSeconds.observe({ operation, result: ok ? "ok" : "error" }, seconds),
     recordsIngested: (kind, outcome, count) => records.inc({ kind, outcome }, count),

@@ -29,8 +29,14 @@ interface Waiting<J, R> {
   reject(err: unknown): void;
 }
 
-/** A function that runs each job as part of a group. */
-export function groupCommit<J, R>(opts: GroupCommitOptions<J, R>): (job: J) => Promise<R> {
+/** A function that runs each job as part of a group; its load, for the store's `pressure`. */
+export interface GroupCommit<J, R> {
+  (job: J): Promise<R>;
+  queued(): number;
+  inFlight(): number;
+}
+
+export function groupCommit<J, R>(opts: GroupCommitOptions<J, R>): GroupCommit<J, R> {
   let queue: Waiting<J, R>[] = [];
   let inFlight = 0;
   let scheduled = false;
@@ -76,11 +82,12 @@ export function groupCommit<J, R>(opts: GroupCommitOptions<J, R>): (job: J) => P
     }
   }
 
-  return (job) =>
+  const run = (job: J) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ job, resolve, reject });
       schedule();
     });
+  return Object.assign(run, { queued: () => queue.length, inFlight: () => inFlight });
 }
 
 /**

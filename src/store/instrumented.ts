@@ -18,7 +18,8 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     }
   };
   return mapMethods(store, (fn, name) => {
-    if (name === "close") return fn;
+    // Not database operations: closing, and reading the store's own load (for /metrics).
+    if (name === "close" || name === "pressure") return fn;
     const op = label(name);
     return async (...args: never[]) => {
       const start = now();

@@ -289,5 +289,17 @@ export interface Store {
   purgeBefore(cutoff: Date, chunk: number): Promise<number>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** How loaded a Node store is, for /metrics (a Worker's store lives for one request). */
+  pressure?(): Promise<StorePressure>;
   close(): Promise<void>;
+}
+
+/** A Node store's writes waiting and under way, and its Postgres pool's connections. */
+export interface StorePressure {
+  /** Write calls queued for group commit, not yet in a group. */
+  writesQueued: number;
+  /** Groups committing now. */
+  writeGroupsInFlight: number;
+  /** node-postgres's pool: connections open, idle, and callers waiting for one. */
+  pool?: { total: number; idle: number; waiting: number };
 }

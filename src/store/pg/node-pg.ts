@@ -121,5 +121,10 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
     // each would wait out its own timeout while every caller waits for the last.
     run: mergedInserts(store.insert, (err) => classifyPg(err) === "unavailable"),
   });
-  return withStoreErrors({ ...store, insert }, classifyPg, MIGRATE_HINT);
+  const pressure = async () => ({
+    writesQueued: insert.queued(),
+    writeGroupsInFlight: insert.inFlight(),
+    pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
+  });
+  return withStoreErrors({ ...store, insert, pressure }, classifyPg, MIGRATE_HINT);
 }

@@ -99,5 +99,6 @@ export async function betterSqliteStore(opts: BetterSqliteOptions): Promise<Stor
     sameFile.now();
     await store.ping();
   };
-  return withStoreErrors({ ...store, ping }, classifySqlite, MIGRATE_HINT);
+  const pressure = async () => ({ writesQueued: write.queued(), writeGroupsInFlight: write.inFlight() });
+  return withStoreErrors({ ...store, ping, pressure }, classifySqlite, MIGRATE_HINT);
 }
