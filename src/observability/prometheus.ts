@@ -36,37 +36,37 @@ export function prometheusMetrics(): PrometheusMetrics {
     registers: [registry],
   });
   const watchStore = (read: () => Promise<StorePressure | undefined>) => {
-    new Gauge({
-      name: "veritix_db_writes_queued",
-      help: "Write calls waiting for group commit",
-      registers: [registry],
-      async collect() {
-        const p = await read();
-        if (p) this.set(p.writesQueued);
+    /** A gauge set at each scrape from the store's reading (none: left unset). */
+    const gauge = (
+      name: string,
+      help: string,
+      set: (g: Gauge, p: StorePressure) => void,
+      labelNames: string[] = [],
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        async collect() {
+          const p = await read();
+          if (p) set(this, p);
+        },
+      });
+    gauge("veritix_db_writes_queued", "Write calls waiting for group commit", (g, p) =>
+      g.set(p.writesQueued),
+    );
+    gauge("veritix_db_write_groups_in_flight", "Group commits under way", (g, p) =>
+      g.set(p.writeGroupsInFlight),
+    );
+    gauge(
+      "veritix_db_pool_connections",
+      "Postgres pool: connections open (total), idle, and callers waiting for one",
+      (g, { pool }) => {
+        if (pool) for (const state of ["total", "idle", "waiting"] as const) g.set({ state }, pool[state]);
       },
-    });
-    new Gauge({
-      name: "veritix_db_write_groups_in_flight",
-      help: "Group commits under way",
-      registers: [registry],
-      async collect() {
-        const p = await read();
-        if (p) this.set(p.writeGroupsInFlight);
-      },
-    });
-    new Gauge({
-      name: "veritix_db_pool_connections",
-      help: "Postgres pool: connections open (total), idle, and callers waiting for one",
-      labelNames: ["state"],
-      registers: [registry],
-      async collect() {
-        const pool = (await read())?.pool;
-        if (!pool) return;
-        this.set({ state: "total" }, pool.total);
-        this.set({ state: "idle" }, pool.idle);
-        this.set({ state: "waiting" }, pool.waiting);
-      },
-    });
+      ["state"],
+    );
   };
   return {
     watchStore,
