@@ -30,5 +30,6 @@ writeFileSync(
   rule("/docs/assets/*", { "Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff" }) +
     rule("/openapi.json", { "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff" }) +
     rule("/dashboard", dashboard.page) +
+    rule("/dashboard-offline.js", dashboard.worker) +
     rule("/dashboard/assets/*", dashboard.assets),
 );

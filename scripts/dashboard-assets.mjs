@@ -1,7 +1,10 @@
 // The dashboard's files (GET /dashboard, src/dashboard/): its script and style bundled by
 // esbuild (uPlot included: nothing is fetched at run time) as
 // <out>/dashboard/assets/<name>-<content hash>.<ext>, so they may be cached for good, and
-// the page itself as <out>/dashboard.html, naming them. Part of scripts/build-public.mjs.
+// the page itself as <out>/dashboard.html, naming them, and its service worker as
+// <out>/dashboard-offline.js (beside the page, so that its scope may be the page's address),
+// knowing the page's files. Part of scripts/build-public.mjs.
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { build } from "esbuild";
@@ -36,8 +39,27 @@ export async function buildDashboard(out) {
   if (!built["app.js"] || !built["style.css"]) throw new Error(`unexpected outputs: ${Object.keys(built)}`);
 
   // Relative URLs: the page also works behind a path prefix.
+  const files = [`dashboard/assets/${built["style.css"]}`, `dashboard/assets/${built["app.js"]}`];
   const page = readFileSync(src("page.html"), "utf8")
-    .replace("%STYLE%", `dashboard/assets/${built["style.css"]}`)
-    .replace("%SCRIPT%", `dashboard/assets/${built["app.js"]}`);
+    .replace("%STYLE%", files[0])
+    .replace("%SCRIPT%", files[1]);
   writeWithCompressed(join(out, "dashboard.html"), Buffer.from(page));
+
+  // A new page or new files make a new worker, which the browser installs in place of the old.
+  const version = createHash("sha256").update(page).digest("hex").slice(0, 16);
+  const worker = await build({
+    entryPoints: [src("offline/worker.ts").pathname],
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["chrome109", "edge109", "firefox115", "safari15.6"],
+    define: {
+      DASHBOARD_FILES: JSON.stringify(["dashboard", ...files]),
+      DASHBOARD_VERSION: JSON.stringify(version),
+    },
+    write: false,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  writeWithCompressed(join(out, "dashboard-offline.js"), worker.outputFiles[0].contents);
 }

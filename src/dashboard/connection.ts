@@ -34,6 +34,8 @@ export type Trouble = { kind: "offline" | "refused"; why: string };
 export function createConnection() {
   /** The last round that brought figures, by this browser's clock; and which event they are of. */
   let lastGood: { at: Date; of: string | null } | null = null;
+  /** The figures are a reload's (held.ts): not known current until a round says so. */
+  let restored = false;
   let trouble: (Trouble & { since: Date; retryAt: number }) | null = null;
   let awaitingToken = false;
   let shown: string | null = null;
@@ -47,7 +49,7 @@ export function createConnection() {
   function render(): void {
     const now = Date.now();
     const figures = lastGood !== null && lastGood.of === shown ? lastGood : null;
-    const late = figures !== null && now - figures.at.getTime() >= STALE_AFTER_MS;
+    const late = figures !== null && (restored || now - figures.at.getTime() >= STALE_AFTER_MS);
     const status = $("status");
     const offline = $("offline");
     const problem = $("problem");
@@ -93,13 +95,21 @@ export function createConnection() {
 
   setInterval(render, 1000);
   return {
-    /** Figures of `of` (null: the list of events) are on the page, as of now. */
-    ok(of: string | null): void {
+    /** Figures of `of` (null: the list of events) are on the page, as of now (returned, epoch ms). */
+    ok(of: string | null): number {
       // The alert said it was lost; this says, once, that it is back.
       if (trouble?.kind === "offline") announce("Connected to the server again.");
       lastGood = { at: new Date(), of };
+      restored = false;
       trouble = null;
       awaitingToken = false;
+      render();
+      return lastGood.at.getTime();
+    },
+    /** Figures of `of` that came `at` are on the page again (held.ts, after a reload). */
+    restored(of: string | null, at: Date): void {
+      lastGood = { at, of };
+      restored = true;
       render();
     },
     /** A round failed; the next is in `retryInMs`. */

@@ -13,6 +13,7 @@ import { $, setHidden } from "./dom.js";
 import { setUpDownloads } from "./download.js";
 import { renderGates } from "./gates.js";
 import { renderHeadline } from "./headline.js";
+import { type Figures, held } from "./held.js";
 import { linkTo, onPick, renderChooser, renderPicker } from "./picker.js";
 import { askForToken } from "./token.js";
 import {
@@ -38,6 +39,8 @@ let bucket: CurveBucket = CURVE_BUCKETS.find((b) => b === params.get("bucket")) 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let round = 0;
 let eventsAt = Number.NEGATIVE_INFINITY;
+/** The last list of events, as it may be kept with the figures (held.ts). */
+let keptEvents: AllEventStats | null = null;
 /** Rounds failed in a row: the next waits longer (connection.ts, retryDelay). */
 let failures = 0;
 const connection = createConnection();
@@ -45,7 +48,8 @@ const noteChanges = createChangeNotes();
 
 const serverNow = () => Date.now() + api.clockOffsetMs();
 
-async function showEvent(id: string): Promise<() => void> {
+/** One event's answers, asked for at once (the curve's once the others say its range). */
+async function fetchFigures(id: string): Promise<Figures> {
   const q = { event_id: id };
   const listed = { ...q, limit: String(SHOWN) };
   const [stats, attendance, gates, alerts, attempts] = await Promise.all([
@@ -57,15 +61,22 @@ async function showEvent(id: string): Promise<() => void> {
   ]);
   const range = curveRange(attendance, gates, bucket, serverNow());
   const timeline = range ? await api.get<Timeline>("stats/timeline", { ...q, bucket, ...range }) : null;
-  return () => {
-    const now = serverNow();
-    renderHeadline(stats, attendance, now);
-    curve.show(timeline, bucket, now);
-    const quiet = renderGates(gates, now);
-    renderAlerts(alerts, now);
-    renderAttempts(attempts, now);
-    noteChanges(id, alerts, quiet);
-  };
+  return { stats, attendance, gates, alerts, attempts, timeline, bucket };
+}
+
+/** `now`: the server's time the figures are drawn against (their ages are as of then). */
+function draw(id: string, f: Figures, now: number): void {
+  renderHeadline(f.stats, f.attendance, now);
+  curve.show(f.timeline, f.bucket, now);
+  const quiet = renderGates(f.gates, now);
+  renderAlerts(f.alerts, now);
+  renderAttempts(f.attempts, now);
+  noteChanges(id, f.alerts, quiet);
+}
+
+function drawEvents(events: AllEventStats, id: string | null, now: number): void {
+  renderPicker(events, id);
+  if (id === null) renderChooser(events, now);
 }
 
 /** `retry`: a round the backoff timed (a tap, a new event or Back is none: it adds no wait). */
@@ -76,20 +87,22 @@ async function refresh(retry = false): Promise<void> {
   try {
     // The event list and the event's figures at once: one round trip's wait, not two.
     const listing = id === null || Date.now() - eventsAt >= EVENTS_EVERY_MS;
-    const [events, drawEvent] = await Promise.all([
+    const [events, figures] = await Promise.all([
       listing ? api.get<AllEventStats>("stats") : null,
-      id === null ? null : showEvent(id),
+      id === null ? null : fetchFigures(id),
     ]);
     if (mine !== round) return; // the event or bucket changed meanwhile: that round draws
+    const now = serverNow();
     if (events) {
       eventsAt = Date.now();
-      renderPicker(events, id);
-      if (id === null) renderChooser(events, serverNow());
+      keptEvents = held.keepable(events);
+      drawEvents(events, id, now);
     }
     // Before the drawing: "connected again" is said before what the drawing tells of.
     failures = 0;
-    connection.ok(id);
-    drawEvent?.();
+    const at = connection.ok(id);
+    if (id !== null && figures !== null) draw(id, figures, now);
+    held.save({ at, now, event: id, figures, events: keptEvents });
     setHidden($("choose"), id !== null);
     setHidden($("event"), id === null);
     $("forget-token").hidden = token.get() === null;
@@ -165,6 +178,7 @@ window.addEventListener("popstate", () => {
 $("forget-token").addEventListener("click", () => {
   if (!window.confirm("Forget the reader token on this device? The figures need it again to show.")) return;
   token.forget();
+  held.forget();
   location.reload();
 });
 // The list's links open their event in this page, as the picker does: no page load, which
@@ -198,5 +212,19 @@ document.addEventListener("visibilitychange", () => {
   else void refresh();
 });
 setUpDownloads(() => eventId);
+
+// Reloaded (or opened again from the history) while the server is out of reach, the page
+// shows what it last drew for this event, as of then, until the server answers.
+const last = held.load();
+if (last !== null && last.event === eventId) {
+  keptEvents = last.events;
+  if (last.events) drawEvents(last.events, eventId, last.now);
+  if (eventId !== null && last.figures !== null) draw(eventId, last.figures, last.now);
+  connection.restored(eventId, new Date(last.at));
+}
+// The page itself when the network is gone (offline/worker.ts). Where service workers are
+// not offered (a page served over plain HTTP from elsewhere than this machine), the page
+// works as before, only not reloaded offline.
+navigator.serviceWorker?.register("dashboard-offline.js", { scope: "dashboard" }).catch(() => {});
 showing(eventId);
 void refresh();

@@ -4,7 +4,8 @@
 // assets'). GET /docs/assets/* (Swagger UI, its version in the path) and
 // GET /dashboard/assets/* (named by content hash) never change: cached for good, served
 // brotli- or gzip-compressed where the client takes it (built beside them). GET /dashboard
-// is the dashboard's page, revalidated on every use (a 304 when unchanged).
+// is the dashboard's page, revalidated on every use (a 304 when unchanged), as is
+// GET /dashboard-offline.js, its service worker.
 import { existsSync } from "node:fs";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +50,17 @@ export function publicAssets(app: Hono<AppEnv>, logger: Logger, root = PUBLIC_DI
       path: "dashboard.html",
       precompressed: true,
       onFound: headers(dashboardHeaders.page),
+    }),
+  );
+  // The page's service worker (src/dashboard/offline/worker.ts), revalidated as the page is.
+  app.get(
+    "/dashboard-offline.js",
+    etag(),
+    serveStatic({
+      root,
+      path: "dashboard-offline.js",
+      precompressed: true,
+      onFound: headers(dashboardHeaders.worker),
     }),
   );
   // As Workers Static Assets answer them: the page has one address (its links are relative).

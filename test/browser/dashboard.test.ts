@@ -115,6 +115,9 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       await forget.click();
       await dialog.waitFor();
       expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBeNull();
+      // And the figures it read with it, kept for a reload: the next person sees none.
+      expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
+      expect(await page.locator("#fig-admitted").textContent()).toBe("—");
       expect(browser.foreign).toEqual([]);
       expect(browser.problems.filter((p) => !p.startsWith("401: ") && !p.includes("status of 401"))).toEqual(
         [],
@@ -325,6 +328,42 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       await expect.poll(() => page.locator("#announce").textContent()).toBe("Connected to the server again.");
       expect(await headline(page)).toEqual(figures);
       // Only the polls while it was away failed (and the console says so).
+      expect(browser.problems.filter((p) => !p.endsWith("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("opens again when reloaded while the server is away, with the figures it last had, said to be of then", async () => {
+    const browser = await openDashboard(sw.url, event, TOKENS.reader);
+    const { page } = browser;
+    try {
+      await figuresShown(page);
+      // Its service worker keeps the page and its files once it runs the page.
+      await expect
+        .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 })
+        .toBe(true);
+      const figures = await headline(page);
+      const gates = await gatesTable(page);
+      await sw.off();
+      // A supervisor's reload on a network that just dropped: the page, not the browser's
+      // error page, and the figures as they were, before any answer.
+      await page.reload();
+      expect(await headline(page)).toEqual(figures);
+      expect(await gatesTable(page)).toEqual(gates);
+      // Not said to be current before the server says so.
+      expect(await page.locator("#status").textContent()).not.toMatch(/every 5 s/);
+      const notice = page.locator("#offline");
+      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(true);
+      expect(await notice.textContent()).toMatch(
+        /^Cannot reach the server \(no answer\) since .+ Showing the figures of .+, as they were then\./,
+      );
+      expect(await page.locator("#status").textContent()).toBe("Offline");
+      expect(await page.evaluate(() => document.body.classList.contains("stale"))).toBe(true);
+      await sw.on();
+      await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
+      expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
+      expect(await headline(page)).toEqual(figures);
       expect(browser.problems.filter((p) => !p.endsWith("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
     } finally {
       await browser.close();

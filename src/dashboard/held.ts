@@ -1,0 +1,68 @@
+// The figures the page last drew, kept in this tab's session storage (as the token is), so
+// that a page reloaded while the server is out of reach (the service worker gives the page
+// itself: offline/worker.ts) shows them again, said to be of then, instead of nothing. Kept
+// whole with the time they were drawn at: redrawn, they are as they were, never aged
+// against the clock (connection.ts says how old). Gone with the token ("Forget token").
+import type {
+  Alerts,
+  AllEventStats,
+  Attendance,
+  CurveBucket,
+  EventStats,
+  Gates,
+  InvalidAttempts,
+  Timeline,
+} from "./types.js";
+
+const KEY = "veritix.held-figures";
+/**
+ * A platform's whole list of events can be megabytes (~250 bytes an event): beyond this
+ * many it is not kept (the picker then names the event shown alone).
+ */
+const EVENTS_MAX = 1_000;
+
+/** One event's answers, as one round brought them. */
+export interface Figures {
+  stats: EventStats;
+  attendance: Attendance;
+  gates: Gates;
+  alerts: Alerts;
+  attempts: InvalidAttempts;
+  timeline: Timeline | null;
+  bucket: CurveBucket;
+}
+
+export interface Held {
+  /** When the round that brought them ended, by this browser's clock (epoch ms). */
+  at: number;
+  /** The server's time they were drawn against (epoch ms). */
+  now: number;
+  /** The event shown, null: the list of events. */
+  event: string | null;
+  figures: Figures | null;
+  events: AllEventStats | null;
+}
+
+export const held = {
+  load(): Held | null {
+    try {
+      const text = sessionStorage.getItem(KEY);
+      return text === null ? null : (JSON.parse(text) as Held);
+    } catch {
+      return null;
+    }
+  },
+  save(h: Held): void {
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify(h));
+    } catch {
+      // Storage full or refused (a private window): a reload then shows nothing until the
+      // server answers, as it did before anything was kept.
+      sessionStorage.removeItem(KEY);
+    }
+  },
+  forget: () => sessionStorage.removeItem(KEY),
+  /** The list of events as it may be kept: null if too big. */
+  keepable: (events: AllEventStats): AllEventStats | null =>
+    Object.keys(events).length > EVENTS_MAX ? null : events,
+};
