@@ -1,6 +1,7 @@
 // Wire schemas of the records: the one source of truth for what the HTTP API and the
 // gate scanners (scanner-sync) accept. Types elsewhere are inferred from these.
 import * as z from "zod";
+import { LAST_PLAIN_YEAR_MS } from "./iso-time.js";
 
 // A field left out says so in plain words ("event_id: required") instead of as a type
 // mismatch with `undefined`. zod's error configuration is the process's (every schema:
@@ -242,6 +243,11 @@ export function parseTimestamp(input: string): Date | null {
 
 const NOT_A_TIMESTAMP = "must be an ISO 8601 timestamp, e.g. 2024-01-15T10:30:45Z";
 const BEFORE_1970 = "must be in 1970 or later";
+const AFTER_9999 = "must be in the year 9999 or earlier, in UTC";
+
+/** What is wrong with a parsed time's year, if anything: 1970 to 9999 in UTC, as every driver stores and writes them. */
+const yearIssue = (date: Date): string | null =>
+  date.getUTCFullYear() < 1970 ? BEFORE_1970 : date.getTime() > LAST_PLAIN_YEAR_MS ? AFTER_9999 : null;
 
 const TIME_EXAMPLE = "2024-01-15T10:30:45Z";
 
@@ -249,7 +255,7 @@ const TIME_EXAMPLE = "2024-01-15T10:30:45Z";
 const timeDoc = (extra: string) => ({
   pattern: ISO.source,
   example: TIME_EXAMPLE,
-  description: `ISO 8601, from 1970 on; without an offset it is UTC.${extra}`,
+  description: `ISO 8601, from 1970 to the year 9999 (UTC); without an offset it is UTC.${extra}`,
 });
 
 /**
@@ -261,8 +267,10 @@ export const instant = z
   .string()
   .transform((value, ctx) => {
     const date = parseTimestamp(value);
-    if (date && date.getUTCFullYear() >= 1970) return date;
-    ctx.addIssue({ code: "custom", message: date ? BEFORE_1970 : NOT_A_TIMESTAMP });
+    // 9999-12-31T23:00:00-08:00 is in the year 10000 (Postgres refused it: a 500).
+    const issue = date ? yearIssue(date) : NOT_A_TIMESTAMP;
+    if (date && issue === null) return date;
+    ctx.addIssue({ code: "custom", message: issue ?? NOT_A_TIMESTAMP });
     return z.NEVER;
   })
   .meta({ ...timeDoc(""), example: undefined });
@@ -271,7 +279,8 @@ export const instant = z
 function recordTime(value: string): Date | string {
   const date = parseTimestamp(value);
   if (!date) return NOT_A_TIMESTAMP;
-  if (date.getUTCFullYear() < 1970) return BEFORE_1970;
+  const issue = yearIssue(date);
+  if (issue !== null) return issue;
   if (date.getTime() > Date.now() + LIMITS.futureSkewMs)
     return "must not be more than 24 hours in the future";
   return date;

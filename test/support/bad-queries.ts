@@ -43,6 +43,17 @@ export const LISTING_QUERY_CASES: [
   ["an event_id over 128 characters", () => `event_id=${long}`],
   ["a from that does not parse", (e) => `event_id=${e}&from=soon`],
   ["a from in the year 99 (0099-06-15)", (e) => `event_id=${e}&from=0099-06-15T12:00:00Z`],
+  // The year 10000 once its offset is applied: Postgres refused it (a 500).
+  [
+    "a from in the year 10000 by its offset (9999-12-31T23:00:00-08:00)",
+    (e) => `event_id=${e}&from=${encodeURIComponent("9999-12-31T23:00:00-08:00")}`,
+    { path: "from", message: "must be in the year 9999 or earlier, in UTC" },
+  ],
+  [
+    "a to in the year 10000 by its offset",
+    (e) => `event_id=${e}&to=${encodeURIComponent("9999-12-31T23:59:59.999-00:01")}`,
+    { path: "to", message: "must be in the year 9999 or earlier, in UTC" },
+  ],
   ["a from after its to", (e) => `event_id=${e}&from=2024-06-02T00:00:00Z&to=2024-06-01T00:00:00Z`],
   ["an unknown parameter (from misspelt)", (e) => `event_id=${e}&form=2024-06-01T00:00:00Z`],
 ];

@@ -30,6 +30,18 @@ export const SYNC_BODY_CASES: BodyCase[] = [
     sent_at: "0099-06-15T12:00:00Z",
     scans: [syncScan(e)],
   })),
+  // The year 10000 once its offset is applied: Postgres refused it (a 500, retried for ever).
+  envelope("a sent_at in the year 10000 by its offset", (e) => ({
+    scanner_id: SCANNER,
+    sent_at: "9999-12-31T23:59:59-01:00",
+    scans: [syncScan(e)],
+  })),
+  envelope("a backlog's oldest in the year 10000 by its offset", (e) =>
+    syncBody(SCANNER, {
+      scans: [syncScan(e)],
+      device: { pending: 1, oldest_pending_at: "9999-12-31T23:59:59-01:00" },
+    }),
+  ),
   envelope("scans that are not an array", () => syncBody(SCANNER, { scans: "all of them" })),
   envelope("an unknown field", (e) => syncBody(SCANNER, { scans: [syncScan(e)], extra: 1 })),
   envelope("a negative backlog", (e) => syncBody(SCANNER, { scans: [syncScan(e)], device: { pending: -1 } })),
