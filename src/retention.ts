@@ -1,7 +1,9 @@
 // Retention of raw records: those whose own time (scan, transfer or attempt time) is
 // older than RETENTION_DAYS are deleted in bounded chunks, so no statement holds locks
-// or runs long. analytics_stats is never reduced: the counts keep every record ever
-// stored. Runs as the Workers cron job (src/worker/scheduled.ts) and as
+// or runs long, once they also reached the server that long ago. A record uploaded late
+// (an offline scanner's, a back-fill) is old by its own time the moment it arrives; purged
+// then, a retry of its upload (a lost answer) would store its uuid anew and count it twice.
+// analytics_stats is never reduced: the counts keep every record ever stored. Runs as the Workers cron job (src/worker/scheduled.ts) and as
 // `npm run retention` on Node (src/cli/retention.ts).
 import type { Store } from "./store/types.js";
 
@@ -33,12 +35,13 @@ export function retentionCutoff(days: number, now: Date): Date {
 export async function purgeExpired(store: Store, opts: RetentionOptions): Promise<RetentionResult> {
   if (opts.days === undefined) return { cutoff: null, deleted: 0, chunks: 0, complete: true };
   const cutoff = retentionCutoff(opts.days, opts.now ?? new Date());
+  const before = { time: cutoff, received: cutoff };
   const chunk = opts.chunk ?? 1000;
   const maxChunks = opts.maxChunks ?? Number.POSITIVE_INFINITY;
   let deleted = 0;
   let chunks = 0;
   while (chunks < maxChunks) {
-    const n = await store.purgeBefore(cutoff, chunk);
+    const n = await store.purgeBefore(before, chunk);
     deleted += n;
     chunks++;
     // Fewer than one chunk in all means every kind came up short: nothing older is left.

@@ -1,7 +1,7 @@
 // `npm run retention`: the Workers cron job's retention, run once on Node against the
 // configured database (Postgres when DATABASE_URL is set, else the SQLite file). Deletes
-// raw records older than RETENTION_DAYS by their own time, in chunks, until none is left;
-// analytics_stats keeps counting them. RETENTION_DAYS unset: keeps everything, deletes
+// raw records older than RETENTION_DAYS by their own time and their arrival, in chunks,
+// until none is left; analytics_stats keeps counting them. RETENTION_DAYS unset: keeps everything, deletes
 // nothing. One JSON log line, exit 0; exit 1 on error.
 import { parseConfig } from "../config.js";
 import { type DatabaseTarget, databaseTarget, errorMessage } from "../node/database-target.js";

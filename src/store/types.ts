@@ -12,6 +12,16 @@ export type StoredTransfer = typeof pg.ticketTransfers.$inferSelect;
 export type StoredInvalidAttempt = typeof pg.invalidAttempts.$inferSelect;
 
 /** A record ready to store: validated, with its uuid and its own time resolved. */
+/**
+ * What retention deletes: records older than `time` by their own time that arrived before
+ * `received`. A record is kept while its uuid may still come again (a retry, a second
+ * upload of an offline scanner's buffer): deleted, the uuid would be stored and counted anew.
+ */
+export interface PurgeCutoff {
+  time: Date;
+  received: Date;
+}
+
 export type ScanRow = Omit<StoredScan, "id" | "received_at">;
 export type TransferRow = Omit<StoredTransfer, "id" | "received_at">;
 export type InvalidAttemptRow = Omit<StoredInvalidAttempt, "id" | "received_at">;
@@ -282,11 +292,12 @@ export interface Store {
   gateScanners(eventId: string, now: Date): Promise<GateScanner[]>;
   /**
    * Retention: deletes at most `chunk` records of each kind whose own time (scan,
-   * transfer or attempt time) is before `cutoff`, oldest first, and answers how many it
-   * deleted (0: nothing older is left). analytics_stats is never touched: purged records
-   * stay counted.
+   * transfer or attempt time) is before `cutoff.time` and which reached the server before
+   * `cutoff.received`, oldest first by their own time, and answers how many it deleted
+   * (0: nothing older is left). analytics_stats is never touched: purged records stay
+   * counted.
    */
-  purgeBefore(cutoff: Date, chunk: number): Promise<number>;
+  purgeBefore(cutoff: PurgeCutoff, chunk: number): Promise<number>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   /** How loaded a Node store is, for /metrics (a Worker's store lives for one request). */

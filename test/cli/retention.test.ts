@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeExpired, retentionCutoff } from "../../src/retention.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
@@ -24,6 +25,17 @@ describe("retention", () => {
     scans: (await store.listScans({ event_id, limit: 100 })).length,
     transfers: (await store.listTransfers({ event_id, limit: 100 })).length,
   });
+  /** The records as if each had reached the server when it happened (they arrived just now). */
+  const arrivedWhenMade = () => {
+    const db = new Database(path);
+    try {
+      db.exec(`UPDATE ticket_scans SET received_at = scan_timestamp;
+        UPDATE ticket_transfers SET received_at = transfer_timestamp;
+        UPDATE invalid_attempts SET received_at = attempt_timestamp;`);
+    } finally {
+      db.close();
+    }
+  };
   afterAll(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -51,6 +63,9 @@ describe("retention", () => {
         transfers: [transferRow({ event_id: e, transfer_timestamp: daysAgo(31) })],
       }),
     );
+    // Just arrived, nothing is old enough yet; as if each had arrived when it happened, 9 are.
+    expect((await purgeExpired(store, { days: 30, now: NOW })).deleted).toBe(0);
+    arrivedWhenMade();
     const partial = await purgeExpired(store, { days: 30, now: NOW, chunk: 2, maxChunks: 2 });
     expect(partial).toMatchObject({ cutoff: retentionCutoff(30, NOW), chunks: 2, complete: false });
     const rest = await purgeExpired(store, { days: 30, now: NOW, chunk: 2 });
@@ -66,6 +81,7 @@ describe("retention", () => {
     await store.insert(
       batch({ scans: [scanRow({ event_id: e, scan_timestamp: new Date("2001-01-01T00:00:00Z") })] }),
     );
+    arrivedWhenMade();
     const { stdout } = await promisify(execFile)("npm", ["run", "-s", "retention"], {
       env: { ...process.env, SQLITE_PATH: path, RETENTION_DAYS: "3650", DATABASE_URL: "" },
     });

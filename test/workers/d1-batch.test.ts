@@ -49,8 +49,9 @@ describe("D1 batches beyond 100 bound parameters", () => {
     await store.insert(
       batch({ scans: Array.from({ length: 250 }, () => scanRow({ event_id: e, scan_timestamp: old })) }),
     );
-    expect(await store.purgeBefore(new Date("1991-01-01T00:00:00Z"), 200)).toBe(200);
-    expect(await store.purgeBefore(new Date("1991-01-01T00:00:00Z"), 200)).toBe(50);
+    const cutoff = { time: new Date("1991-01-01T00:00:00Z"), received: new Date(Date.now() + 1000) };
+    expect(await store.purgeBefore(cutoff, 200)).toBe(200);
+    expect(await store.purgeBefore(cutoff, 200)).toBe(50);
     expect(await store.listScans({ event_id: e, limit: 10 })).toEqual([]);
     expect((await store.eventStats(e)).scan_count).toBe(250);
   });

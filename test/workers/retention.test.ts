@@ -1,5 +1,5 @@
 // The Worker's cron job, on D1 and on Neon: retention of raw records by their own time,
-// stats untouched.
+// once they also arrived that long ago, stats untouched.
 import { describe, expect, it } from "vitest";
 import { SPEC } from "../support/records.js";
 import { neonTestDatabase } from "./support/neon.js";
@@ -33,14 +33,26 @@ describe.each(["d1", "postgres"] as const)("Worker cron retention on %s", (backe
     return (await write.call("GET", `/stats?event_id=${e}`)).json();
   };
 
-  it("deletes records older than RETENTION_DAYS by their own time and leaves the stats as they were", async () => {
+  it("deletes records older than RETENTION_DAYS by their own time, once they arrived as long ago, and leaves the stats as they were", async () => {
     const e = freshEvent();
     const now = new Date();
-    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
-    const before = await seed(e, daysAgo(31), daysAgo(29));
+    const hour = 3_600_000;
+    const old = new Date(now.getTime() - 31 * 24 * hour).toISOString();
+    const recent = new Date(now.getTime() + 2 * hour).toISOString();
+    const before = await seed(e, old, recent);
     expect(before).toMatchObject({ scan_count: 3, transfer_count: 1, invalid_attempt_count: 2 });
+    const retention = workerOn({ RETENTION_DAYS: "30" }, { postgres });
 
-    await workerOn({ RETENTION_DAYS: "30" }, { postgres }).scheduled(now);
+    // Uploaded just now (an offline scanner's records): kept, so that a retried upload is
+    // known by its uuids and not counted again.
+    await retention.scheduled(now);
+    expect(await tickets(await write.call("GET", `/stats/scans?event_id=${e}`), "scans")).toEqual([
+      "old-1",
+      "old-2",
+      "recent",
+    ]);
+    // 30 days and an hour on: the old ones arrived more than 30 days ago as well.
+    await retention.scheduled(new Date(now.getTime() + (30 * 24 + 1) * hour));
 
     expect(await tickets(await write.call("GET", `/stats/scans?event_id=${e}`), "scans")).toEqual(["recent"]);
     expect(await tickets(await write.call("GET", `/stats/transfers?event_id=${e}`), "transfers")).toEqual([]);

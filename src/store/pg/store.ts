@@ -17,7 +17,7 @@ import {
 } from "../queries.js";
 import { revocationUpsert, syncGuard } from "../revocations.js";
 import { transferReads } from "../transfer-reads.js";
-import type { BatchOutcome, RecordBatch, Store } from "../types.js";
+import type { BatchOutcome, PurgeCutoff, RecordBatch, Store } from "../types.js";
 import { batchStatement, eventsOf, idsOf, storedCount, syncStatement } from "./batch-sql.js";
 import { isDeadlock } from "./errors.js";
 import type { Transact } from "./pool-transaction.js";
@@ -107,11 +107,11 @@ async function retryingDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-function purgeStatement(cutoff: Date, chunk: number): SQL {
+function purgeStatement(cutoff: PurgeCutoff, chunk: number): SQL {
   const parts = KIND_NAMES.map((kind) => {
     const table = sql.identifier(KINDS[kind].table);
     const time = sql.identifier(KINDS[kind].time);
-    return sql`${sql.identifier(`gone_${kind}`)} AS (DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < ${cutoff.toISOString()}::timestamptz ORDER BY ${time} LIMIT ${chunk}) RETURNING 1)`;
+    return sql`${sql.identifier(`gone_${kind}`)} AS (DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < ${cutoff.time.toISOString()}::timestamptz AND received_at < ${cutoff.received.toISOString()}::timestamptz ORDER BY ${time} LIMIT ${chunk}) RETURNING 1)`;
   });
   const total = KIND_NAMES.map((kind) => `(SELECT count(*) FROM "gone_${kind}")`).join(" + ");
   return sql`WITH ${sql.join(parts, sql`, `)} SELECT (${sql.raw(total)})::int AS deleted`;

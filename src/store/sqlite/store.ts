@@ -223,11 +223,11 @@ export function sqliteStore(driver: SqliteDriver): Store {
 
     async purgeBefore(cutoff, chunk) {
       // A chunk of each kind, oldest first by the record's own time, in one transaction
-      // (one D1 batch); two bound values per statement whatever the chunk.
+      // (one D1 batch); three bound values per statement whatever the chunk.
       const statements = KIND_NAMES.map((kind) => {
         const table = sql.identifier(KINDS[kind].table);
         const time = sql.identifier(KINDS[kind].time);
-        return sql`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < ${cutoff.getTime()} ORDER BY ${time} LIMIT ${chunk}) RETURNING id`;
+        return sql`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${time} < ${cutoff.time.getTime()} AND received_at < ${cutoff.received.getTime()} ORDER BY ${time} LIMIT ${chunk}) RETURNING id`;
       });
       const results = await driver.atomic(statements);
       return results.reduce((n, rows) => n + rows.length, 0);

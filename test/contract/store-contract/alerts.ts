@@ -21,7 +21,7 @@ import type { RawDatabase } from "../../support/entry-flow-recompute.js";
 import { pick, type Rand, random, shuffle } from "../../support/entry-flow-records.js";
 import { attemptRow, batch, scanRow, transferRow } from "../../support/records.js";
 import { type RecomputedAlerts, recomputeAlerts } from "../../support/signals-recompute.js";
-import { at, type ContractContext, freshEvent } from "./context.js";
+import { at, type ContractContext, freshEvent, receivedSoFar } from "./context.js";
 
 const SEC = 1000;
 const MIN = 60_000;
@@ -694,7 +694,7 @@ export function alertSignals(c: ContractContext) {
 
     for (let n = -1, calls = 0; n !== 0; calls++) {
       expect(calls).toBeLessThan(100);
-      n = await c.store.purgeBefore(cutoff, 5);
+      n = await c.store.purgeBefore({ time: cutoff, received: receivedSoFar() }, 5);
     }
     expect(await c.store.listScans({ event_id: e, limit: 10 })).toEqual([]);
     expect(await c.store.listTransfers({ event_id: e, limit: 10 })).toEqual([]);

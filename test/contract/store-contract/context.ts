@@ -19,3 +19,5 @@ let n = 0;
 /** An event no other test of the run uses. */
 export const freshEvent = () => `event_${Date.now()}_${n++}`;
 export const at = (iso: string) => new Date(iso);
+/** A purge's `received` bound that every record stored so far is before (a second to spare). */
+export const receivedSoFar = () => new Date(Date.now() + 1000);
