@@ -56,8 +56,18 @@ type BuilderQueries = Pick<
 
 type Inserter = Pick<QueryDb, "insert">;
 
-/** Events per query of deviceHealth's list: bound one value each, within D1's 100. */
+/** Events per query of a list of them (deviceHealth, allStats): bound one value each, within D1's 100. */
 const EVENTS_PER_QUERY = 90;
+
+/**
+ * A list of events in parts that D1 can bind (at most 100 values a statement): a few
+ * queries for a reader of many events, not one per event, nor one of every event.
+ */
+function inParts<T>(events: readonly string[], read: (part: string[]) => Promise<T[]>): Promise<T[]> {
+  const parts: string[][] = [];
+  for (let i = 0; i < events.length; i += EVENTS_PER_QUERY) parts.push(events.slice(i, i + EVENTS_PER_QUERY));
+  return Promise.all(parts.map(read)).then((rows) => rows.flat());
+}
 
 /*
  * Device health is two upserts: the scanner's row, and its per-event rows. They are built
@@ -225,11 +235,17 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
       return { event_id: eventId, ...(row as Omit<EventStats, "event_id">) };
     },
 
-    async allStats() {
-      const rows = await db
-        .select({ event_id: stats.event_id, ...statsColumns })
-        .from(stats)
-        .groupBy(stats.event_id);
+    async allStats(events) {
+      const of = (where?: SQL) =>
+        db
+          .select({ event_id: stats.event_id, ...statsColumns })
+          .from(stats)
+          .where(where)
+          .groupBy(stats.event_id);
+      const rows =
+        events === undefined
+          ? await of()
+          : await inParts(events, (part) => of(inArray(stats.event_id, part)));
       // Sorted here, not in SQL: a Postgres database's collation need not be bytewise.
       return (rows as EventStats[]).sort((a, b) => bytewise(a.event_id, b.event_id));
     },
@@ -270,14 +286,7 @@ export function builderQueries(db: QueryDb, t: Tables): BuilderQueries {
       let rows: DeviceHealth[];
       if (events === undefined) rows = await db.select().from(d);
       else if (typeof events === "string") rows = await of(eq(e.event_id, events));
-      else {
-        // A list in parts that D1 can bind (at most 100 values a statement): a few queries
-        // for a reader of many events, not one per event.
-        const parts: (typeof events)[] = [];
-        for (let i = 0; i < events.length; i += EVENTS_PER_QUERY)
-          parts.push(events.slice(i, i + EVENTS_PER_QUERY));
-        rows = (await Promise.all(parts.map((part) => of(inArray(e.event_id, [...part]))))).flat();
-      }
+      else rows = await inParts(events, (part) => of(inArray(e.event_id, part)));
       // Most recently synced first, then by id bytewise: sorted here, not in SQL, where a
       // Postgres database's collation need not be bytewise.
       return rows.sort(

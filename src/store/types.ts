@@ -244,7 +244,8 @@ export interface Store {
    */
   insert(batch: RecordBatch): Promise<BatchOutcome>;
   eventStats(eventId: string): Promise<EventStats>;
-  allStats(): Promise<EventStats[]>;
+  /** Every event's with records, or of `events` those with records (a scoped reader's). */
+  allStats(events?: readonly string[]): Promise<EventStats[]>;
   listScans(filter: ListFilter): Promise<StoredScan[]>;
   listTransfers(filter: ListFilter): Promise<StoredTransfer[]>;
   listInvalidAttempts(filter: ListFilter): Promise<StoredInvalidAttempt[]>;

@@ -34,6 +34,25 @@ export function reads(c: ContractContext) {
     expect(all.find((s) => s.event_id === e)).toEqual(stats);
   });
 
+  it("reads the stats of a list of events (a scoped reader's), of those alone, in parts of 90", async () => {
+    // 200 events asked for (three parts), 150 of them with records, and one more with
+    // records that is not asked for.
+    const base = freshEvent();
+    const asked = Array.from({ length: 200 }, (_, i) => `${base}_${String(i).padStart(3, "0")}`);
+    const withRecords = asked.filter((_, i) => i % 4 !== 3);
+    await c.store.insert(
+      batch({
+        scans: [...withRecords, `${base}_other`].map((event_id, i) =>
+          scanRow({ event_id, is_valid: i % 2 === 0 }),
+        ),
+      }),
+    );
+    const listed = await c.store.allStats(asked);
+    expect(listed.map((s) => s.event_id)).toEqual(withRecords);
+    const every = new Map((await c.store.allStats()).map((s) => [s.event_id, s]));
+    for (const s of listed) expect(s).toEqual(every.get(s.event_id));
+  });
+
   it("lists an event's records newest first by their own time, ties by id, with limit and cursor", async () => {
     const e = freshEvent();
     const times = [
