@@ -83,6 +83,12 @@ export type CountedSync = DeviceReport & {
   [K in "accepted" | "duplicates"]: DeviceSync[K] | SQL;
 } & { events: { event_id: string; records: number | SQL }[] };
 
+/**
+ * Syncs of one device whose clock offsets differ by more than this were sent across a
+ * jump of its clock, not side by side (those differ by the network's delays).
+ */
+const CLOCK_JUMP_MS = 60_000;
+
 /** The scanner's row: the latest sync, and the running total of what it got accepted. */
 export function deviceUpsert(db: Inserter, t: Tables, sync: CountedSync) {
   const d = t.scannerDevices;
@@ -100,16 +106,33 @@ export function deviceUpsert(db: Inserter, t: Tables, sync: CountedSync) {
     oldest_pending_at: sync.oldest_pending_at,
     app_version: sync.app_version,
   };
-  const { scanner_id, total_accepted, ...latest } = row;
+  const { scanner_id, total_accepted, last_sync_at, ...latest } = row;
+  // The latest sync is the one the device sent last, whichever committed last: an uploader
+  // has several batches in flight, each with the backlog left after it, and on Postgres
+  // they commit in any order (a retried older batch comes later still). By the device's own
+  // clock; a clock that jumped (set back an hour) shows as another offset, and is taken.
+  const sentLast = sql`(excluded.last_sent_at >= ${d.last_sent_at} OR abs(excluded.clock_offset_ms - ${d.clock_offset_ms}) > ${sql.raw(String(CLOCK_JUMP_MS))})`;
+  const columns = getTableColumns(d);
   // The latest sync's values as the insert proposed them: each bound once (D1 binds at
   // most 100 values a statement, and counts may be SQL over the whole batch).
-  const proposed = Object.fromEntries(Object.keys(latest).map((c) => [c, sql.raw(`excluded.${c}`)]));
+  const proposed = Object.fromEntries(
+    Object.keys(latest).map((c) => [
+      c,
+      sql`CASE WHEN ${sentLast} THEN ${sql.raw(`excluded.${c}`)} ELSE ${columns[c as keyof typeof columns]} END`,
+    ]),
+  );
   return db
     .insert(d)
     .values(row)
     .onConflictDoUpdate({
       target: d.scanner_id,
-      set: { ...proposed, total_accepted: sql`${d.total_accepted} + excluded.total_accepted` },
+      set: {
+        ...proposed,
+        // When it was last heard from, whichever batch that was; what it got accepted
+        // counts whatever the order.
+        last_sync_at: sql`CASE WHEN excluded.last_sync_at > ${d.last_sync_at} THEN excluded.last_sync_at ELSE ${d.last_sync_at} END`,
+        total_accepted: sql`${d.total_accepted} + excluded.total_accepted`,
+      },
     })
     .returning({ scanner_id: d.scanner_id });
 }

@@ -72,6 +72,52 @@ export function syncs(c: ContractContext) {
     });
   });
 
+  it("keeps the health of the batch the device sent last, whatever order they commit in, and follows a clock set back", async () => {
+    const e = freshEvent();
+    const scanner = `gate-${e}`;
+    const report = (sent: string, received: string, pending: number) => ({
+      scanner_id: scanner,
+      sent_at: at(sent),
+      received_at: at(received),
+      items: 1,
+      rejected: 0,
+      pending,
+      oldest_pending_at: pending ? at("2026-05-01T09:00:00.000Z") : null,
+      app_version: "3.0.0",
+    });
+    const health = async () => (await c.store.deviceHealth(e))[0];
+    // Four batches in flight, each with the backlog left after it: the last one sent
+    // (nothing left) commits first, the others after it, the first-sent last of all.
+    const batches = [
+      report("2026-05-01T10:00:00.300Z", "2026-05-01T10:00:00.900Z", 0),
+      report("2026-05-01T10:00:00.200Z", "2026-05-01T10:00:00.950Z", 5),
+      report("2026-05-01T10:00:00.100Z", "2026-05-01T10:00:01.000Z", 205),
+      report("2026-05-01T10:00:00.000Z", "2026-05-01T10:00:01.100Z", 605),
+    ];
+    for (const r of batches) await c.store.sync(batch({ scans: [scanRow({ event_id: e })] }), r);
+    expect(await health()).toMatchObject({
+      last_sent_at: at("2026-05-01T10:00:00.300Z"),
+      // Heard from last at the last commit.
+      last_sync_at: at("2026-05-01T10:00:01.100Z"),
+      pending: 0,
+      oldest_pending_at: null,
+      // What it got accepted counts whatever the order.
+      total_accepted: 4,
+    });
+    // Its clock set back an hour: its next batch is the latest, though "sent" earlier.
+    await c.store.sync(
+      batch({ scans: [scanRow({ event_id: e })] }),
+      report("2026-05-01T09:00:05.000Z", "2026-05-01T10:00:05.000Z", 3),
+    );
+    expect(await health()).toMatchObject({
+      last_sent_at: at("2026-05-01T09:00:05.000Z"),
+      last_sync_at: at("2026-05-01T10:00:05.000Z"),
+      clock_offset_ms: 3_600_000,
+      pending: 3,
+      total_accepted: 5,
+    });
+  });
+
   it("counts a sync of one kind the same way (Postgres stores it and the device in one statement)", async () => {
     const e1 = freshEvent();
     const e2 = freshEvent();
