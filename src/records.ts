@@ -440,7 +440,11 @@ export const syncRequest = z.strictObject({
   scanner_id: idString,
   // The device's clock when it sent the batch: with the receive time it gives the
   // device's clock offset. Not bounded: a wrong clock is what it is meant to reveal.
-  sent_at: instant.meta({ example: TIME_EXAMPLE }),
+  sent_at: instant.meta({
+    example: TIME_EXAMPLE,
+    description:
+      "The device's clock when it sent the batch. Off by more than a minute from the server's receive time, the device's clock is taken as wrong: the times its items were recorded at before this one are moved by that much, onto the server's clock.",
+  }),
   scans: z.array(z.unknown()).default([]),
   invalid_attempts: z.array(z.unknown()).default([]),
   device: deviceBacklog.optional(),

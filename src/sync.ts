@@ -1,7 +1,9 @@
 // POST /sync as a service: a gate scanner's batch, checked item by item. Valid items are
 // stored atomically with their stats; each invalid one comes back with its issues, so
-// one bad record never blocks a device's queue. Replaying a batch is harmless.
+// one bad record never blocks a device's queue. Replaying a batch is harmless. A device
+// whose clock is more than a minute off has its times put on the server's (device-clock.ts).
 import type { Principal } from "./auth/roles.js";
+import { clockCorrection, correctedItem, onServerClock } from "./device-clock.js";
 import { AppError, toIssues } from "./errors.js";
 import { withFastPath } from "./quick-parse.js";
 import {
@@ -43,9 +45,11 @@ export async function syncBatch(
     );
   }
 
+  const clock = clockCorrection(req.sent_at, now);
   const rejected: SyncRejection[] = [];
   const scans: ScanRow[] = [];
-  req.scans.forEach((item, index) => {
+  req.scans.forEach((sent, index) => {
+    const item = clock ? correctedItem(sent, "scan_timestamp", clock) : sent;
     const parsed = readScan(item);
     if (!parsed.success) {
       rejected.push({ kind: "scan", index, uuid: uuidOf(item), issues: toIssues(parsed.error.issues) });
@@ -60,7 +64,8 @@ export async function syncBatch(
     }
   });
   const invalidAttempts: InvalidAttemptRow[] = [];
-  req.invalid_attempts.forEach((item, index) => {
+  req.invalid_attempts.forEach((sent, index) => {
+    const item = clock ? correctedItem(sent, "attempt_timestamp", clock) : sent;
     const parsed = readInvalidAttempt(item);
     if (parsed.success) invalidAttempts.push(toRow("invalidAttempts", parsed.data, now));
     else
@@ -72,6 +77,7 @@ export async function syncBatch(
       });
   });
 
+  const oldest = req.device?.oldest_pending_at ?? null;
   // The records and what the device reported about itself, stored together.
   const out = await store.sync(
     { scans, transfers: [], invalidAttempts },
@@ -84,7 +90,7 @@ export async function syncBatch(
       items,
       rejected: rejected.length,
       pending: req.device?.pending ?? null,
-      oldest_pending_at: req.device?.oldest_pending_at ?? null,
+      oldest_pending_at: oldest && clock ? onServerClock(oldest, clock) : oldest,
       app_version: req.device?.app_version ?? null,
     },
   );

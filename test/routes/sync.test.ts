@@ -93,6 +93,72 @@ describe("gate scanner uploads", () => {
       app_version: "1.0.0",
     });
   });
+
+  it("puts the times of a device whose clock is more than a minute off on the server's clock, and no other", async () => {
+    const e = freshId();
+    const MIN = 60_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const upload = async (
+      sent: number,
+      scans: [ticket: string, at: number][],
+      extra: { invalid_attempts?: unknown[] } = {},
+    ) => {
+      const res = await t.call("POST", "/sync", {
+        body: {
+          ...syncBody(freshId("gate"), {
+            scans: scans.map(([ticket_id, at]) => syncScan(e, { ticket_id, scan_timestamp: iso(at) })),
+            ...extra,
+          }),
+          sent_at: iso(sent),
+        },
+        as: "ingest",
+      });
+      const items = scans.length + (extra.invalid_attempts?.length ?? 0);
+      expect(await res.json()).toEqual({ accepted: items, duplicates: 0, rejected: [] });
+    };
+    const ahead = Date.now() + 365 * 24 * 60 * MIN;
+    const reset = Date.parse("1970-01-01T00:10:00Z");
+    const now = Date.now();
+    // A clock a year ahead: taken as sent, its scans were refused as in the future.
+    await upload(ahead, [["ahead", ahead - 5 * MIN]], {
+      invalid_attempts: [syncAttempt(e, { attempt_timestamp: iso(ahead - 4 * MIN) })],
+    });
+    // A clock reset to 1970: its scan would have been the event's first entry, in 1970; one
+    // recorded before the reset (after the batch's sent_at) was on a right clock.
+    await upload(reset, [
+      ["reset", reset - 5 * MIN],
+      ["before-reset", now - 60 * MIN],
+    ]);
+    // Within a minute, a clock is taken as right (an upload's own delay).
+    await upload(now - 50_000, [["close", now - 2 * MIN]]);
+
+    const scans = await json<{ scans: { ticket_id: string; scan_timestamp: string }[] }>(
+      await t.call("GET", `/stats/scans?event_id=${e}`, { as: "reader" }),
+    );
+    const at = new Map(scans.scans.map((s) => [s.ticket_id, Date.parse(s.scan_timestamp)]));
+    const about = (ms: number) => expect.toSatisfy((v: number) => Math.abs(v - ms) < 5_000);
+    expect(Object.fromEntries(at)).toEqual({
+      ahead: about(now - 5 * MIN),
+      reset: about(now - 5 * MIN),
+      "before-reset": now - 60 * MIN,
+      close: now - 2 * MIN,
+    });
+    const attempts = await json<{ attempts: { attempt_timestamp: string }[] }>(
+      await t.call("GET", `/stats/invalid-attempts?event_id=${e}`, { as: "reader" }),
+    );
+    expect(attempts.attempts.map((a) => Date.parse(a.attempt_timestamp))).toEqual([about(now - 4 * MIN)]);
+    // The ticket of the clock a year ahead is admitted: another gate asking is told so.
+    const admission = await json<{ admitted: boolean; first_entry: { scan_timestamp: string } }>(
+      await t.call("GET", `/admissions/ahead?event_id=${e}`, { as: "reader" }),
+    );
+    expect(admission.admitted).toBe(true);
+    expect(Date.parse(admission.first_entry.scan_timestamp)).toEqual(about(now - 5 * MIN));
+    // The event's first entry is the earliest real one, not 1970.
+    const attendance = await json<{ first_entry_at: string }>(
+      await t.call("GET", `/stats/attendance?event_id=${e}`, { as: "reader" }),
+    );
+    expect(attendance.first_entry_at).toBe(iso(now - 60 * MIN));
+  });
 });
 
 notMigratedChecks(routesOf("sync"));

@@ -1,0 +1,49 @@
+// A gate scanner's clock, as POST /sync sees it: the device stamps the batch with its own
+// time (`sent_at`), and the server's receive time minus that is how far off the device's
+// clock is, give or take the upload's own delay. A device whose clock is off by more than
+// a minute (an RTC reset to 1970 after a flat battery, a clock set a year ahead) records
+// its scans on that clock: taken as sent, they would be refused as more than 24 hours in
+// the future (and dead-lettered on the device for good: admissions lost), or land in 1970
+// as the ticket's first entry, or read as uploaded hours after they happened (offline
+// double entries that were not). So their times are put on the server's clock, as
+// analytics pipelines do with a client's clock (receive time − (sent − own time)).
+//
+// Only times the device recorded before it sent the batch, on the clock it sent it with:
+// one after `sent_at` was recorded on another clock (set back since), most likely right,
+// and is left as it came.
+import { isoTime } from "./iso-time.js";
+import { parseTimestamp } from "./records.js";
+
+/** Off by no more than this, a device's clock is taken as right: an upload's own delay stays within it. */
+export const CLOCK_TRUSTED_WITHIN_MS = 60_000;
+
+/** A device clock taken as wrong: how far off it was when it sent the batch. */
+export interface ClockCorrection {
+  /** Server receive time minus the device's `sent_at`, in ms. */
+  offsetMs: number;
+  sentAt: Date;
+}
+
+/** The correction for a batch, or null when the device's clock is taken as right. */
+export function clockCorrection(sentAt: Date, receivedAt: Date): ClockCorrection | null {
+  const offsetMs = receivedAt.getTime() - sentAt.getTime();
+  return Math.abs(offsetMs) <= CLOCK_TRUSTED_WITHIN_MS ? null : { offsetMs, sentAt };
+}
+
+/** A time of the device's on the server's clock: moved if it was recorded before the batch was sent. */
+export function onServerClock(own: Date, c: ClockCorrection): Date {
+  return own.getTime() > c.sentAt.getTime() ? own : new Date(own.getTime() + c.offsetMs);
+}
+
+/**
+ * The item with its own time (`field`) on the server's clock: a copy, or the item as it
+ * came when it has no time of its own that parses (the schema then says what is wrong).
+ */
+export function correctedItem(item: unknown, field: string, c: ClockCorrection): unknown {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return item;
+  const value = (item as Record<string, unknown>)[field];
+  const own = typeof value === "string" ? parseTimestamp(value) : null;
+  if (own === null) return item;
+  const moved = onServerClock(own, c);
+  return moved === own ? item : { ...item, [field]: isoTime(moved) };
+}
