@@ -37,6 +37,17 @@ export function exportRoutes(deps: AppDeps) {
       const q = c.req.valid("query");
       const { kind, time, columns } = EXPORTS[name as ExportName];
       const format = FORMATS[q.format];
+      const headers = {
+        "Content-Type": format.contentType,
+        "Content-Disposition": contentDisposition(name, q.event_id, q, format.extension),
+        "Cache-Control": "no-store",
+        // A browser saves the file as what it says it is, never sniffs a CSV into a page.
+        "X-Content-Type-Options": "nosniff",
+      };
+      // HEAD (a download manager asking what it would get): the headers alone. Opened, the
+      // export's body would be dropped unread and never end: its first pages read for
+      // nothing and, on a Worker, its database connection held until the runtime gives up.
+      if (c.req.method === "HEAD") return c.body(null, 200, headers);
       const log = c.get("log");
       const started = performance.now();
       const fields = { export: name, event_id: q.event_id, format: q.format };
@@ -57,13 +68,7 @@ export function exportRoutes(deps: AppDeps) {
         onEnd,
       });
       answerEndsWith(c, ended);
-      return c.body(body, 200, {
-        "Content-Type": format.contentType,
-        "Content-Disposition": contentDisposition(name, q.event_id, q, format.extension),
-        "Cache-Control": "no-store",
-        // A browser saves the file as what it says it is, never sniffs a CSV into a page.
-        "X-Content-Type-Options": "nosniff",
-      });
+      return c.body(body, 200, headers);
     });
   }
   return app;

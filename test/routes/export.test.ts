@@ -98,4 +98,20 @@ describe("GET /export/* when the database fails", () => {
       export: "scans",
     });
   });
+
+  it("answers HEAD with the export's headers and reads no page", async () => {
+    for (const format of ["ndjson", "csv"]) {
+      reads = 0;
+      failingRead = 0;
+      const query = `/export/scans?event_id=${event}&format=${format}`;
+      const head = await fetch(`${url}${query}`, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe("");
+      expect(reads).toBe(0);
+      const get = await fetch(`${url}${query}`);
+      await get.arrayBuffer();
+      for (const name of ["content-type", "content-disposition", "cache-control", "x-content-type-options"])
+        expect(head.headers.get(name)).toBe(get.headers.get(name));
+    }
+  });
 });
