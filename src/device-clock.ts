@@ -11,11 +11,9 @@
 // Only times the device recorded before it sent the batch, on the clock it sent it with:
 // one after `sent_at` was recorded on another clock (set back since), most likely right,
 // and is left as it came.
+import { clockIsWrong } from "./clock-offset.js";
 import { isoTime } from "./iso-time.js";
 import { parseTimestamp } from "./records.js";
-
-/** Off by no more than this, a device's clock is taken as right: an upload's own delay stays within it. */
-export const CLOCK_TRUSTED_WITHIN_MS = 60_000;
 
 /** A device clock taken as wrong: how far off it was when it sent the batch. */
 export interface ClockCorrection {
@@ -27,7 +25,7 @@ export interface ClockCorrection {
 /** The correction for a batch, or null when the device's clock is taken as right. */
 export function clockCorrection(sentAt: Date, receivedAt: Date): ClockCorrection | null {
   const offsetMs = receivedAt.getTime() - sentAt.getTime();
-  return Math.abs(offsetMs) <= CLOCK_TRUSTED_WITHIN_MS ? null : { offsetMs, sentAt };
+  return clockIsWrong(offsetMs) ? { offsetMs, sentAt } : null;
 }
 
 /** A time of the device's on the server's clock: moved if it was recorded before the batch was sent. */

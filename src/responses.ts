@@ -216,6 +216,10 @@ export const gateScanner = z
       description: "When the server received the scanner's latest POST /sync; null if it never used it.",
     }),
     pending: z.int().min(0).nullable().meta({ description: "The backlog that sync reported." }),
+    clock_offset_ms: z.int().nullable().meta({
+      description:
+        "The server's clock minus the device's at that sync (positive: the device is behind). Beyond a minute either way its clock is wrong, and the times it records are put on the server's clock.",
+    }),
   })
   .meta({ id: "GateScanner" });
 

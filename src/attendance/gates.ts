@@ -26,6 +26,7 @@ const scannerView = (s: GateScanner) => ({
   entries_last_5_min: s.entries_last_5_min,
   last_sync_at: isoTimeOrNull(s.last_sync_at),
   pending: s.pending,
+  clock_offset_ms: s.clock_offset_ms,
 });
 
 export async function gates(store: Store, eventId: string, now = new Date()) {

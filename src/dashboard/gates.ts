@@ -1,7 +1,8 @@
 // The gates table (GET /stats/gates): each gate, then its scanners, with the entries of
 // the last 5 and 15 minutes as a rate, the last scan, and the device's last sync and
 // backlog. While the doors move, a scanner quiet for more than 2 minutes, or holding a
-// backlog, is flagged in words as well as colour.
+// backlog, is flagged in words as well as colour; so is a device whose clock is wrong.
+import { clockIsWrong } from "../clock-offset.js";
 import { $, h } from "./dom.js";
 import { age, count, duration, perMinute } from "./format.js";
 import type { Gate, GateScanner, Gates } from "./types.js";
@@ -20,6 +21,10 @@ function flags(s: GateScanner, now: number, doorsMoving: boolean): { quiet: bool
   const quiet = doorsMoving && silent > QUIET_MS;
   if (quiet) marks.push(`quiet ${duration(silent)}`);
   if (s.pending !== null && s.pending > 0) marks.push(`backlog ${count(s.pending)}`);
+  // Its times are put right by the server, but the device's own screen and logs are not.
+  const offset = s.clock_offset_ms;
+  if (offset !== null && clockIsWrong(offset))
+    marks.push(`clock ${duration(Math.abs(offset))} ${offset > 0 ? "behind" : "ahead"}`);
   return { quiet, marks };
 }
 

@@ -101,6 +101,7 @@ export function gateReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite"): Pic
           last_scan_at: gs.last_scan_at,
           last_sync_at: t.scannerDevices.last_sync_at,
           pending: t.scannerDevices.pending,
+          clock_offset_ms: t.scannerDevices.clock_offset_ms,
         })
         .from(gs)
         .leftJoin(t.scannerDevices, eq(t.scannerDevices.scanner_id, gs.scanner_id))
@@ -216,6 +217,7 @@ export function gateReads(db: QueryDb, t: Tables, dialect: "pg" | "sqlite"): Pic
           entries_last_15_min: w?.w15 ?? 0,
           last_sync_at: row.last_sync_at ?? null,
           pending: row.pending ?? null,
+          clock_offset_ms: row.clock_offset_ms ?? null,
         };
       });
     },

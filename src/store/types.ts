@@ -233,6 +233,7 @@ export type GateScanner = MinuteCounts &
     entries_last_15_min: number;
     last_sync_at: DeviceHealth["last_sync_at"] | null;
     pending: DeviceHealth["pending"];
+    clock_offset_ms: DeviceHealth["clock_offset_ms"] | null;
   };
 
 export interface Store {

@@ -154,7 +154,7 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     }
   });
 
-  it("shows the API's figures, flags the quiet scanner and the backlog, and refreshes with 304s only", async () => {
+  it("shows the API's figures, flags the quiet scanner, the backlog and a wrong clock, and refreshes with 304s only", async () => {
     const browser = await openDashboard(sw.url, event, TOKENS.reader);
     const { page } = browser;
     const answers: { url: string; status: number }[] = [];
@@ -189,7 +189,7 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       const rows = await gatesTable(page);
       const flagsOf = (scanner: string) => rows.find((r) => r.name === scanner)?.flags;
       expect(flagsOf("gate-m-2")?.join()).toMatch(/^quiet \d+ min$/);
-      expect(flagsOf("gate-n-1")).toEqual(["backlog 7"]);
+      expect(flagsOf("gate-n-1")).toEqual(["backlog 7", "clock 5 min behind"]);
       expect(flagsOf("gate-m-1")).toEqual([]);
       await expect.poll(() => page.locator("#gates-note").textContent()).toContain("2 scanners need a look");
 

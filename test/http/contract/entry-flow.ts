@@ -125,7 +125,7 @@ export function entryFlow(target: () => HttpTarget) {
         s1: await read(t, `/stats/timeline?${e}&scanner_id=${prefix}-s1`),
       };
       // Device health tells how the records came (which scanner synced when), not what they are.
-      const unlike = new Set(["last_updated", "last_sync_at", "pending"]);
+      const unlike = new Set(["last_updated", "last_sync_at", "pending", "clock_offset_ms"]);
       return JSON.parse(JSON.stringify(got).replaceAll(ev.eventId, "E").replaceAll(prefix, "P"), (k, v) =>
         unlike.has(k) ? null : v,
       );

@@ -112,6 +112,7 @@ export function entryFlowExamples(target: () => HttpTarget) {
               ...figures(1, at1),
               last_sync_at: expect.stringMatching(ISO_MS),
               pending: null,
+              clock_offset_ms: expect.any(Number),
             },
           ],
         },
@@ -119,7 +120,9 @@ export function entryFlowExamples(target: () => HttpTarget) {
           location: "A",
           ...figures(0, at5),
           entries_last_15_min: 0,
-          scanners: [{ scanner_id: a1, ...figures(0, at5), last_sync_at: null, pending: null }],
+          scanners: [
+            { scanner_id: a1, ...figures(0, at5), last_sync_at: null, pending: null, clock_offset_ms: null },
+          ],
         },
       ],
     });

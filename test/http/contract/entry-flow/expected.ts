@@ -114,7 +114,7 @@ const busiestFirst =
 const sum = (rows: RecomputedScanner[], f: (r: RecomputedScanner) => number) =>
   rows.reduce((n, r) => n + f(r), 0);
 
-type Device = { scanner_id: string; last_sync_at: string; pending: number | null };
+type Device = { scanner_id: string; last_sync_at: string; pending: number | null; clock_offset_ms: number };
 
 /**
  * GET /stats/gates, its windows recomputed for `now` (taken just before the request): the
@@ -127,10 +127,11 @@ export async function expectGates(t: HttpTarget, e: string, synced: ReadonlySet<
   const rows = await recomputeGateScanners(t.raw.dialect, t.raw.query, e, now);
   const { devices } = await read<{ devices: Device[] }>(t, "/stats/devices");
   const health = (scanner: string | null) => {
-    if (scanner === null || !synced.has(scanner)) return { last_sync_at: null, pending: null };
+    if (scanner === null || !synced.has(scanner))
+      return { last_sync_at: null, pending: null, clock_offset_ms: null };
     const d = devices.find((x) => x.scanner_id === scanner);
     expect(d, `${why}: ${scanner} synced, yet GET /stats/devices does not list it`).toBeDefined();
-    return { last_sync_at: d?.last_sync_at, pending: d?.pending };
+    return { last_sync_at: d?.last_sync_at, pending: d?.pending, clock_offset_ms: d?.clock_offset_ms };
   };
   const locations = [...new Set(rows.map((r) => r.location))];
   const gates = locations.map((location) => {
