@@ -58,10 +58,16 @@ export const held = {
     } catch {
       // Storage full or refused (a private window): a reload then shows nothing until the
       // server answers, as it did before anything was kept.
-      sessionStorage.removeItem(KEY);
+      held.forget();
     }
   },
-  forget: () => sessionStorage.removeItem(KEY),
+  forget(): void {
+    try {
+      sessionStorage.removeItem(KEY);
+    } catch {
+      // No storage at all: nothing was kept.
+    }
+  },
   /** The list of events as it may be kept: null if too big. */
   keepable: (events: AllEventStats): AllEventStats | null =>
     Object.keys(events).length > EVENTS_MAX ? null : events,

@@ -177,6 +177,9 @@ window.addEventListener("popstate", () => {
 // One tap too many on a phone would cost a token nobody can retype at a gate: asked first.
 $("forget-token").addEventListener("click", () => {
   if (!window.confirm("Forget the reader token on this device? The figures need it again to show.")) return;
+  // A round still under way must not keep its figures after this (it would, for the reload).
+  clearTimeout(timer);
+  round++;
   token.forget();
   held.forget();
   location.reload();
@@ -214,14 +217,25 @@ document.addEventListener("visibilitychange", () => {
 setUpDownloads(() => eventId);
 
 // Reloaded (or opened again from the history) while the server is out of reach, the page
-// shows what it last drew for this event, as of then, until the server answers.
-const last = held.load();
-if (last !== null && last.event === eventId) {
-  keptEvents = last.events;
-  if (last.events) drawEvents(last.events, eventId, last.now);
-  if (eventId !== null && last.figures !== null) draw(eventId, last.figures, last.now);
-  connection.restored(eventId, new Date(last.at));
+// shows what it last drew for this event, as of then, until the server answers; the list
+// of events it last had in the picker, whichever event this is.
+try {
+  const last = held.load();
+  if (last?.events) {
+    keptEvents = last.events;
+    drawEvents(last.events, eventId, last.now);
+  }
+  if (last !== null && last.event === eventId) {
+    if (eventId !== null && last.figures !== null) draw(eventId, last.figures, last.now);
+    connection.restored(eventId, new Date(last.at));
+  }
+} catch {
+  // Kept by another version of the page, in another shape: dropped, and the page waits for
+  // the server as it did before anything was kept.
+  held.forget();
 }
+// With the token in the tab, it can be forgotten before any answer (a phone handed over offline).
+$("forget-token").hidden = token.get() === null;
 // The page itself when the network is gone (offline/worker.ts). Where service workers are
 // not offered (a page served over plain HTTP from elsewhere than this machine), the page
 // works as before, only not reloaded offline.

@@ -360,10 +360,29 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       );
       expect(await page.locator("#status").textContent()).toBe("Offline");
       expect(await page.evaluate(() => document.body.classList.contains("stale"))).toBe(true);
+      // A phone handed over at the gate, still offline: its token can be forgotten.
+      expect(await page.getByRole("button", { name: "Forget token" }).isVisible()).toBe(true);
       await sw.on();
       await expect.poll(() => notice.isVisible(), { timeout: TWO_REFRESHES }).toBe(false);
       expect(await page.locator("#status").textContent()).toMatch(/^Updated /);
       expect(await headline(page)).toEqual(figures);
+      // Figures kept by another version of the page, in another shape: dropped, not a page
+      // stuck on "Loading…".
+      await page.evaluate(() =>
+        sessionStorage.setItem(
+          "veritix.held-figures",
+          JSON.stringify({
+            at: 0,
+            now: 0,
+            event: new URLSearchParams(location.search).get("event_id"),
+            figures: {},
+            events: null,
+          }),
+        ),
+      );
+      await page.reload();
+      await figuresShown(page);
+      await expect.poll(() => page.locator("#status").textContent()).toMatch(/^Updated /);
       expect(browser.problems.filter((p) => !p.endsWith("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
     } finally {
       await browser.close();

@@ -10,7 +10,9 @@
 // The page: from the network first, so a new version shows at once when the server is
 // reachable; the copy kept when it is not (no answer within NETWORK_WAIT_MS, an error, a
 // 5xx from something in between). Its files are named by content hash: from the cache
-// first, fetched (and kept) when missing.
+// first, fetched when missing. What is kept is this version's page and files, as installed,
+// and nothing else: a page from the network may be a newer version's, naming files this
+// cache does not hold (kept here, an offline reload would open it without them).
 
 // A module, so that `self` may be declared as what it is here.
 export {};
@@ -71,14 +73,7 @@ async function page(request: Request): Promise<Response> {
   const slow = new Promise<"slow">((resolve) => {
     timer = setTimeout(() => resolve("slow"), NETWORK_WAIT_MS);
   });
-  const network = fetch(request).then(
-    async (res) => {
-      // Kept as the page's one address: its query (the event) is the page's to read.
-      if (res.ok) await cache.put(PAGE, res.clone());
-      return res;
-    },
-    () => null,
-  );
+  const network = fetch(request).catch(() => null);
   try {
     const first = await Promise.race([network, slow]);
     if (first === "slow") return (await kept()) ?? (await network) ?? Response.error();
@@ -90,10 +85,6 @@ async function page(request: Request): Promise<Response> {
 }
 
 async function asset(request: Request): Promise<Response> {
-  const cache = await caches.open(CACHE);
-  const kept = await cache.match(request, MATCH);
-  if (kept) return kept;
-  const res = await fetch(request);
-  if (res.ok) await cache.put(request, res.clone());
-  return res;
+  const kept = await (await caches.open(CACHE)).match(request, MATCH);
+  return kept ?? fetch(request);
 }
