@@ -35,6 +35,8 @@ const FROM_STORE: Record<StoreFailure, ErrorCode> = {
   busy: "unavailable",
   not_migrated: "database_not_migrated",
   revoked: "unauthorized",
+  // A gate scanner's uploader halves its batch on a 413 (a 5xx it would retry unchanged).
+  too_big: "payload_too_large",
 };
 
 const FROM_STATUS: Partial<Record<number, ErrorCode>> = {

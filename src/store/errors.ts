@@ -16,7 +16,12 @@ export type StoreFailure =
   /** It lacks the schema: migrations were not applied. `message` says what to run. */
   | "not_migrated"
   /** The signed scanner token of the call was revoked (./revocations.ts): nothing was written. */
-  | "revoked";
+  | "revoked"
+  /**
+   * The request is more than the database takes at once (D1's limits: a value of 2 MB, 50
+   * or 1,000 queries a request): nothing was written; in smaller parts it would be.
+   */
+  | "too_big";
 
 export class StoreError extends Error {
   constructor(
@@ -57,6 +62,8 @@ const MESSAGES: Record<StoreFailure, string> = {
   busy: "the database is busy; retry shortly",
   not_migrated: "the database has no schema",
   revoked: "this scanner's tokens issued before its revocation are refused: it needs a new token",
+  too_big:
+    "the database cannot take this request whole (a limit of its platform); nothing was stored: send it in smaller parts",
 };
 
 /** The store's failure with its usual message (a store that finds it out itself: a revoked token in a read). */

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STATUS } from "../../src/errors.js";
+import { asAppError } from "../../src/http/errors.js";
 import { errorFields } from "../../src/observability/logger.js";
 import { isNetworkFailure, StoreError } from "../../src/store/errors.js";
 import { nodePgStore } from "../../src/store/pg/node-pg.js";
@@ -71,6 +73,20 @@ describe("what the drivers say of a database they cannot use", () => {
       expect(classifySqlite(sqliteError(code, message)), code).toBe("unavailable");
     }
     expect(classifySqlite(sqliteError("SQLITE_CONSTRAINT_CHECK", "CHECK constraint failed: x"))).toBeNull();
+  });
+
+  it("SQLite and D1: more than the database takes at once is too big (a 413: a scanner halves its batch)", () => {
+    for (const [code, message] of [
+      ["SQLITE_TOOBIG", "string or blob too big"],
+      ["", "D1_ERROR: string or blob too big: SQLITE_TOOBIG"],
+      ["", "D1_ERROR: statement too long: SQLITE_TOOBIG"],
+      ["", "Too many API requests by single worker invocation."],
+    ] as const) {
+      expect(classifySqlite(sqliteError(code, message)), message).toBe("too_big");
+    }
+    const refused = asAppError(new StoreError("too_big", "x"));
+    expect(refused?.code).toBe("payload_too_large");
+    expect(STATUS[refused?.code ?? "internal"]).toBe(413);
   });
 
   it("node-postgres: no client free in the pool within its wait is the database not answering", () => {

@@ -8,6 +8,12 @@ import { REVOKED_CONSTRAINT } from "../revocations.js";
 export const WRITER_DOWN = "SQLITE_WRITER_DOWN";
 
 const MISSING_SCHEMA = /no such table|no such column|has no column named/i;
+/**
+ * More than SQLite or D1 takes at once: a value over its size limit (D1: 2 MB), a statement
+ * too long, or more queries than a Worker's request may make (D1: 50, or 1,000 paid).
+ */
+const TOO_BIG =
+  /SQLITE_TOOBIG|string or blob too big|statement too long|too many SQL variables|too many API requests by single worker invocation/i;
 /** The revocation guard's constraint failed: the transaction (or D1 batch) refused a revoked token. */
 const REVOKED = new RegExp(`CHECK constraint failed: ${REVOKED_CONSTRAINT}\\b`);
 
@@ -17,6 +23,7 @@ export const classifySqlite: Classify = (err) => {
     const message = e instanceof Error ? e.message : String(e);
     if (MISSING_SCHEMA.test(message)) return "not_migrated";
     if (REVOKED.test(message)) return "revoked";
+    if (code === "SQLITE_TOOBIG" || TOO_BIG.test(message)) return "too_big";
     if (/^SQLITE_(BUSY|LOCKED)/.test(code) || /database is locked/i.test(message)) return "busy";
     // The writer thread died under the call (its transaction rolled back); the file cannot
     // be opened, read or written (read-only, full, damaged); D1 lost its connection or was reset.
