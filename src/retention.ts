@@ -5,6 +5,7 @@
 // then, a retry of its upload (a lost answer) would store its uuid anew and count it twice.
 // analytics_stats is never reduced: the counts keep every record ever stored. Runs as the Workers cron job (src/worker/scheduled.ts) and as
 // `npm run retention` on Node (src/cli/retention.ts).
+import { StoreError } from "./store/errors.js";
 import type { Store } from "./store/types.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,7 +42,16 @@ export async function purgeExpired(store: Store, opts: RetentionOptions): Promis
   let deleted = 0;
   let chunks = 0;
   while (chunks < maxChunks) {
-    const n = await store.purgeBefore(before, chunk);
+    let n: number;
+    try {
+      n = await store.purgeBefore(before, chunk);
+    } catch (err) {
+      // A Worker's request met its platform's query cap (D1: 50 on the free plan): what it
+      // deleted stays deleted, and the next run carries on, as after maxChunks.
+      if (chunks > 0 && err instanceof StoreError && err.failure === "too_big")
+        return { cutoff, deleted, chunks, complete: false };
+      throw err;
+    }
     deleted += n;
     chunks++;
     // Fewer than one chunk in all means every kind came up short: nothing older is left.

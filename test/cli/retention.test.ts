@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeExpired, retentionCutoff } from "../../src/retention.js";
+import { storeFailure } from "../../src/store/errors.js";
 import { betterSqliteStore } from "../../src/store/sqlite/embedded/store.js";
 import type { Store } from "../../src/store/types.js";
 import { batch, scanRow, transferRow } from "../support/records.js";
@@ -74,6 +75,31 @@ describe("retention", () => {
     expect(partial.deleted + rest.deleted).toBe(9);
     expect(await stored(e)).toEqual({ scans: 1, transfers: 0 });
     expect(await store.eventStats(e)).toMatchObject({ scan_count: 8, transfer_count: 1 });
+  });
+
+  it("stops where a Worker's request meets its query cap, keeping what it deleted, for the next run", async () => {
+    const e = "capped";
+    await store.insert(
+      batch({
+        scans: Array.from({ length: 5 }, () => scanRow({ event_id: e, scan_timestamp: daysAgo(40) })),
+      }),
+    );
+    arrivedWhenMade();
+    let calls = 0;
+    const capped: Store = {
+      ...store,
+      purgeBefore: (cutoff, chunk) =>
+        ++calls > 2 ? Promise.reject(storeFailure("too_big")) : store.purgeBefore(cutoff, chunk),
+    };
+    expect(await purgeExpired(capped, { days: 30, now: NOW, chunk: 2 })).toMatchObject({
+      deleted: 4,
+      chunks: 2,
+      complete: false,
+    });
+    expect(await stored(e)).toEqual({ scans: 1, transfers: 0 });
+    // Its first query refused: nothing done, said so.
+    calls = 2;
+    await expect(purgeExpired(capped, { days: 30, now: NOW, chunk: 2 })).rejects.toThrow(/smaller parts/);
   });
 
   it("runs as `npm run retention`, against the configured database, in one JSON line", async () => {
