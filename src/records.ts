@@ -439,11 +439,11 @@ export const deviceBacklog = z.strictObject({
 export const syncRequest = z.strictObject({
   scanner_id: idString,
   // The device's clock when it sent the batch: with the receive time it gives the
-  // device's clock offset. Not bounded: a wrong clock is what it is meant to reveal.
+  // device's clock offset. Any time from 1970 to 9999: a wrong clock is what it reveals.
   sent_at: instant.meta({
     example: TIME_EXAMPLE,
     description:
-      "The device's clock when it sent the batch. Off by more than a minute from the server's receive time, the device's clock is taken as wrong: the times its items were recorded at before this one are moved by that much, onto the server's clock.",
+      "The device's clock when it sent the batch, stamped on each attempt. Off by more than a day from the server's receive time, the device's clock is taken as wrong: the times its items were recorded at before this one are moved by that much, onto the server's clock. Within a day they are stored as sent.",
   }),
   scans: z.array(z.unknown()).default([]),
   invalid_attempts: z.array(z.unknown()).default([]),

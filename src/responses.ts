@@ -218,7 +218,7 @@ export const gateScanner = z
     pending: z.int().min(0).nullable().meta({ description: "The backlog that sync reported." }),
     clock_offset_ms: z.int().nullable().meta({
       description:
-        "The server's clock minus the device's at that sync (positive: the device is behind). Beyond a minute either way its clock is wrong, and the times it records are put on the server's clock.",
+        "The server's clock minus the device's at that sync (positive: the device is behind). Beyond a minute either way its clock is wrong; beyond a day the times it records are put on the server's clock.",
     }),
   })
   .meta({ id: "GateScanner" });

@@ -21,7 +21,8 @@ function flags(s: GateScanner, now: number, doorsMoving: boolean): { quiet: bool
   const quiet = doorsMoving && silent > QUIET_MS;
   if (quiet) marks.push(`quiet ${duration(silent)}`);
   if (s.pending !== null && s.pending > 0) marks.push(`backlog ${count(s.pending)}`);
-  // Its times are put right by the server, but the device's own screen and logs are not.
+  // A clock behind makes its scans look late (offline), ahead makes them look to come; the
+  // device's own screen and logs are wrong too. Beyond a day the server moves its times.
   const offset = s.clock_offset_ms;
   if (offset !== null && clockIsWrong(offset))
     marks.push(`clock ${duration(Math.abs(offset))} ${offset > 0 ? "behind" : "ahead"}`);

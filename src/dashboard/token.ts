@@ -3,6 +3,7 @@
 // in session storage (this tab only, gone when it closes) and sent as a header.
 import { token } from "./api.js";
 import { $, focusContent } from "./dom.js";
+import { held } from "./held.js";
 
 /**
  * Settles once a token is given; `leave`, when given, is offered as a way out instead (to
@@ -35,6 +36,8 @@ export function askForToken(problem: string | null, leave?: () => void): Promise
       () => {
         // What goes in the header is the token alone: a pasted "Bearer …" loses its prefix.
         token.set(input.value.trim().replace(/^bearer\s+/i, ""));
+        // Figures the token before read are not this one's to show after a reload.
+        held.forget();
         done();
       },
       { signal: asked.signal },

@@ -18,6 +18,7 @@ import {
   Table,
 } from "drizzle-orm";
 import type { AnyPgTable, PgColumn, PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { CLOCK_TRUSTED_WITHIN_MS } from "../clock-offset.js";
 import { bytewise } from "../text-order.js";
 import { COUNTER_NAMES, type StatCounter } from "./counters.js";
 import type * as schema from "./pg/schema.js";
@@ -83,12 +84,6 @@ export type CountedSync = DeviceReport & {
   [K in "accepted" | "duplicates"]: DeviceSync[K] | SQL;
 } & { events: { event_id: string; records: number | SQL }[] };
 
-/**
- * Syncs of one device whose clock offsets differ by more than this were sent across a
- * jump of its clock, not side by side (those differ by the network's delays).
- */
-const CLOCK_JUMP_MS = 60_000;
-
 /** The scanner's row: the latest sync, and the running total of what it got accepted. */
 export function deviceUpsert(db: Inserter, t: Tables, sync: CountedSync) {
   const d = t.scannerDevices;
@@ -111,7 +106,10 @@ export function deviceUpsert(db: Inserter, t: Tables, sync: CountedSync) {
   // has several batches in flight, each with the backlog left after it, and on Postgres
   // they commit in any order (a retried older batch comes later still). By the device's own
   // clock; a clock that jumped (set back an hour) shows as another offset, and is taken.
-  const sentLast = sql`(excluded.last_sent_at >= ${d.last_sent_at} OR abs(excluded.clock_offset_ms - ${d.clock_offset_ms}) > ${sql.raw(String(CLOCK_JUMP_MS))})`;
+  // Batches sent in the same millisecond (an uploader fills its slots at once): the one
+  // with the smaller backlog left was sent after. Offsets apart by more than an upload's
+  // delay were sent across a jump of the clock, not side by side.
+  const sentLast = sql`(excluded.last_sent_at > ${d.last_sent_at} OR (excluded.last_sent_at = ${d.last_sent_at} AND coalesce(excluded.pending, -1) <= coalesce(${d.pending}, -1)) OR abs(excluded.clock_offset_ms - ${d.clock_offset_ms}) > ${sql.raw(String(CLOCK_TRUSTED_WITHIN_MS))})`;
   const columns = getTableColumns(d);
   // The latest sync's values as the insert proposed them: each bound once (D1 binds at
   // most 100 values a statement, and counts may be SQL over the whole batch).

@@ -11,7 +11,6 @@ export type StoredScan = typeof pg.ticketScans.$inferSelect;
 export type StoredTransfer = typeof pg.ticketTransfers.$inferSelect;
 export type StoredInvalidAttempt = typeof pg.invalidAttempts.$inferSelect;
 
-/** A record ready to store: validated, with its uuid and its own time resolved. */
 /**
  * What retention deletes: records older than `time` by their own time that arrived before
  * `received`. A record is kept while its uuid may still come again (a retry, a second
@@ -22,6 +21,7 @@ export interface PurgeCutoff {
   received: Date;
 }
 
+/** A record ready to store: validated, with its uuid and its own time resolved. */
 export type ScanRow = Omit<StoredScan, "id" | "received_at">;
 export type TransferRow = Omit<StoredTransfer, "id" | "received_at">;
 export type InvalidAttemptRow = Omit<StoredInvalidAttempt, "id" | "received_at">;

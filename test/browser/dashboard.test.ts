@@ -387,7 +387,7 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     } finally {
       await browser.close();
     }
-  });
+  }, 120_000);
 
   it("downloads the event's records as the API's CSV files, and saves nothing when the server is out of reach", async () => {
     const browser = await openDashboard(sw.url, event, TOKENS.reader);
@@ -527,7 +527,7 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     } finally {
       await browser.close();
     }
-  });
+  }, 120_000); // its polls wait up to two refreshes each: slow on shared cores
 });
 
 describe("the dashboard's first load", () => {

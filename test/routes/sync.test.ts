@@ -94,14 +94,14 @@ describe("gate scanner uploads", () => {
     });
   });
 
-  it("puts the times of a device whose clock is more than a minute off on the server's clock, and no other", async () => {
+  it("puts the times of a device whose clock is more than a day off on the server's clock, and no other", async () => {
     const e = freshId();
     const MIN = 60_000;
     const iso = (ms: number) => new Date(ms).toISOString();
     const upload = async (
       sent: number,
       scans: [ticket: string, at: number][],
-      extra: { invalid_attempts?: unknown[] } = {},
+      extra: { invalid_attempts?: unknown[]; device?: unknown } = {},
     ) => {
       const res = await t.call("POST", "/sync", {
         body: {
@@ -129,8 +129,13 @@ describe("gate scanner uploads", () => {
       ["reset", reset - 5 * MIN],
       ["before-reset", now - 60 * MIN],
     ]);
-    // Within a minute, a clock is taken as right (an upload's own delay).
-    await upload(now - 50_000, [["close", now - 2 * MIN]]);
+    // Within a day, times are stored as sent: a slow clock looks the same as a request
+    // retried whole with its first sent_at, whose times are right.
+    await upload(now - 10 * MIN, [["slow", now - 12 * MIN]]);
+    // A clock so far ahead that moving a time would put it before 1970: kept as sent.
+    await upload(Date.parse("5000-01-01T00:00:00Z"), [["far", Date.parse("1970-01-02T00:00:00Z")]], {
+      device: { pending: 1, oldest_pending_at: "1970-01-01T00:00:00Z" },
+    });
 
     const scans = await json<{ scans: { ticket_id: string; scan_timestamp: string }[] }>(
       await t.call("GET", `/stats/scans?event_id=${e}`, { as: "reader" }),
@@ -141,7 +146,8 @@ describe("gate scanner uploads", () => {
       ahead: about(now - 5 * MIN),
       reset: about(now - 5 * MIN),
       "before-reset": now - 60 * MIN,
-      close: now - 2 * MIN,
+      slow: now - 12 * MIN,
+      far: Date.parse("1970-01-02T00:00:00Z"),
     });
     const attempts = await json<{ attempts: { attempt_timestamp: string }[] }>(
       await t.call("GET", `/stats/invalid-attempts?event_id=${e}`, { as: "reader" }),
@@ -153,11 +159,12 @@ describe("gate scanner uploads", () => {
     );
     expect(admission.admitted).toBe(true);
     expect(Date.parse(admission.first_entry.scan_timestamp)).toEqual(about(now - 5 * MIN));
-    // The event's first entry is the earliest real one, not 1970.
+    // The reset's scan is not the event's first entry (1970 is, from the clock moving it
+    // would put before 1970).
     const attendance = await json<{ first_entry_at: string }>(
       await t.call("GET", `/stats/attendance?event_id=${e}`, { as: "reader" }),
     );
-    expect(attendance.first_entry_at).toBe(iso(now - 60 * MIN));
+    expect(attendance.first_entry_at).toBe("1970-01-02T00:00:00.000Z");
   });
 });
 

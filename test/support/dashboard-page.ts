@@ -111,7 +111,7 @@ async function ok(res: Promise<Response>): Promise<void> {
 /**
  * An evening at the doors, minutes ago: Main Gate's two scanners (gate-m-2 quiet for the
  * last 3 minutes), North Gate's one syncing with a backlog of 7 and its clock 5 minutes
- * behind (the server puts its times right); two tickets scanned twice,
+ * behind; two tickets scanned twice,
  * three refused scans, two invalid attempts, two transfers (one failed).
  */
 export async function seedDoors(api: Api, event: string, now = Date.now()): Promise<void> {
@@ -155,14 +155,14 @@ export async function seedDoors(api: Api, event: string, now = Date.now()): Prom
       api.call("POST", "/scans", { body: scan("T-bad-2", "gate-m-1", "Main Gate", 25, false), as: "ingest" }),
     ),
   );
-  // On the device's clock, 5 minutes behind.
+  // Its clock is 5 minutes behind (its sent_at says so); the scans' times are the server's.
   const behind = 5 * 60;
   const north = Array.from({ length: 4 }, (_, i) => ({
-    ...scan(`T-n1-${i}`, "gate-n-1", "North Gate", behind + 90 - i * 10),
+    ...scan(`T-n1-${i}`, "gate-n-1", "North Gate", 90 - i * 10),
     uuid: crypto.randomUUID(),
   }));
-  north.push({ ...scan(RESOLD, "gate-n-1", "North Gate", behind + 40), uuid: crypto.randomUUID() });
-  north.push({ ...scan("T-bad-3", "gate-n-1", "North Gate", behind + 35, false), uuid: crypto.randomUUID() });
+  north.push({ ...scan(RESOLD, "gate-n-1", "North Gate", 40), uuid: crypto.randomUUID() });
+  north.push({ ...scan("T-bad-3", "gate-n-1", "North Gate", 35, false), uuid: crypto.randomUUID() });
   posts.push(
     ok(
       api.call("POST", "/sync", {

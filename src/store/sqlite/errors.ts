@@ -10,10 +10,12 @@ export const WRITER_DOWN = "SQLITE_WRITER_DOWN";
 const MISSING_SCHEMA = /no such table|no such column|has no column named/i;
 /**
  * More than SQLite or D1 takes at once: a value over its size limit (D1: 2 MB), a statement
- * too long, or more queries than a Worker's request may make (D1: 50, or 1,000 paid).
+ * too long, or more queries than a Worker's request may make (D1: 50, or 1,000 paid; a
+ * sync's statements grow with the events it names). Too many bound values is not one: the
+ * code keeps within D1's 100, and past them is a bug (a 500).
  */
 const TOO_BIG =
-  /SQLITE_TOOBIG|string or blob too big|statement too long|too many SQL variables|too many API requests by single worker invocation/i;
+  /SQLITE_TOOBIG|string or blob too big|statement too long|too many API requests by single worker invocation/i;
 /** The revocation guard's constraint failed: the transaction (or D1 batch) refused a revoked token. */
 const REVOKED = new RegExp(`CHECK constraint failed: ${REVOKED_CONSTRAINT}\\b`);
 

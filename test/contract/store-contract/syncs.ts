@@ -104,6 +104,17 @@ export function syncs(c: ContractContext) {
       // What it got accepted counts whatever the order.
       total_accepted: 4,
     });
+    // Two batches stamped in the same millisecond (the uploader fills its slots at once):
+    // the one with less left behind it was sent after, whichever commits last.
+    await c.store.sync(
+      batch({ scans: [scanRow({ event_id: e })] }),
+      report("2026-05-01T10:00:02.000Z", "2026-05-01T10:00:02.500Z", 0),
+    );
+    await c.store.sync(
+      batch({ scans: [scanRow({ event_id: e })] }),
+      report("2026-05-01T10:00:02.000Z", "2026-05-01T10:00:02.600Z", 50),
+    );
+    expect(await health()).toMatchObject({ pending: 0, total_accepted: 6 });
     // Its clock set back an hour: its next batch is the latest, though "sent" earlier.
     await c.store.sync(
       batch({ scans: [scanRow({ event_id: e })] }),
@@ -114,7 +125,7 @@ export function syncs(c: ContractContext) {
       last_sync_at: at("2026-05-01T10:00:05.000Z"),
       clock_offset_ms: 3_600_000,
       pending: 3,
-      total_accepted: 5,
+      total_accepted: 7,
     });
   });
 
