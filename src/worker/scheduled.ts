@@ -5,7 +5,10 @@ import { purgeExpired } from "../retention.js";
 import { isolateDeps, openWorkerStore } from "./deps.js";
 import type { WorkerEnv } from "./env.js";
 
-/** Records of each kind per statement, and statements per run. */
+/**
+ * Records of each kind per statement, and chunks per run (a statement of each kind: 3). On
+ * D1's free plan (50 queries a request) a run stops at that cap and the next carries on.
+ */
 export const RETENTION_CHUNK = 1000;
 export const RETENTION_MAX_CHUNKS = 50;
 
