@@ -1,7 +1,7 @@
 // POST /sync as a service: a gate scanner's batch, checked item by item. Valid items are
 // stored atomically with their stats; each invalid one comes back with its issues, so
 // one bad record never blocks a device's queue. Replaying a batch is harmless. A device
-// whose clock is more than a minute off has its times put on the server's (device-clock.ts).
+// whose clock is more than a day off has its times put on the server's (device-clock.ts).
 import type { Principal } from "./auth/roles.js";
 import { clockCorrection, correctedItem, onServerClock } from "./device-clock.js";
 import { AppError, toIssues } from "./errors.js";
