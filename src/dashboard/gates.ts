@@ -96,7 +96,7 @@ export function renderGates(answer: Gates, now: number): string[] {
       : `${count(answer.count)} ${answer.count === 1 ? "gate" : "gates"}` +
         (doorsMoving
           ? flagged
-            ? ` · ${count(flagged)} ${flagged === 1 ? "scanner needs" : "scanners need"} a look (quiet for over 2 min, or holding a backlog)`
+            ? ` · ${count(flagged)} ${flagged === 1 ? "scanner needs" : "scanners need"} a look (quiet for over 2 min, holding a backlog, or with its clock off)`
             : " · every scanner active"
           : " · no scan in the last 15 minutes");
   return quiet;
