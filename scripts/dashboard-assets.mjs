@@ -45,7 +45,8 @@ export async function buildDashboard(out) {
     .replace("%SCRIPT%", files[1]);
   writeWithCompressed(join(out, "dashboard.html"), Buffer.from(page));
 
-  // A new page or new files make a new worker, which the browser installs in place of the old.
+  // A new page or new files make a new worker, which the browser installs in place of the
+  // old. The worker checks the page it caches against this (offline/worker.ts, versionOf).
   const version = createHash("sha256").update(page).digest("hex").slice(0, 16);
   const worker = await build({
     entryPoints: [src("offline/worker.ts").pathname],

@@ -38,14 +38,28 @@ const MATCH: CacheQueryOptions = { ignoreVary: true };
 
 self.addEventListener("install", (e) => {
   // Everything the page needs, together: a version whose files did not all come is not
-  // installed (the one before stays).
+  // installed (the one before stays); nor is one whose page the server now answers with
+  // another version's (a deploy between the page's load and this install).
   e.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll([PAGE, ...FILES]))
-      .then(() => self.skipWaiting()),
+    (async () => {
+      const page = await fetch(PAGE, { cache: "no-store" });
+      if (!page.ok || (await versionOf(await page.clone().text())) !== DASHBOARD_VERSION)
+        throw new Error("the server's page is not this version's");
+      const cache = await caches.open(CACHE);
+      await cache.addAll(FILES);
+      await cache.put(PAGE, page);
+      await self.skipWaiting();
+    })(),
   );
 });
+
+/** What the build names a version by: the start of its page's SHA-256, in hex. */
+async function versionOf(page: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(page)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .slice(0, DASHBOARD_VERSION.length);
+}
 
 self.addEventListener("activate", (e) => {
   e.waitUntil(
