@@ -42,12 +42,12 @@ self.addEventListener("install", (e) => {
   // another version's (a deploy between the page's load and this install).
   e.waitUntil(
     (async () => {
-      const page = await fetch(PAGE, { cache: "no-store" });
-      if (!page.ok || (await versionOf(await page.clone().text())) !== DASHBOARD_VERSION)
+      const served = await fetch(PAGE, { cache: "no-store" });
+      if (!served.ok || (await versionOf(await served.clone().text())) !== DASHBOARD_VERSION)
         throw new Error("the server's page is not this version's");
       const cache = await caches.open(CACHE);
       await cache.addAll(FILES);
-      await cache.put(PAGE, page);
+      await cache.put(PAGE, served);
       await self.skipWaiting();
     })(),
   );
