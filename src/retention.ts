@@ -3,8 +3,9 @@
 // or runs long, once they also reached the server that long ago. A record uploaded late
 // (an offline scanner's, a back-fill) is old by its own time the moment it arrives; purged
 // then, a retry of its upload (a lost answer) would store its uuid anew and count it twice.
-// analytics_stats is never reduced: the counts keep every record ever stored. Runs as the Workers cron job (src/worker/scheduled.ts) and as
-// `npm run retention` on Node (src/cli/retention.ts).
+// analytics_stats is never reduced: the counts keep every record ever stored. Runs as the
+// Workers cron job (src/worker/scheduled.ts) and as `npm run retention` on Node
+// (src/cli/retention.ts).
 import { StoreError } from "./store/errors.js";
 import type { Store } from "./store/types.js";
 
