@@ -12,23 +12,27 @@ import { writeWithCompressed } from "./compress.mjs";
 
 const src = (name) => new URL(`../src/dashboard/${name}`, import.meta.url);
 
+/** What the page's bundle and its worker's share: browsers of the last few years, phones included, nothing polyfilled. */
+const BUNDLE = {
+  bundle: true,
+  minify: true,
+  target: ["chrome109", "edge109", "firefox115", "safari15.6"],
+  write: false,
+  legalComments: "none",
+  logLevel: "warning",
+};
+
 export async function buildDashboard(out) {
   const assets = join(out, "dashboard", "assets");
   rmSync(assets, { recursive: true, force: true }); // an older build's files
   mkdirSync(assets, { recursive: true });
 
   const result = await build({
+    ...BUNDLE,
     entryPoints: { app: src("main.ts").pathname, style: src("style.css").pathname },
-    bundle: true,
-    minify: true,
     format: "esm",
-    // Browsers of the last few years, phones included: nothing polyfilled.
-    target: ["chrome109", "edge109", "firefox115", "safari15.6"],
     entryNames: "[name]-[hash]",
     outdir: assets,
-    write: false,
-    legalComments: "none",
-    logLevel: "warning",
   });
 
   const built = {};
@@ -49,18 +53,13 @@ export async function buildDashboard(out) {
   // old. The worker checks the page it caches against this (offline/worker.ts, versionOf).
   const version = createHash("sha256").update(page).digest("hex").slice(0, 16);
   const worker = await build({
+    ...BUNDLE,
     entryPoints: [src("offline/worker.ts").pathname],
-    bundle: true,
-    minify: true,
     format: "iife",
-    target: ["chrome109", "edge109", "firefox115", "safari15.6"],
     define: {
       DASHBOARD_FILES: JSON.stringify(["dashboard", ...files]),
       DASHBOARD_VERSION: JSON.stringify(version),
     },
-    write: false,
-    legalComments: "none",
-    logLevel: "warning",
   });
   writeWithCompressed(join(out, "dashboard-offline.js"), worker.outputFiles[0].contents);
 }

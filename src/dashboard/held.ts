@@ -14,7 +14,7 @@ import type {
   Timeline,
 } from "./types.js";
 
-const KEY = "veritix.held-figures";
+export const HELD_KEY = "veritix.held-figures";
 /**
  * A platform's whole list of events can be megabytes (~250 bytes an event): beyond this
  * many it is not kept (the picker then names the event shown alone).
@@ -46,7 +46,7 @@ export interface Held {
 export const held = {
   load(): Held | null {
     try {
-      const text = sessionStorage.getItem(KEY);
+      const text = sessionStorage.getItem(HELD_KEY);
       return text === null ? null : (JSON.parse(text) as Held);
     } catch {
       return null;
@@ -54,7 +54,7 @@ export const held = {
   },
   save(h: Held): void {
     try {
-      sessionStorage.setItem(KEY, JSON.stringify(h));
+      sessionStorage.setItem(HELD_KEY, JSON.stringify(h));
     } catch {
       // Storage full or refused (a private window): a reload then shows nothing until the
       // server answers, as it did before anything was kept.
@@ -63,7 +63,7 @@ export const held = {
   },
   forget(): void {
     try {
-      sessionStorage.removeItem(KEY);
+      sessionStorage.removeItem(HELD_KEY);
     } catch {
       // No storage at all: nothing was kept.
     }

@@ -14,7 +14,14 @@ import { issueReaderToken } from "../../src/auth/signed-tokens.js";
 import { PUBLIC_DIR } from "../../src/node/public-assets.js";
 import { axeViolations } from "../support/axe.js";
 import { browserTestsRun, type OfflineBrowser, offlineBrowser } from "../support/browser.js";
-import { expectedRows, gatesTable, headline, seedDoors, TOKEN_KEY } from "../support/dashboard-page.js";
+import {
+  expectedRows,
+  gatesTable,
+  HELD_KEY,
+  headline,
+  seedDoors,
+  TOKEN_KEY,
+} from "../support/dashboard-page.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { nodeTarget } from "../support/targets/node.js";
 import { startAll } from "../support/targets/start-all.js";
@@ -368,17 +375,19 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
       expect(await headline(page)).toEqual(figures);
       // Figures kept by another version of the page, in another shape: dropped, not a page
       // stuck on "Loading…".
-      await page.evaluate(() =>
-        sessionStorage.setItem(
-          "veritix.held-figures",
-          JSON.stringify({
-            at: 0,
-            now: 0,
-            event: new URLSearchParams(location.search).get("event_id"),
-            figures: {},
-            events: null,
-          }),
-        ),
+      await page.evaluate(
+        (key) =>
+          sessionStorage.setItem(
+            key,
+            JSON.stringify({
+              at: 0,
+              now: 0,
+              event: new URLSearchParams(location.search).get("event_id"),
+              figures: {},
+              events: null,
+            }),
+          ),
+        HELD_KEY,
       );
       await page.reload();
       await figuresShown(page);

@@ -5,6 +5,7 @@ import type { Page } from "playwright-core";
 import type { Api } from "./api.js";
 
 export { TOKEN_KEY } from "../../src/dashboard/api.js";
+export { HELD_KEY } from "../../src/dashboard/held.js";
 
 /** "5,760" -> 5760; "12 (2.4/min)" -> 12. */
 export const shown = (text: string | null): number => {
