@@ -215,8 +215,10 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
         return answers.filter(({ url }) => seen.has(url) || !seen.add(url));
       };
       const before = repeated().length;
+      // What is asserted is the answers' statuses, not how soon they come: on the Worker
+      // under a loaded CI machine one round has taken longer than a refresh's wait.
       await expect
-        .poll(() => repeated().length, { timeout: TWO_REFRESHES })
+        .poll(() => repeated().length, { timeout: 3 * TWO_REFRESHES })
         .toBeGreaterThanOrEqual(before + 6);
       const repeats = repeated();
       expect(repeats.filter((a) => a.status !== 304)).toEqual([]);
@@ -244,7 +246,7 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     } finally {
       await browser.close();
     }
-  });
+  }, 120_000);
 
   it("shows records posted while it is open within two refreshes, without a reload", async () => {
     const browser = await openDashboard(sw.url, event, TOKENS.reader);
