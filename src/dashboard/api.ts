@@ -5,15 +5,30 @@
 // The browser's own HTTP cache is bypassed (cache: "no-store") so these are the only
 // conditional requests and a 304 always finds its body here.
 
+import { inStorage } from "./tab-storage.js";
+
 export const TOKEN_KEY = "veritix.reader-token";
 const TIMEOUT_MS = 10_000;
 /** Answers kept for If-None-Match: a page open all evening asks new URLs (the curve's range moves). */
 const KEPT_MAX = 64;
 
+/**
+ * The token given on this page, kept in memory as well: where the browser refuses the page
+ * its storage or has no room left, it lasts the page's life and a reload asks for it again.
+ * Before one is given on this page, the tab's storage has the one of before.
+ */
+let given: string | null = null;
+
 export const token = {
-  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  set: (value: string) => sessionStorage.setItem(TOKEN_KEY, value),
-  forget: () => sessionStorage.removeItem(TOKEN_KEY),
+  get: (): string | null => given ?? inStorage((s) => s.getItem(TOKEN_KEY), null),
+  set: (value: string) => {
+    given = value;
+    inStorage((s) => s.setItem(TOKEN_KEY, value), undefined);
+  },
+  forget: () => {
+    given = null;
+    inStorage((s) => s.removeItem(TOKEN_KEY), undefined);
+  },
   /** When a signed token (a JWT) expires, in epoch ms, read from its payload; null for any other. */
   expiresAt: (): number | null => expiryOf(token.get()),
 };

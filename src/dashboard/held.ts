@@ -3,6 +3,8 @@
 // itself: offline/worker.ts) shows them again, said to be of then, instead of nothing. Kept
 // whole with the time they were drawn at: redrawn, they are as they were, never aged
 // against the clock (connection.ts says how old). Gone with the token ("Forget token").
+
+import { inStorage } from "./tab-storage.js";
 import type {
   Alerts,
   AllEventStats,
@@ -44,30 +46,21 @@ export interface Held {
 }
 
 export const held = {
-  load(): Held | null {
-    try {
-      const text = sessionStorage.getItem(HELD_KEY);
+  load: (): Held | null =>
+    inStorage((s) => {
+      const text = s.getItem(HELD_KEY);
       return text === null ? null : (JSON.parse(text) as Held);
-    } catch {
-      return null;
-    }
-  },
+    }, null),
   save(h: Held): void {
-    try {
-      sessionStorage.setItem(HELD_KEY, JSON.stringify(h));
-    } catch {
-      // Storage full or refused (a private window): a reload then shows nothing until the
-      // server answers, as it did before anything was kept.
-      held.forget();
-    }
+    // Storage full or refused: a reload then shows nothing until the server answers, as it
+    // did before anything was kept.
+    const kept = inStorage((s) => {
+      s.setItem(HELD_KEY, JSON.stringify(h));
+      return true;
+    }, false);
+    if (!kept) held.forget();
   },
-  forget(): void {
-    try {
-      sessionStorage.removeItem(HELD_KEY);
-    } catch {
-      // No storage at all: nothing was kept.
-    }
-  },
+  forget: (): void => inStorage((s) => s.removeItem(HELD_KEY), undefined),
   /** The list of events as it may be kept: null if too big. */
   keepable: (events: AllEventStats): AllEventStats | null =>
     Object.keys(events).length > EVENTS_MAX ? null : events,

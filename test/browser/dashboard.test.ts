@@ -48,16 +48,27 @@ const admitted = async (page: Page): Promise<number> => {
 
 /**
  * A browser on the dashboard of `event`, with the reader's token already in the tab;
- * `clock`: the page's time is the test's to move (Playwright's clock).
+ * `clock`: the page's time is the test's to move (Playwright's clock); `noStorage`: the
+ * browser refuses the page its storage, as Chrome does with site data blocked (reading
+ * `sessionStorage` throws a SecurityError).
  */
 async function openDashboard(
   base: string,
   event: string,
   bearer: string | null,
-  opts: { clock?: boolean } = {},
+  opts: { clock?: boolean; noStorage?: boolean } = {},
 ): Promise<OfflineBrowser> {
   const browser = await offlineBrowser(new URL(base).origin);
   if (opts.clock) await browser.page.clock.install();
+  if (opts.noStorage) {
+    await browser.page.context().addInitScript(() =>
+      Object.defineProperty(window, "sessionStorage", {
+        get: () => {
+          throw new DOMException("Access is denied for this document.", "SecurityError");
+        },
+      }),
+    );
+  }
   if (bearer !== null) {
     await browser.page.context().addInitScript(({ key, value }) => sessionStorage.setItem(key, value), {
       key: TOKEN_KEY,
@@ -86,6 +97,34 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     await seedDoors(t, event);
   }, 180_000);
   afterAll(() => sw?.close());
+
+  it("works with its storage refused (site data blocked): asks for the token, shows the figures and keeps them fresh", async () => {
+    const browser = await openDashboard(sw.url, event, null, { noStorage: true });
+    const { page } = browser;
+    try {
+      const dialog = page.getByRole("dialog", { name: "Reader token" });
+      await dialog.waitFor();
+      await dialog.getByLabel("Token").fill(TOKENS.reader);
+      await dialog.getByRole("button", { name: "Show the figures" }).click();
+      await figuresShown(page);
+      expect(await admitted(page)).toBe(12);
+      // Kept for the page's life: the next rounds go with it, not back to the dialog.
+      const rounds: number[] = [];
+      page.on("response", (r) => {
+        if (new URL(r.url()).pathname === "/stats/attendance") rounds.push(r.status());
+      });
+      await expect.poll(() => rounds.length, { timeout: 3 * TWO_REFRESHES }).toBeGreaterThanOrEqual(2);
+      expect(rounds.filter((s) => s === 401)).toEqual([]);
+      expect(await dialog.isVisible()).toBe(false);
+      expect(await page.locator("#offline").isVisible()).toBe(false);
+      expect(await page.locator("#problem").isVisible()).toBe(false);
+      expect(browser.problems.filter((p) => !p.startsWith("401: ") && !p.includes("status of 401"))).toEqual(
+        [],
+      );
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it("asks once for a reader token, says when one is refused, then shows the figures; forgets it when asked", async () => {
     const browser = await openDashboard(sw.url, event, null);
