@@ -111,6 +111,8 @@ describe("the embedded SQLite file removed or replaced while the server runs", (
       await settle();
       expect(await write("while-gone")).toMatchObject(refusal);
       await expect(store.ping()).rejects.toMatchObject(refusal);
+      // A check that failed lets nothing through after it, however soon.
+      for (const ticket of ["right-after", "and-again"]) expect(await write(ticket)).toMatchObject(refusal);
       renameSync(`${path}.moved`, path); // back: the same file, writes go on
       await settle();
       expect(await write("back")).toBeNull();

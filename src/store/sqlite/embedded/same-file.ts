@@ -27,10 +27,16 @@ export interface SameFile {
 export function sameFileCheck(path: string): SameFile {
   if (path === ":memory:") return { now() {}, often() {} };
   const opened = identity(path);
+  // When the file was last seen to be the one opened: only a check that found it so lets
+  // the next writes through unchecked (a write let through after a failed check would be
+  // acknowledged into the unlinked file).
   let checkedAt = 0;
   const now = () => {
-    checkedAt = Date.now();
-    if (identity(path) === opened) return;
+    if (identity(path) === opened) {
+      checkedAt = Date.now();
+      return;
+    }
+    checkedAt = 0;
     throw new StoreError(
       "unavailable",
       `the database file ${resolve(path)} was removed or replaced after the server opened it: restart the server (writes now would be lost)`,
