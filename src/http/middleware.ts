@@ -82,7 +82,21 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   const tooLarge = () => {
     throw new AppError("payload_too_large", `request body exceeds ${maxSize} bytes`);
   };
-  const streamed = bodyLimit({ maxSize, onError: tooLarge });
+  const counted = bodyLimit({ maxSize, onError: tooLarge });
+  // bodyLimit reads a chunked body whole before the route: a stream broken meanwhile is the
+  // client's doing, as when jsonBody reads it (a route's own failures pass as they are).
+  const streamed: MiddlewareHandler<AppEnv> = async (c, next) => {
+    let read = false;
+    try {
+      return await counted(c, () => {
+        read = true;
+        return next();
+      });
+    } catch (err) {
+      if (read || err instanceof AppError) throw err;
+      throw bodyBroke();
+    }
+  };
   return async (c, next) => {
     // With a Content-Length the header decides, and the body is left untouched: reading
     // c.req.raw.body (as bodyLimit does) turns it into a web stream, which on Node costs
@@ -94,6 +108,14 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * The body stream broke (on Node: the client went away mid-body, or sent a malformed chunk).
+ * Its doing, not a database's: nobody will read this answer, and no metric of ours should
+ * count it as the server failing.
+ */
+const bodyBroke = () =>
+  new AppError("client_closed_request", "the client closed the connection before its request body arrived");
+
 /** The request body as JSON; anything else is a 400, never a 500. */
 export async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
   let text: string;
@@ -101,12 +123,7 @@ export async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
     text = await c.req.text();
   } catch (err) {
     if (err instanceof AppError) throw err; // a body over its limit
-    // The body stream broke (on Node: the client went away mid-body). Its doing, not a
-    // database's: nobody will read this answer, and no metric of ours should count it.
-    throw new AppError(
-      "client_closed_request",
-      "the client closed the connection before its request body arrived",
-    );
+    throw bodyBroke();
   }
   try {
     return JSON.parse(text);

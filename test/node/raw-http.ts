@@ -34,6 +34,10 @@ export function rawConnect(port: number): Promise<RawConnection> {
 export const postHead = (path: string, length: number) =>
   `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
+/** The head of a POST whose JSON body follows in chunks (Transfer-Encoding: chunked). */
+export const chunkedHead = (path: string) =>
+  `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+
 /** Whether a new TCP connection to the port is refused. */
 export function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {

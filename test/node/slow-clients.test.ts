@@ -11,7 +11,7 @@ import { parseConfig } from "../../src/config.js";
 import { type RunningServer, startServer } from "../../src/node/start.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { batch, scanRow } from "../support/records.js";
-import { postHead, rawConnect, sleep } from "./raw-http.js";
+import { chunkedHead, postHead, rawConnect, sleep } from "./raw-http.js";
 
 const dir = mkdtempSync(join(tmpdir(), "veritix-slow-"));
 const logLines: Record<string, unknown>[] = [];
@@ -93,21 +93,29 @@ describe("slow and idle clients", () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 
-  it("logs a client that leaves mid-body as a closed request (499), not as the database failing", async () => {
-    const before = logLines.length;
-    const c = await rawConnect(server.port);
-    c.write(postHead("/scans", 100) + '{"ticket_id": "t');
-    await sleep(100);
-    c.socket.destroy();
-    await sleep(300);
-    const lines = logLines.slice(before);
-    expect(lines).toContainEqual(expect.objectContaining({ msg: "client closed the request" }));
-    expect(lines).toContainEqual(expect.objectContaining({ msg: "request", path: "/scans", status: 499 }));
-    expect(lines.filter((l) => /database/.test(String(l.msg)))).toEqual([]);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(
-      /veritix_http_request_seconds_count\{method="POST",route="\/scans",status="499"\} \d+/,
-    );
-    expect(metrics).not.toMatch(/veritix_db_operation_seconds_count\{[^}]*result="error"/);
-  });
+  it.each([
+    ["with a Content-Length, leaves mid-body", `${postHead("/scans", 100)}{"ticket_id": "t`],
+    ["chunked, leaves mid-body", `${chunkedHead("/scans")}40\r\n{"ticket_id": "t`],
+    ["chunked, sends a malformed chunk", `${chunkedHead("/scans")}zz\r\n{}\r\n0\r\n\r\n`],
+  ])(
+    "logs a client that, %s, as a closed request (499), not as the database or the server failing",
+    async (_, sent) => {
+      const before = logLines.length;
+      const c = await rawConnect(server.port);
+      c.write(sent);
+      await sleep(100);
+      c.socket.destroy();
+      await sleep(300);
+      const lines = logLines.slice(before);
+      expect(lines).toContainEqual(expect.objectContaining({ msg: "client closed the request" }));
+      expect(lines).toContainEqual(expect.objectContaining({ msg: "request", path: "/scans", status: 499 }));
+      expect(lines.filter((l) => l.level === "error" || /database/.test(String(l.msg)))).toEqual([]);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(
+        /veritix_http_request_seconds_count\{method="POST",route="\/scans",status="499"\} \d+/,
+      );
+      expect(metrics).not.toMatch(/status="5\d\d"/);
+      expect(metrics).not.toMatch(/veritix_db_operation_seconds_count\{[^}]*result="error"/);
+    },
+  );
 });
