@@ -125,21 +125,28 @@ export const textString = text(textRules(LIMITS.text, false), false);
 /** Free text that must say something (an invalid attempt's reason). */
 export const requiredText = text(textRules(LIMITS.text, true), false);
 
+/** A number JSON.parse could not hold as sent (1e309 is Infinity, stored as null). */
+const INEXACT_NUMBER =
+  "numbers must be finite, and whole ones within ±9007199254740991 (send others as strings: they would not come back as sent)";
+const inexact = (n: number) => !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n));
+
 /**
- * Whether `value` nests objects or arrays more than `max` levels deep. A loop, not a
+ * What of `value`'s own shape it may not keep, if anything: nesting objects or arrays more
+ * than `max` levels deep, or a number that would not come back as sent. A loop, not a
  * recursion, that stops as soon as it knows: JSON.parse takes any depth, but a recursive
  * walk (or JSON.stringify) of 5,000 levels overflows the stack.
  */
-function nestsDeeperThan(value: unknown, max: number): boolean {
+function shapeProblem(value: unknown, max: number): string | null {
   const stack: { v: object; depth: number }[] = [];
   if (typeof value === "object" && value !== null) stack.push({ v: value, depth: 1 });
   for (let top = stack.pop(); top; top = stack.pop()) {
-    if (top.depth > max) return true;
+    if (top.depth > max) return `must not nest deeper than ${max} levels`;
     for (const child of Object.values(top.v)) {
       if (typeof child === "object" && child !== null) stack.push({ v: child, depth: top.depth + 1 });
+      else if (typeof child === "number" && inexact(child)) return INEXACT_NUMBER;
     }
   }
-  return false;
+  return null;
 }
 
 const utf8 = new TextEncoder();
@@ -148,9 +155,8 @@ const ESCAPED_LONE_SURROGATE = /\\ud[89a-f][0-9a-f]{2}/i;
 
 function metadataProblems(value: Record<string, unknown>): string[] {
   // First, as nothing below could measure a value nested that deep.
-  if (nestsDeeperThan(value, LIMITS.metadataDepth)) {
-    return [`must not nest deeper than ${LIMITS.metadataDepth} levels`];
-  }
+  const shape = shapeProblem(value, LIMITS.metadataDepth);
+  if (shape !== null) return [shape];
   const json = JSON.stringify(value);
   const problems: string[] = [];
   // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long text needs encoding to be measured.
@@ -171,7 +177,7 @@ export const metadata = block(
         ctx.issues.push({ code: "custom", message, input: ctx.value });
     })
     .meta({
-      description: `Any JSON object: at most ${LIMITS.metadataBytes} bytes as JSON, nested at most ${LIMITS.metadataDepth} levels, no NUL characters or lone surrogates.`,
+      description: `Any JSON object: at most ${LIMITS.metadataBytes} bytes as JSON, nested at most ${LIMITS.metadataDepth} levels, no NUL characters or lone surrogates; numbers finite, and whole ones within ±2^53 − 1 (larger ones as strings).`,
     }),
   // A plain object of string keys, as JSON gives; zod answers a copy of the same keys and
   // values. Anything odd (symbol keys, an own __proto__, another prototype): zod decides.

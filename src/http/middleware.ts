@@ -116,14 +116,24 @@ export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
 const bodyBroke = () =>
   new AppError("client_closed_request", "the client closed the connection before its request body arrived");
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** The request body as JSON; anything else is a 400, never a 500. */
 export async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
-  let text: string;
+  let bytes: ArrayBuffer;
   try {
-    text = await c.req.text();
+    bytes = await c.req.arrayBuffer();
   } catch (err) {
     if (err instanceof AppError) throw err; // a body over its limit
     throw bodyBroke();
+  }
+  let text: string;
+  try {
+    // Strict: a lenient decoding (c.req.text()) stores bytes that are not UTF-8 as U+FFFD,
+    // and what was sent is lost without a word (JSON is UTF-8: RFC 8259).
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new AppError("malformed_json", "request body is not valid UTF-8");
   }
   try {
     return JSON.parse(text);

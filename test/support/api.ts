@@ -27,7 +27,7 @@ export type Caller =
   | "forged-scanner";
 
 export interface CallOptions {
-  /** JSON-encoded unless it is a string, which is sent as it is. */
+  /** JSON-encoded unless it is a string or bytes, which are sent as they are. */
   body?: unknown;
   /** Default: admin. `{ token }` sends that bearer token. */
   as?: Caller | { token: string };
@@ -84,10 +84,13 @@ export async function requestInit(method: string, opts: CallOptions = {}): Promi
   const headers: Record<string, string> = { ...opts.headers };
   const auth = await authorization(opts.as ?? "admin");
   if (auth) headers.Authorization = auth;
-  let body: string | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (opts.body !== undefined) {
     headers["Content-Type"] ??= "application/json";
-    body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    body =
+      typeof opts.body === "string" || opts.body instanceof Uint8Array
+        ? (opts.body as string | Uint8Array<ArrayBuffer>)
+        : JSON.stringify(opts.body);
   }
   return { method, headers, body };
 }

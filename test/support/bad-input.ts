@@ -75,6 +75,9 @@ export interface RecordCase {
 }
 
 const DEEP = "__deep_metadata__";
+const BIG = "__big_number__";
+const NUMBER_MESSAGE =
+  "numbers must be finite, and whole ones within ±9007199254740991 (send others as strings: they would not come back as sent)";
 const ISO_MESSAGE = "must be an ISO 8601 timestamp";
 
 export function recordCases(k: RecordKind): RecordCase[] {
@@ -135,6 +138,20 @@ export function recordCases(k: RecordKind): RecordCase[] {
       raw: { [DEEP]: deepJson(5000) },
       issue: { path: meta, message: "must not nest deeper than 32 levels" },
     },
+    {
+      // JSON.parse reads it as Infinity, which would be stored as null.
+      name: "a number beyond a double's range inside metadata",
+      over: { [meta]: { reading: BIG } },
+      raw: { [BIG]: "1e309" },
+      issue: { path: meta, message: NUMBER_MESSAGE },
+    },
+    {
+      // JSON.parse rounds it: 12345678901234567890 would come back as 12345678901234567000.
+      name: "a whole number beyond 2^53 inside metadata",
+      over: { [meta]: { order: BIG } },
+      raw: { [BIG]: "12345678901234567890" },
+      issue: { path: meta, message: NUMBER_MESSAGE },
+    },
     { name: "metadata that is not an object", over: { [meta]: "battery=80" }, issue: { path: meta } },
     { name: "an unknown field", over: { is_vaild: false }, issue: { path: "", message: "is_vaild" } },
     { name: "a uuid that is not a UUID", over: { uuid: "not-a-uuid" }, issue: { path: "uuid" } },
@@ -173,9 +190,17 @@ export function badRecord(valid: Json, c: RecordCase): { json: string; uuid: unk
 
 export interface BodyCase {
   name: string;
-  body(e: string): string;
+  body(e: string): string | Uint8Array;
   status: 400 | 413;
   error: "malformed_json" | "validation_failed" | "payload_too_large";
+}
+
+const NOT_UTF8 = "__not_utf8__";
+/** `value` as UTF-8 JSON with its `"__not_utf8__"` string's bytes ED A0 80, which UTF-8 forbids. */
+function notUtf8(value: unknown): Uint8Array {
+  const [before = "", after = ""] = JSON.stringify(value).split(NOT_UTF8);
+  const utf8 = new TextEncoder();
+  return new Uint8Array([...utf8.encode(before), 0xed, 0xa0, 0x80, ...utf8.encode(after)]);
 }
 
 /** What a whole body gets wrong, on a single-record route. */
@@ -183,6 +208,13 @@ export function recordBodyCases(k: RecordKind): BodyCase[] {
   return [
     { name: "malformed JSON", body: (e) => `{"event_id": "${e}", `, status: 400, error: "malformed_json" },
     { name: "an empty body", body: () => "", status: 400, error: "malformed_json" },
+    {
+      // Read leniently, its text would be stored with U+FFFD for the bytes it had.
+      name: "bytes that are not UTF-8 (an encoded lone surrogate) in a text",
+      body: (e) => notUtf8({ ...k.record(e), [k.fields.text]: NOT_UTF8 }),
+      status: 400,
+      error: "malformed_json",
+    },
     {
       name: "a JSON array",
       body: (e) => JSON.stringify([k.record(e)]),
