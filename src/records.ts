@@ -317,7 +317,10 @@ export const uuid = block(
   // Left out (where it is required: a sync item), "required", as any other field.
   z
     .uuid({ error: (iss) => (iss.input === undefined ? "required" : "must be a UUID") })
-    .overwrite((s) => s.toLowerCase()),
+    .overwrite((s) => s.toLowerCase())
+    .meta({
+      description: "A UUID, any version; kept and answered in lowercase (it matches whatever its case).",
+    }),
   (v) => (typeof v === "string" && UUID.test(v) ? v.toLowerCase() : BAIL),
 );
 

@@ -365,3 +365,11 @@ export const alertsAnswer = z
       .meta({ description: "Pass as `before` for the next page; null on the last page." }),
   })
   .meta({ id: "Alerts" });
+
+/** The header of the answers no cache may keep: an admission is asked before a gate admits, an export is its moment's. */
+export const NO_STORE = {
+  "Cache-Control": {
+    description: "`no-store`: no cache, the browser's or a proxy's, may keep the answer.",
+    schema: { type: "string", enum: ["no-store"] },
+  },
+};

@@ -112,7 +112,6 @@ function refusals(op: AnyOperation): Responses {
     out[503] = refusal(
       503,
       "The database does not answer (`unavailable`: retry after Retry-After) or lacks the schema (`database_not_migrated`: run the migrations).",
-      { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } } },
     );
   }
   if (op.cached) out[304] = { description: "Not modified: If-None-Match matches the answer's ETag." };
@@ -149,6 +148,12 @@ const X_CACHE_HEADER = {
   required: true,
   schema: { type: "string" as const, enum: ["HIT", "MISS", "BYPASS"] },
 };
+
+/** On a 503 that is worth retrying (`unavailable`), not on one that is not (`database_not_migrated`). */
+const RETRY_AFTER_HEADER = {
+  description: "Seconds to wait before retrying (on `unavailable`).",
+  schema: { type: "integer" },
+} as const;
 
 /** Request headers an operation may send besides Authorization: written once each, as components. */
 const requestIdParam = z
@@ -206,6 +211,8 @@ function answers(op: AnyOperation, doc: OperationDoc): ZodOpenApiResponsesObject
     const own = response.headers as Record<string, unknown> | undefined;
     response.headers = {
       ...(op.assetOnWorkers ? {} : { "X-Request-Id": { $ref: "#/components/headers/RequestId" } }),
+      // Every 503 of the app may carry it (src/http/errors.ts: `unavailable`), GET /health's too.
+      ...(status === "503" ? { "Retry-After": { $ref: "#/components/headers/RetryAfter" } } : {}),
       ...(tagged
         ? {
             ETag: { $ref: "#/components/headers/ETag" },
@@ -315,6 +322,7 @@ export function buildDocument(app: Hono<AppEnv>): oas31.OpenAPIObject {
         ETag: ETAG_HEADER,
         CacheControl: CACHE_CONTROL_HEADER,
         XCache: X_CACHE_HEADER,
+        RetryAfter: RETRY_AFTER_HEADER,
       },
     },
   });

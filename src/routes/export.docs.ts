@@ -2,6 +2,7 @@
 // operationId (../http/operation-docs.ts), read by the document's generator only.
 import { EXPORT_NAMES, EXPORTS, type ExportName } from "../export/columns.js";
 import type { OperationDoc, OperationDocs } from "../http/operation.js";
+import { NO_STORE } from "../responses.js";
 import { EXPORT_OPERATIONS } from "./export.js";
 
 /** The schema of each export's records, as the document names it. */
@@ -25,6 +26,7 @@ function exportDoc(name: ExportName): OperationDoc {
           { type: "text/csv", schema: { type: "string" } },
         ],
         headers: {
+          ...NO_STORE,
           "Content-Disposition": {
             description: "attachment, with a file name of the export, its event and window",
             schema: { type: "string" },

@@ -19,7 +19,7 @@ export const healthDocs: OperationDocs = {
   getMetrics: {
     summary: "Prometheus metrics of the process (Node)",
     description:
-      "Requests, database operations and records ingested, in the Prometheus text format. On Workers the same measurements go to Workers Analytics Engine, and this route answers 404.",
+      "Requests, database operations and records ingested, in the Prometheus text format. On Workers the same measurements go to Workers Analytics Engine, and this route answers 404. The figures are of every event: a reader token scoped to events is refused (403).",
     answers: {
       200: {
         description: "The metrics, in the Prometheus text exposition format.",
