@@ -122,12 +122,31 @@ function queryOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]) {
   // No prototype: a parameter named constructor or __proto__ is a parameter like any other.
   const query: Record<string, string | string[]> = Object.create(null);
   if (at === -1) return query;
-  for (const [name, value] of new URLSearchParams(url.slice(at + 1))) {
+  const raw = url.slice(at + 1);
+  if (raw.includes("%")) refuseBadEncoding(raw);
+  for (const [name, value] of new URLSearchParams(raw)) {
     if (name === "") continue;
     const had = query[name];
     query[name] = had === undefined ? value : typeof had === "string" ? [had, value] : [...had, value];
   }
   return query;
+}
+
+/**
+ * URLSearchParams reads a percent-encoding that is not UTF-8 as U+FFFD and one that is not
+ * an encoding at all (%zz) as it is: either way another value than was meant (an event of
+ * U+FFFDs, all zeros). Refused instead, naming the parameter.
+ */
+function refuseBadEncoding(raw: string): void {
+  for (const piece of raw.split("&")) {
+    if (!piece.includes("%")) continue;
+    try {
+      decodeURIComponent(piece.replaceAll("+", " "));
+    } catch {
+      const name = new URLSearchParams(piece).keys().next().value ?? "";
+      throw validationError([{ path: name, message: "must be UTF-8, percent-encoded" }]);
+    }
+  }
 }
 
 const orRefuse = <T>(result: z.ZodSafeParseResult<T>): T => {

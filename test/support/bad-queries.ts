@@ -56,6 +56,12 @@ export const LISTING_QUERY_CASES: [
   ],
   ["a from after its to", (e) => `event_id=${e}&from=2024-06-02T00:00:00Z&to=2024-06-01T00:00:00Z`],
   ["an unknown parameter (from misspelt)", (e) => `event_id=${e}&form=2024-06-01T00:00:00Z`],
+  // Decoded leniently, an event_id of U+FFFDs: another event's figures, all zeros.
+  [
+    "an event_id whose percent-encoding is not UTF-8 (%ED%A0%80)",
+    () => "event_id=%ED%A0%80",
+    { path: "event_id", message: "must be UTF-8, percent-encoded" },
+  ],
 ];
 
 /** The other reads that take an event_id. */
@@ -68,6 +74,10 @@ export const OTHER_QUERY_CASES: [name: string, path: string][] = [
   ["GET /stats/transfers/summary without event_id", "/stats/transfers/summary"],
   ["GET /stats/transfers/summary with an unknown parameter", "/stats/transfers/summary?event_id=E&day=1"],
   ["GET /stats/alerts without event_id", "/stats/alerts"],
+  [
+    "GET /stats/attendance with an event_id that is no percent-encoding (%zz)",
+    "/stats/attendance?event_id=E%zz",
+  ],
   ["GET /stats/alerts with an unknown kind", "/stats/alerts?event_id=E&kind=fraud"],
   ["GET /stats/alerts with limit 0", "/stats/alerts?event_id=E&limit=0"],
   ["GET /stats/alerts with limit 1001", "/stats/alerts?event_id=E&limit=1001"],
