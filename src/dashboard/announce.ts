@@ -24,29 +24,43 @@ export function announce(text: string): void {
   }, 100);
 }
 
-/** What one event's figures were when last drawn, to tell what changed since. */
+/**
+ * New alerts of these kinds are said at once; others (double entries, by the hundred at a
+ * big event) at most once per ALERTS_EVERY_MS, together: said every round they would be
+ * all a screen reader says all evening (an audit heard 12 a minute at 80 scanners).
+ */
+const URGENT: readonly (typeof ALERT_KINDS)[number][] = ["invalid_burst", "transfer_chain"];
+export const ALERTS_EVERY_MS = 60_000;
+
+/** What one event's alerts were when last said, and the scanners quiet when last drawn. */
 interface Seen {
   event: string;
-  alerts: Alerts["summary"];
+  said: Alerts["summary"];
+  saidAt: number;
   quiet: Set<string>;
 }
 
 /**
- * Compares each drawing of an event's figures with the one before it and announces what a
- * supervisor acts on: new alerts by kind (and how many of them are high), and scanners that
- * turned quiet. The first drawing of an event says nothing: its state is on the page.
+ * Compares each drawing of an event's figures with what was said of it and announces what
+ * a supervisor acts on: new alerts by kind (and how many of them are high), and scanners
+ * that turned quiet. The first drawing of an event says nothing: its state is on the page.
  */
-export function createChangeNotes() {
+export function createChangeNotes(say: (text: string) => void = announce, clock: () => number = Date.now) {
   let seen: Seen | null = null;
   return (event: string, alerts: Alerts, quiet: string[]): void => {
+    const now = clock();
     const before = seen?.event === event ? seen : null;
-    seen = { event, alerts: alerts.summary, quiet: new Set(quiet) };
-    if (before === null) return;
+    if (before === null) {
+      // Said "long ago": the first new alert is said at once.
+      seen = { event, said: alerts.summary, saidAt: -Infinity, quiet: new Set(quiet) };
+      return;
+    }
     const said: string[] = [];
-    const added = ALERT_KINDS.map((kind) => ({ kind, n: alerts.summary[kind] - before.alerts[kind] })).filter(
+    const added = ALERT_KINDS.map((kind) => ({ kind, n: alerts.summary[kind] - before.said[kind] })).filter(
       (a) => a.n > 0,
     );
-    if (added.length) {
+    const due = now - before.saidAt >= ALERTS_EVERY_MS || added.some((a) => URGENT.includes(a.kind));
+    if (added.length && due) {
       const total = added.reduce((n, a) => n + a.n, 0);
       // Newest first: the new ones head the list (as many of them as it shows).
       const high = alerts.alerts.slice(0, total).filter((a) => a.severity === "high").length;
@@ -55,10 +69,13 @@ export function createChangeNotes() {
           (high ? ` (${high} high)` : "") +
           ".",
       );
+      before.said = alerts.summary;
+      before.saidAt = now;
     }
     const quieted = quiet.filter((s) => !before.quiet.has(s));
+    before.quiet = new Set(quiet);
     if (quieted.length)
       said.push(`${quieted.join(", ")} ${quieted.length === 1 ? "has" : "have"} gone quiet.`);
-    if (said.length) announce(said.join(" "));
+    if (said.length) say(said.join(" "));
   };
 }
