@@ -2,6 +2,7 @@
 // the last 5 and 15 minutes as a rate, the last scan, and the device's last sync and
 // backlog. While the doors move, a scanner quiet for more than 2 minutes, or holding a
 // backlog, is flagged in words as well as colour; so is a device whose clock is wrong.
+import morphdom from "morphdom";
 import { clockIsWrong } from "../clock-offset.js";
 import { $, h } from "./dom.js";
 import { age, count, duration, perMinute } from "./format.js";
@@ -71,33 +72,65 @@ function scannerRow(s: GateScanner, marks: string[], now: number): HTMLTableRowE
   );
 }
 
+/**
+ * By name, numbers in order (gate 2 before gate 10), the unnamed last: rows that stay where
+ * they are while a supervisor reads them (the API orders by entries, which move each round).
+ */
+const collator = new Intl.Collator(undefined, { numeric: true });
+const byName =
+  <T>(name: (t: T) => string | null) =>
+  (a: T, b: T): number => {
+    const [x, y] = [name(a), name(b)];
+    return x === null ? (y === null ? 0 : 1) : y === null ? -1 : collator.compare(x, y);
+  };
+/** The scanners the note names, the rest counted: a phone's table is thousands of pixels long. */
+const NAMED_MAX = 5;
+
 /** Draws the table; answers the scanners that are quiet ("gate / scanner"), for announce.ts. */
 export function renderGates(answer: Gates, now: number): string[] {
   const table = $<HTMLTableElement>("gates");
-  // One tbody per gate: the gate's row heads the group of its scanners.
-  for (const body of Array.from(table.tBodies)) body.remove();
-  table.hidden = answer.gates.length === 0;
+  // Drawn afresh, then only what changed is touched (morphdom): rebuilt every round, a big
+  // event's ~100 rows cost a desk browser ~55 ms a round and lost any text selected in them.
+  const fresh = table.cloneNode(false) as HTMLTableElement;
+  if (table.tHead) fresh.append(table.tHead.cloneNode(true));
+  fresh.hidden = answer.gates.length === 0;
   const doorsMoving = answer.gates.some((g) => now - Date.parse(g.last_scan_at) <= ACTIVE_MS);
-  let flagged = 0;
+  const needing: string[] = [];
   const quiet: string[] = [];
-  for (const g of answer.gates) {
-    const body = table.createTBody();
+  for (const g of [...answer.gates].sort(byName((g) => g.location))) {
+    // One tbody per gate: the gate's row heads the group of its scanners.
+    const body = fresh.createTBody();
+    body.dataset.key = JSON.stringify(g.location);
     body.append(gateRow(g, now));
-    for (const s of g.scanners) {
+    for (const s of [...g.scanners].sort(byName((s) => s.scanner_id))) {
       const { quiet: isQuiet, marks } = flags(s, now, doorsMoving);
-      if (marks.length) flagged++;
-      if (isQuiet) quiet.push(`${g.location ?? "(no gate)"} / ${s.scanner_id ?? "(no scanner id)"}`);
-      body.append(scannerRow(s, marks, now));
+      const name = s.scanner_id ?? "(no scanner id)";
+      if (marks.length) needing.push(`${name} (${marks.join(", ")})`);
+      if (isQuiet) quiet.push(`${g.location ?? "(no gate)"} / ${name}`);
+      const row = scannerRow(s, marks, now);
+      row.dataset.key = JSON.stringify([g.location, s.scanner_id]);
+      body.append(row);
     }
   }
+  morphdom(table, fresh, {
+    getNodeKey: (n) => (n instanceof HTMLElement ? n.dataset.key || n.id || undefined : undefined),
+  });
   $("gates-note").textContent =
     answer.gates.length === 0
       ? "No scans yet."
       : `${count(answer.count)} ${answer.count === 1 ? "gate" : "gates"}` +
         (doorsMoving
-          ? flagged
-            ? ` · ${count(flagged)} ${flagged === 1 ? "scanner needs" : "scanners need"} a look (quiet for over 2 min, holding a backlog, or with its clock off)`
+          ? needing.length
+            ? ` · ${count(needing.length)} ${needing.length === 1 ? "scanner needs" : "scanners need"} a look: ${listed(needing)}`
             : " · every scanner active"
           : " · no scan in the last 15 minutes");
   return quiet;
+}
+
+/** "a, b and c"; beyond NAMED_MAX, "a, b, c, d, e and 12 more". */
+function listed(names: string[]): string {
+  const shown = names.slice(0, NAMED_MAX);
+  const more = names.length - shown.length;
+  if (more > 0) return `${shown.join(", ")} and ${count(more)} more`;
+  return shown.length === 1 ? (shown[0] ?? "") : `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
 }

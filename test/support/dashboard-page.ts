@@ -77,9 +77,20 @@ interface GatesAnswer {
   }[];
 }
 
-/** The rows the table should show for an answer of GET /stats/gates (flags aside). */
+/** Names in the page's order: numbers by value ("gate-m-2" before "gate-m-10"), none last. */
+const inNameOrder = <T>(items: T[], name: (t: T) => string | null): T[] =>
+  [...items].sort((a, b) => {
+    const [x, y] = [name(a), name(b)];
+    if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0);
+    return x.localeCompare(y, undefined, { numeric: true });
+  });
+
+/**
+ * The rows the table should show for an answer of GET /stats/gates (flags aside): gates and
+ * their scanners by name, not the answer's order (by entries, which moves each round).
+ */
 export function expectedRows(answer: GatesAnswer): Omit<ShownRow, "flags">[] {
-  return answer.gates.flatMap((g) => [
+  return inNameOrder(answer.gates, (g) => g.location).flatMap((g) => [
     {
       kind: "gate" as const,
       name: g.location ?? "(no gate)",
@@ -88,7 +99,7 @@ export function expectedRows(answer: GatesAnswer): Omit<ShownRow, "flags">[] {
       last15: g.entries_last_15_min,
       pending: null,
     },
-    ...g.scanners.map((s) => ({
+    ...inNameOrder(g.scanners, (s) => s.scanner_id).map((s) => ({
       kind: "scanner" as const,
       name: s.scanner_id ?? "(no scanner id)",
       entries: s.entries,
@@ -110,7 +121,8 @@ async function ok(res: Promise<Response>): Promise<void> {
 }
 
 /**
- * An evening at the doors, minutes ago: Main Gate's two scanners (gate-m-2 quiet for the
+ * An evening at the doors, minutes ago: Main Gate's two scanners (gate-m-10, the busier, and
+ * gate-m-2, listed first by name and quiet for the
  * last 3 minutes), North Gate's one syncing with a backlog of 7 and its clock 5 minutes
  * behind; two tickets scanned twice,
  * three refused scans, two invalid attempts, two transfers (one failed).
@@ -129,7 +141,7 @@ export async function seedDoors(api: Api, event: string, now = Date.now()): Prom
     posts.push(
       ok(
         api.call("POST", "/scans", {
-          body: scan(`T-m1-${i}`, "gate-m-1", "Main Gate", 60 - i * 8),
+          body: scan(`T-m1-${i}`, "gate-m-10", "Main Gate", 60 - i * 8),
           as: "ingest",
         }),
       ),
@@ -144,16 +156,22 @@ export async function seedDoors(api: Api, event: string, now = Date.now()): Prom
       ),
     );
   posts.push(
-    ok(api.call("POST", "/scans", { body: scan("T-m1-0", "gate-m-1", "Main Gate", 20), as: "ingest" })),
+    ok(api.call("POST", "/scans", { body: scan("T-m1-0", "gate-m-10", "Main Gate", 20), as: "ingest" })),
   );
   posts.push(
     ok(
-      api.call("POST", "/scans", { body: scan("T-bad-1", "gate-m-1", "Main Gate", 30, false), as: "ingest" }),
+      api.call("POST", "/scans", {
+        body: scan("T-bad-1", "gate-m-10", "Main Gate", 30, false),
+        as: "ingest",
+      }),
     ),
   );
   posts.push(
     ok(
-      api.call("POST", "/scans", { body: scan("T-bad-2", "gate-m-1", "Main Gate", 25, false), as: "ingest" }),
+      api.call("POST", "/scans", {
+        body: scan("T-bad-2", "gate-m-10", "Main Gate", 25, false),
+        as: "ingest",
+      }),
     ),
   );
   // Its clock is 5 minutes behind (its sent_at says so); the scans' times are the server's.
