@@ -104,5 +104,8 @@ export const OTHER_QUERY_CASES: [name: string, path: string][] = [
   ["GET /admissions/{ticket_id} with a ticket_id over 128 characters", `/admissions/${long}?event_id=E`],
   ["GET /admissions/{ticket_id} with an empty event_id", "/admissions/T-1?event_id="],
   ["GET /admissions/{ticket_id} whose ticket_id is no percent-encoding (%zz)", "/admissions/T%zz?event_id=E"],
-  ["GET /admissions/{ticket_id} whose ticket_id is not UTF-8 (%ED%A0%80)", "/admissions/%ED%A0%80?event_id=E"],
+  [
+    "GET /admissions/{ticket_id} whose ticket_id is not UTF-8 (%ED%A0%80)",
+    "/admissions/%ED%A0%80?event_id=E",
+  ],
 ];
