@@ -80,7 +80,7 @@ function encodeRows(kind: Kind, rows: readonly object[]): string {
 }
 
 /** The first key of the store's advisory locks ("VERI"): the second is an event's hashtext. */
-const EVENT_LOCKS = 0x56455249;
+export const EVENT_LOCKS = 0x56455249;
 
 /**
  * A transaction's writes to the events it names, one writer at a time: it takes each

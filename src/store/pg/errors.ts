@@ -12,7 +12,8 @@ const BY_CODE: Record<string, StoreFailure> = {
   // insufficient_privilege: the role lost a grant. Not the request's doing, and nothing
   // it can fix; an operator must (the log names the table).
   "42501": "unavailable",
-  "55P03": "busy", // lock_not_available
+  "55P03": "busy", // lock_not_available: lock_timeout, an event's writer frozen (./node-pg.ts)
+  "25P03": "unavailable", // idle_in_transaction_session_timeout: this server was the frozen one
   "40P01": "busy", // deadlock_detected (left after the store's own retries)
   "40001": "busy", // serialization_failure
 };

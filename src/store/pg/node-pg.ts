@@ -20,6 +20,10 @@ export interface NodePgOptions {
   statementTimeoutMs?: number;
   /** How long to wait for a connection, new or free in the pool (default 10 s; tests shorten it). */
   connectTimeoutMs?: number;
+  /** How long a write waits for its events' locks (default LOCK_TIMEOUT_MS; tests shorten it). */
+  lockTimeoutMs?: number;
+  /** How long a transaction may stay open between statements (default IDLE_IN_TRANSACTION_MS). */
+  idleInTransactionMs?: number;
   /** Says what the migrations did (the server's log). */
   log?: MigrationLog;
 }
@@ -92,6 +96,28 @@ async function migratePg(url: string, log: MigrationLog | undefined): Promise<vo
  */
 export const STATEMENT_TIMEOUT_MS = 15_000;
 
+/** Under STATEMENT_TIMEOUT_MS: a write that waited for its lock fails before its caller gives up. */
+export const LOCK_TIMEOUT_MS = 10_000;
+/** The store's transactions run their statements back to back, milliseconds apart. */
+export const IDLE_IN_TRANSACTION_MS = 10_000;
+
+/**
+ * Postgres's own limits on this server's sessions, so that Postgres lets go where the
+ * server cannot. A server frozen mid-transaction (a VM paused, a swap storm, cut off from
+ * Postgres) held its events' locks (./batch-sql.ts), and every server's writes to those
+ * events queued behind it for good, each timed-out wait a backend left waiting (an audit,
+ * three servers on one database). Now its transaction ends after IDLE_IN_TRANSACTION_MS,
+ * the writers behind it fail as busy (503, Retry-After) after LOCK_TIMEOUT_MS, and a
+ * statement its caller gave up on (query_timeout) is stopped by Postgres too.
+ */
+export function sessionLimits(opts: Omit<NodePgOptions, "url">) {
+  return {
+    statement_timeout: opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    lock_timeout: opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: opts.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
+  };
+}
+
 export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
   if (opts.migrate !== false) await migratePg(opts.url, opts.log);
   const pool = new pg.Pool({
@@ -99,6 +125,7 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
     max: opts.max ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     query_timeout: opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    ...sessionLimits(opts),
     // Idle connections that died are found and dropped, not handed to the next caller.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
