@@ -1,13 +1,13 @@
 // The alerts panel (GET /stats/alerts: double entries with both devices, transfer chains,
 // bursts of invalid records) and the latest invalid attempts (GET /stats/invalid-attempts).
-import { $, h } from "./dom.js";
+import { $, h, morphInto } from "./dom.js";
 import { count, plural, time } from "./format.js";
 import type { Alert, Alerts, InvalidAttempts } from "./types.js";
 
 /** How many of each the page lists; the summary counts them all. */
 export const SHOWN = 8;
 
-type Kind = keyof Alerts["summary"];
+export type Kind = keyof Alerts["summary"];
 const KIND_NAMES: Record<Kind, [one: string, many: string]> = {
   double_entry: ["double entry", "double entries"],
   transfer_chain: ["transfer chain", "transfer chains"],
@@ -52,25 +52,49 @@ function describe(a: Alert, now: number): [string, string] {
   }
 }
 
-export function renderAlerts(answer: Alerts, now: number): void {
+/** What an alert is about, whatever its figures: its item stays the same element while listed. */
+function alertKey(a: Alert): string {
+  switch (a.kind) {
+    case "double_entry":
+    case "transfer_chain":
+      return JSON.stringify([a.kind, a.ticket_id]);
+    case "invalid_burst":
+      return JSON.stringify([a.kind, a.key_kind, a.key, a.minute]);
+  }
+}
+
+/** `kind`: the kind the list was asked for (null: every kind). */
+export function renderAlerts(answer: Alerts, now: number, kind: Kind | null): void {
   const s = answer.summary;
   $("alert-summary").textContent =
-    ALERT_KINDS.map((kind) => alertCount(kind, s[kind])).join(" · ") +
+    ALERT_KINDS.map((k) => alertCount(k, s[k])).join(" · ") +
     (answer.alerts.length ? ` · newest ${answer.alerts.length} below` : "");
-  $("alerts").replaceChildren(
-    ...answer.alerts.map((a) => {
-      const [what, detail] = describe(a, now);
-      return h(
-        "li",
-        { class: a.severity },
-        h("span", { class: `sev ${a.severity}` }, a.severity),
-        // Read as "high: Ticket …", not "highTicket …".
-        h("span", { class: "sr-only" }, ": "),
-        h("span", { class: "what" }, what),
-        h("div", { class: "detail" }, detail),
-      );
-    }),
+  // The kind picked says which list this is (figures kept over a reload, too).
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[name="alert-kind"]'))
+    input.checked = input.value === (kind ?? "");
+  const list = $("alerts");
+  const fresh = list.cloneNode(false) as HTMLElement;
+  fresh.append(
+    ...(answer.alerts.length === 0
+      ? [h("li", { class: "none" }, kind === null ? "No alerts." : `No ${KIND_NAMES[kind][1]}.`)]
+      : answer.alerts.map((a) => {
+          const [what, detail] = describe(a, now);
+          const item = h(
+            "li",
+            { class: a.severity },
+            h("span", { class: `sev ${a.severity}` }, a.severity),
+            // Read as "high: Ticket …", not "highTicket …".
+            h("span", { class: "sr-only" }, ": "),
+            h("span", { class: "what" }, what),
+            h("div", { class: "detail" }, detail),
+          );
+          item.dataset.key = alertKey(a);
+          return item;
+        })),
   );
+  // Only what changed is touched: a ticket id being selected to look up stays selected
+  // while its alert is listed (at a big event the list changes every round).
+  morphInto(list, fresh);
 }
 
 export function renderAttempts(answer: InvalidAttempts, now: number): void {

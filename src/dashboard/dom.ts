@@ -1,4 +1,6 @@
-// The little the page needs of a UI layer: find an element of the page, make one.
+// The little the page needs of a UI layer: find an element of the page, make one, make
+// one become another.
+import morphdom from "morphdom";
 
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -21,6 +23,17 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     el.append(typeof c === "number" ? String(c) : c);
   }
   return el;
+}
+
+/**
+ * Makes `el` what `fresh` (drawn anew, detached) is, touching only what differs (morphdom):
+ * an element with the same `data-key` stays the same element, so a screen reader's place
+ * and a selection in it survive a round, and the browser lays out only what changed.
+ */
+export function morphInto(el: HTMLElement, fresh: HTMLElement): void {
+  morphdom(el, fresh, {
+    getNodeKey: (n) => (n instanceof HTMLElement ? n.dataset.key || n.id || undefined : undefined),
+  });
 }
 
 /**

@@ -2,9 +2,8 @@
 // the last 5 and 15 minutes as a rate, the last scan, and the device's last sync and
 // backlog. While the doors move, a scanner quiet for more than 2 minutes, or holding a
 // backlog, is flagged in words as well as colour; so is a device whose clock is wrong.
-import morphdom from "morphdom";
 import { clockIsWrong } from "../clock-offset.js";
-import { $, h } from "./dom.js";
+import { $, h, morphInto } from "./dom.js";
 import { age, count, duration, perMinute } from "./format.js";
 import type { Gate, GateScanner, Gates } from "./types.js";
 
@@ -89,8 +88,8 @@ const NAMED_MAX = 5;
 /** Draws the table; answers the scanners that are quiet ("gate / scanner"), for announce.ts. */
 export function renderGates(answer: Gates, now: number): string[] {
   const table = $<HTMLTableElement>("gates");
-  // Drawn afresh, then only what changed is touched (morphdom): rebuilt every round, a big
-  // event's ~100 rows cost a desk browser ~55 ms a round and lost any text selected in them.
+  // Drawn afresh, then only what changed is touched: rebuilt every round, a big event's
+  // ~100 rows cost a desk browser ~55 ms a round and lost any text selected in them.
   const fresh = table.cloneNode(false) as HTMLTableElement;
   if (table.tHead) fresh.append(table.tHead.cloneNode(true));
   fresh.hidden = answer.gates.length === 0;
@@ -112,9 +111,7 @@ export function renderGates(answer: Gates, now: number): string[] {
       body.append(row);
     }
   }
-  morphdom(table, fresh, {
-    getNodeKey: (n) => (n instanceof HTMLElement ? n.dataset.key || n.id || undefined : undefined),
-  });
+  morphInto(table, fresh);
   $("gates-note").textContent =
     answer.gates.length === 0
       ? "No scans yet."

@@ -4,6 +4,7 @@
 // whole with the time they were drawn at: redrawn, they are as they were, never aged
 // against the clock (connection.ts says how old). Gone with the token ("Forget token").
 
+import type { Kind } from "./alerts.js";
 import { inStorage } from "./tab-storage.js";
 import type {
   Alerts,
@@ -32,6 +33,8 @@ export interface Figures {
   attempts: InvalidAttempts;
   timeline: Timeline | null;
   bucket: CurveBucket;
+  /** The alerts' kind asked for (null: every kind). */
+  alertKind: Kind | null;
 }
 
 export interface Held {

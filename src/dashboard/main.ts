@@ -4,7 +4,7 @@
 // figures as they were then (connection.ts), asking again less and less often; the next
 // poll that succeeds puts things right. Polling pauses while the tab is hidden and
 // resumes at once when it shows again.
-import { renderAlerts, renderAttempts, SHOWN } from "./alerts.js";
+import { ALERT_KINDS, type Kind, renderAlerts, renderAttempts, SHOWN } from "./alerts.js";
 import { createChangeNotes } from "./announce.js";
 import { ApiError, AuthNeeded, createApi, token, Unreachable } from "./api.js";
 import { createConnection, REFRESH_MS, retryDelay } from "./connection.js";
@@ -36,6 +36,7 @@ const curve = createCurve();
 const params = new URLSearchParams(location.search);
 let eventId: string | null = params.get("event_id") || null;
 let bucket: CurveBucket = CURVE_BUCKETS.find((b) => b === params.get("bucket")) ?? "5m";
+let alertKind: Kind | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let round = 0;
 let eventsAt = Number.NEGATIVE_INFINITY;
@@ -56,12 +57,12 @@ async function fetchFigures(id: string): Promise<Figures> {
     api.get<EventStats>("stats", q),
     api.get<Attendance>("stats/attendance", q),
     api.get<Gates>("stats/gates", q),
-    api.get<Alerts>("stats/alerts", listed),
+    api.get<Alerts>("stats/alerts", alertKind === null ? listed : { ...listed, kind: alertKind }),
     api.get<InvalidAttempts>("stats/invalid-attempts", listed),
   ]);
   const range = curveRange(attendance, gates, bucket, serverNow());
   const timeline = range ? await api.get<Timeline>("stats/timeline", { ...q, bucket, ...range }) : null;
-  return { stats, attendance, gates, alerts, attempts, timeline, bucket };
+  return { stats, attendance, gates, alerts, attempts, timeline, bucket, alertKind };
 }
 
 /** `now`: the server's time the figures are drawn against (their ages are as of then). */
@@ -69,7 +70,7 @@ function draw(id: string, f: Figures, now: number): void {
   renderHeadline(f.stats, f.attendance, now);
   curve.show(f.timeline, f.bucket, now);
   const quiet = renderGates(f.gates, now);
-  renderAlerts(f.alerts, now);
+  renderAlerts(f.alerts, now, f.alertKind ?? null);
   renderAttempts(f.attempts, now);
   noteChanges(id, f.alerts, quiet);
 }
@@ -203,6 +204,13 @@ for (const input of document.querySelectorAll<HTMLInputElement>('input[name="buc
     const url = new URL(location.href);
     url.searchParams.set("bucket", bucket);
     history.replaceState(null, "", url.pathname + url.search);
+    void refresh();
+  });
+}
+// The alerts of one kind (at a big event, hundreds of double entries hide the few bursts).
+for (const input of document.querySelectorAll<HTMLInputElement>('input[name="alert-kind"]')) {
+  input.addEventListener("change", () => {
+    alertKind = ALERT_KINDS.find((k) => k === input.value) ?? null;
     void refresh();
   });
 }

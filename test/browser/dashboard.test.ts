@@ -314,6 +314,53 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     }
   }, 120_000);
 
+  it("lists the alerts of the kind picked, asking the API for that kind alone, and keeps an alert's item across rounds", async () => {
+    const browser = await openDashboard(sw.url, event, TOKENS.reader);
+    const { page } = browser;
+    const kinds: (string | null)[] = [];
+    page.on("request", (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === "/stats/alerts") kinds.push(url.searchParams.get("kind"));
+    });
+    const items = () => page.locator("#alerts li").allTextContents();
+    const picker = page.locator(".alert-kinds");
+    const marked = () =>
+      page.evaluate(() =>
+        Array.from(
+          document.querySelectorAll("#alerts li"),
+          (li) => (li as Element & { seen?: boolean }).seen === true,
+        ),
+      );
+    try {
+      await figuresShown(page);
+      await expect.poll(async () => (await items()).length).toBe(2);
+      await picker.getByLabel("Transfer chains").check();
+      await expect.poll(items).toEqual(["No transfer chains."]);
+      expect(kinds.at(-1)).toBe("transfer_chain");
+      // The summary still counts every kind.
+      expect(await page.locator("#alert-summary").textContent()).toContain("2 double entries");
+      await picker.getByLabel("Double entries").check();
+      await expect.poll(async () => (await items()).length).toBe(2);
+      expect(kinds.at(-1)).toBe("double_entry");
+      await picker.getByLabel("All").check();
+      await expect.poll(() => kinds.at(-1)).toBeNull();
+      // An alert still listed a round later is the same element (a ticket id selected in it
+      // stays selected).
+      await page.evaluate(() => {
+        for (const li of document.querySelectorAll("#alerts li"))
+          (li as Element & { seen?: boolean }).seen = true;
+      });
+      const asked = kinds.length;
+      await expect.poll(() => kinds.length, { timeout: 3 * TWO_REFRESHES }).toBeGreaterThan(asked + 1);
+      await expect.poll(() => page.locator("#alerts li").count()).toBe(2);
+      expect(await marked()).toEqual([true, true]);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it("shows records posted while it is open within two refreshes, without a reload", async () => {
     const browser = await openDashboard(sw.url, event, TOKENS.reader);
     const { page } = browser;
