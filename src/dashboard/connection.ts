@@ -65,8 +65,10 @@ export function createConnection() {
     else status.textContent = `Updated ${timeWithSeconds(figures.at)} · every ${REFRESH_MS / 1000} s`;
     // Told before it happens: a supervisor can ask for a new token while the figures still show.
     const expires = token.expiresAt();
-    if (expires !== null && !awaitingToken && expires - now < EXPIRY_WARNING_MS)
+    const expiring = expires !== null && !awaitingToken && expires - now < EXPIRY_WARNING_MS;
+    if (expiring)
       status.textContent += ` · token ${expires > now ? `expires in ${duration(expires - now)}` : "expired"}`;
+    setHidden($("renew-token"), !expiring);
     // The banners' alerts change only with what they say: a screen reader hears a failure
     // once. What changes with the clock (the figures' age, the retry's countdown) goes in
     // the line beside it, which is not read out.

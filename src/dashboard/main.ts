@@ -122,7 +122,7 @@ async function refresh(retry = false): Promise<void> {
               : `The server refused this token (${err.message}). If it was pasted whole, it is no longer valid here: ask whoever gave it to you for a new one.`
             : null,
         // A reader scoped to other events may still read those: it can go and pick one.
-        forbidden && id !== null ? () => go(null) : undefined,
+        forbidden && id !== null ? { label: "Choose another event", go: () => go(null) } : undefined,
       );
       void refresh();
       return;
@@ -173,6 +173,12 @@ window.addEventListener("popstate", () => {
   void refresh();
 });
 
+// A token about to expire (connection.ts shows the button then): a new one while the
+// figures still show, or back to them with the one it has.
+$("renew-token").addEventListener("click", async () => {
+  await askForToken(null, { label: "Keep the current token", go: () => {} });
+  void refresh();
+});
 // A shared phone at the gate: the next person must not read with this token. The page
 // starts again, figures gone, and asks for one.
 // One tap too many on a phone would cost a token nobody can retype at a gate: asked first.

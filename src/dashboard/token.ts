@@ -5,11 +5,18 @@ import { token } from "./api.js";
 import { $, focusContent } from "./dom.js";
 import { held } from "./held.js";
 
+/** A way out of the dialog other than a token: its button's words, and what it does. */
+export interface WayOut {
+  label: string;
+  go: () => void;
+}
+
 /**
  * Settles once a token is given; `leave`, when given, is offered as a way out instead (to
- * the list of events, for a token that may read other events than this one).
+ * the list of events, for a token that may read other events than this one; back to the
+ * figures, for a token that still works).
  */
-export function askForToken(problem: string | null, leave?: () => void): Promise<void> {
+export function askForToken(problem: string | null, leave?: WayOut): Promise<void> {
   const dialog = $<HTMLDialogElement>("token-dialog");
   const form = $<HTMLFormElement>("token-form");
   const input = $<HTMLInputElement>("token-input");
@@ -21,7 +28,9 @@ export function askForToken(problem: string | null, leave?: () => void): Promise
   if (problem === null) input.removeAttribute("aria-invalid");
   else input.setAttribute("aria-invalid", "true");
   away.hidden = leave === undefined;
-  input.value = "";
+  away.textContent = leave?.label ?? "";
+  // Asked again while open (the page shown again, its round refused), what is being typed stays.
+  if (!dialog.open) input.value = "";
   return new Promise((resolve) => {
     // This question's listeners, all gone once it is answered either way.
     const asked = new AbortController();
@@ -46,7 +55,7 @@ export function askForToken(problem: string | null, leave?: () => void): Promise
       "click",
       () => {
         dialog.close();
-        leave?.();
+        leave?.go();
         done();
       },
       { signal: asked.signal },

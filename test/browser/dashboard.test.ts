@@ -555,14 +555,31 @@ describe.runIf(browserTestsRun).each(TARGETS)("the dashboard on $name", ({ name,
     }
   });
 
-  it("says a signed token will soon expire, while its figures still show", async () => {
+  it("says a signed token will soon expire, while its figures still show, and takes a new one then", async () => {
     const soon = await issueReaderToken([event], SIGNING_KEY, { ttlSeconds: 600 });
     const browser = await openDashboard(sw.url, event, soon);
+    const { page } = browser;
     try {
-      await figuresShown(browser.page);
+      await figuresShown(page);
       await expect
-        .poll(() => browser.page.locator("#status").textContent())
+        .poll(() => page.locator("#status").textContent())
         .toMatch(/^Updated .+ · token expires in (9|10) min$/);
+      // A new one asked for while the figures show; the supervisor may go back to them.
+      const renew = page.getByRole("button", { name: "New token" });
+      const dialog = page.getByRole("dialog", { name: "Reader token" });
+      await renew.click();
+      await dialog.getByRole("button", { name: "Keep the current token" }).click();
+      expect(await dialog.isVisible()).toBe(false);
+      expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBe(soon);
+      const fresh = await issueReaderToken([event], SIGNING_KEY);
+      await renew.click();
+      await dialog.getByLabel("Token").fill(fresh);
+      await dialog.getByRole("button", { name: "Show the figures" }).click();
+      await expect.poll(() => page.locator("#status").textContent()).toMatch(/^Updated [^·]+· every 5 s$/);
+      expect(await renew.isVisible()).toBe(false);
+      expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBe(fresh);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();
     }
