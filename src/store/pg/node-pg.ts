@@ -108,14 +108,18 @@ export const IDLE_IN_TRANSACTION_MS = 10_000;
  * events queued behind it for good, each timed-out wait a backend left waiting (an audit,
  * three servers on one database). Now its transaction ends after IDLE_IN_TRANSACTION_MS,
  * the writers behind it fail as busy (503, Retry-After) after LOCK_TIMEOUT_MS, and a
- * statement its caller gave up on (query_timeout) is stopped by Postgres too.
+ * statement is stopped by Postgres a little before its caller gives up (query_timeout),
+ * which keeps the connection. Set by SET on each new connection, not as startup
+ * parameters, which PgBouncer and Neon's pooled endpoints refuse.
  */
-export function sessionLimits(opts: Omit<NodePgOptions, "url">) {
-  return {
-    statement_timeout: opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
-    lock_timeout: opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
-    idle_in_transaction_session_timeout: opts.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
-  };
+export function sessionLimitsSql(opts: Omit<NodePgOptions, "url">): string {
+  const statement = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
+  const ms = (n: number) => `${Math.max(1, Math.round(n))}`;
+  return [
+    `SET statement_timeout = ${ms(statement * 0.9)}`,
+    `SET lock_timeout = ${ms(opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS)}`,
+    `SET idle_in_transaction_session_timeout = ${ms(opts.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS)}`,
+  ].join("; ");
 }
 
 export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
@@ -125,13 +129,17 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
     max: opts.max ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     query_timeout: opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
-    ...sessionLimits(opts),
     // Idle connections that died are found and dropped, not handed to the next caller.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
+  // Before any caller's statement: a new client's queries run in the order they were sent.
+  const limits = sessionLimitsSql(opts);
+  pool.on("connect", (client) => {
+    client.query(limits).catch(() => {}); // a connection that fails here fails its caller's query too
+  });
   const db = drizzle({ client: pool, schema });
   const store = pgStore(db as unknown as PgDb, () => pool.end(), poolTransaction(pool));
   // Every group of one event updates the same stats row, so groups queue on its lock
@@ -144,9 +152,13 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
     maxInFlight: 1,
     maxSize: 1000,
     sizeOf: batchSize,
-    // A database that does not answer fails the whole group at once: retried batch by batch,
-    // each would wait out its own timeout while every caller waits for the last.
-    run: mergedInserts(store.insert, (err) => classifyPg(err) === "unavailable"),
+    // A database that does not answer, or a lock not to be had (lock_timeout), fails the
+    // whole group at once: retried batch by batch, each would wait out its own timeout while
+    // every caller waits for the last (a group of 12 behind a held lock: 13 waits).
+    run: mergedInserts(store.insert, (err) => {
+      const failure = classifyPg(err);
+      return failure === "unavailable" || failure === "busy";
+    }),
   });
   const pressure = async () => ({
     writesQueued: insert.queued(),

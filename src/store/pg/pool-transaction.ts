@@ -18,6 +18,15 @@ export function poolTransaction(pool: pg.Pool): Transact {
   return async (fn) => {
     const client = await pool.connect();
     let broken: Error | undefined;
+    // Checked out, a client has no listener of the pool's: Postgres ending its session
+    // between statements (idle_in_transaction_session_timeout: this server was frozen)
+    // would be an uncaught 'error', a crash. Kept, it is the reason the transaction failed
+    // (its SQLSTATE says so; the next statement's own error says only "not queryable").
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost ??= err;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       try {
@@ -26,15 +35,16 @@ export function poolTransaction(pool: pg.Pool): Transact {
         return result;
       } catch (err) {
         await client.query("ROLLBACK").catch((e: unknown) => {
-          broken = asError(e);
+          broken ??= asError(e);
         });
         throw err;
       }
     } catch (err) {
       if (!broken && isNetworkFailure(err)) broken = asError(err);
-      throw err;
+      throw lost ?? err;
     } finally {
-      client.release(broken);
+      client.off("error", onError);
+      client.release(broken ?? lost);
     }
   };
 }
