@@ -125,10 +125,15 @@ export const textString = text(textRules(LIMITS.text, false), false);
 /** Free text that must say something (an invalid attempt's reason). */
 export const requiredText = text(textRules(LIMITS.text, true), false);
 
-/** A number JSON.parse could not hold as sent (1e309 is Infinity, stored as null). */
+/**
+ * A number JSON.parse could not hold as sent: 1e309 is Infinity (stored as null), and from
+ * 2^53 on a double no longer holds every whole number (12345678901234567890 would come back
+ * as 12345678901234567000). Which of those were sent exactly cannot be told once parsed:
+ * all are refused. Decimals keep a double's precision, as JSON readers everywhere do.
+ */
 const INEXACT_NUMBER =
-  "numbers must be finite, and whole ones within ±9007199254740991 (send others as strings: they would not come back as sent)";
-const inexact = (n: number) => !Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n));
+  "numbers must be finite and under 2^53 in magnitude (send larger ones as strings: they would not come back as sent)";
+const inexact = (n: number) => !(Math.abs(n) <= Number.MAX_SAFE_INTEGER);
 
 /**
  * What of `value`'s own shape it may not keep, if anything: nesting objects or arrays more
@@ -177,7 +182,7 @@ export const metadata = block(
         ctx.issues.push({ code: "custom", message, input: ctx.value });
     })
     .meta({
-      description: `Any JSON object: at most ${LIMITS.metadataBytes} bytes as JSON, nested at most ${LIMITS.metadataDepth} levels, no NUL characters or lone surrogates; numbers finite, and whole ones within ±2^53 − 1 (larger ones as strings).`,
+      description: `Any JSON object: at most ${LIMITS.metadataBytes} bytes as JSON, nested at most ${LIMITS.metadataDepth} levels, no NUL characters or lone surrogates; numbers finite and under 2^53 in magnitude (larger ones as strings).`,
     }),
   // A plain object of string keys, as JSON gives; zod answers a copy of the same keys and
   // values. Anything odd (symbol keys, an own __proto__, another prototype): zod decides.

@@ -47,7 +47,8 @@ interface Seen {
  */
 export function createChangeNotes(say: (text: string) => void = announce, clock: () => number = Date.now) {
   let seen: Seen | null = null;
-  return (event: string, alerts: Alerts, quiet: string[]): void => {
+  /** `allKinds`: the alerts listed are of every kind (none picked), the newest first. */
+  return (event: string, alerts: Alerts, quiet: string[], allKinds = true): void => {
     const now = clock();
     const before = seen?.event === event ? seen : null;
     if (before === null) {
@@ -62,8 +63,10 @@ export function createChangeNotes(say: (text: string) => void = announce, clock:
     const due = now - before.saidAt >= ALERTS_EVERY_MS || added.some((a) => URGENT.includes(a.kind));
     if (added.length && due) {
       const total = added.reduce((n, a) => n + a.n, 0);
-      // Newest first: the new ones head the list (as many of them as it shows).
-      const high = alerts.alerts.slice(0, total).filter((a) => a.severity === "high").length;
+      // Newest first, the new ones head the list: how many are high is known when it holds
+      // them all (every kind listed, and no more new ones than it shows).
+      const known = allKinds && total <= alerts.alerts.length;
+      const high = known ? alerts.alerts.slice(0, total).filter((a) => a.severity === "high").length : 0;
       said.push(
         `New ${total === 1 ? "alert" : "alerts"}: ${added.map((a) => alertCount(a.kind, a.n)).join(", ")}` +
           (high ? ` (${high} high)` : "") +

@@ -94,7 +94,8 @@ export function renderGates(answer: Gates, now: number): string[] {
   if (table.tHead) fresh.append(table.tHead.cloneNode(true));
   fresh.hidden = answer.gates.length === 0;
   const doorsMoving = answer.gates.some((g) => now - Date.parse(g.last_scan_at) <= ACTIVE_MS);
-  const needing: string[] = [];
+  // Quiet ones first: a scanner gone silent matters more than a backlog being sent.
+  const needing: { quiet: boolean; says: string }[] = [];
   const quiet: string[] = [];
   for (const g of [...answer.gates].sort(byName((g) => g.location))) {
     // One tbody per gate: the gate's row heads the group of its scanners.
@@ -104,7 +105,7 @@ export function renderGates(answer: Gates, now: number): string[] {
     for (const s of [...g.scanners].sort(byName((s) => s.scanner_id))) {
       const { quiet: isQuiet, marks } = flags(s, now, doorsMoving);
       const name = s.scanner_id ?? "(no scanner id)";
-      if (marks.length) needing.push(`${name} (${marks.join(", ")})`);
+      if (marks.length) needing.push({ quiet: isQuiet, says: `${name} (${marks.join(", ")})` });
       if (isQuiet) quiet.push(`${g.location ?? "(no gate)"} / ${name}`);
       const row = scannerRow(s, marks, now);
       row.dataset.key = JSON.stringify([g.location, s.scanner_id]);
@@ -118,7 +119,7 @@ export function renderGates(answer: Gates, now: number): string[] {
       : `${count(answer.count)} ${answer.count === 1 ? "gate" : "gates"}` +
         (doorsMoving
           ? needing.length
-            ? ` · ${count(needing.length)} ${needing.length === 1 ? "scanner needs" : "scanners need"} a look: ${listed(needing)}`
+            ? ` · ${count(needing.length)} ${needing.length === 1 ? "scanner needs" : "scanners need"} a look: ${listed([...needing.filter((n) => n.quiet), ...needing.filter((n) => !n.quiet)].map((n) => n.says))}`
             : " · every scanner active"
           : " · no scan in the last 15 minutes");
   return quiet;

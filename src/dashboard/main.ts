@@ -72,7 +72,7 @@ function draw(id: string, f: Figures, now: number): void {
   const quiet = renderGates(f.gates, now);
   renderAlerts(f.alerts, now, f.alertKind ?? null);
   renderAttempts(f.attempts, now);
-  noteChanges(id, f.alerts, quiet);
+  noteChanges(id, f.alerts, quiet, (f.alertKind ?? null) === null);
 }
 
 function drawEvents(events: AllEventStats, id: string | null, now: number): void {
@@ -240,6 +240,8 @@ try {
     drawEvents(last.events, eventId, last.now);
   }
   if (last !== null && last.event === eventId) {
+    // The alerts' kind picked before the reload is the one asked for again.
+    alertKind = last.figures?.alertKind ?? null;
     if (eventId !== null && last.figures !== null) draw(eventId, last.figures, last.now);
     connection.restored(eventId, new Date(last.at));
   }

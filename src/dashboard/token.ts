@@ -16,6 +16,9 @@ export interface WayOut {
  * the list of events, for a token that may read other events than this one; back to the
  * figures, for a token that still works).
  */
+/** The question open, if any: asked again meanwhile, its listeners go (see askForToken). */
+let asked: AbortController | null = null;
+
 export function askForToken(problem: string | null, leave?: WayOut): Promise<void> {
   const dialog = $<HTMLDialogElement>("token-dialog");
   const form = $<HTMLFormElement>("token-form");
@@ -32,14 +35,19 @@ export function askForToken(problem: string | null, leave?: WayOut): Promise<voi
   // Asked again while open (the page shown again, its round refused), what is being typed stays.
   if (!dialog.open) input.value = "";
   return new Promise((resolve) => {
-    // This question's listeners, all gone once it is answered either way.
-    const asked = new AbortController();
+    // This question's listeners, all gone once it is answered either way, or when it is
+    // asked again (a round refused while it is open): only the newest answers, and its
+    // caller carries on (the one before waits for good: it was superseded, as a round is).
+    asked?.abort();
+    const mine = new AbortController();
+    asked = mine;
     const done = () => {
-      asked.abort();
+      mine.abort();
+      if (asked === mine) asked = null;
       resolve();
     };
     // Without a token there is nothing to show: Escape does not close it.
-    dialog.addEventListener("cancel", (e) => e.preventDefault(), { signal: asked.signal });
+    dialog.addEventListener("cancel", (e) => e.preventDefault(), { signal: mine.signal });
     form.addEventListener(
       "submit",
       () => {
@@ -49,7 +57,7 @@ export function askForToken(problem: string | null, leave?: WayOut): Promise<voi
         held.forget();
         done();
       },
-      { signal: asked.signal },
+      { signal: mine.signal },
     );
     away.addEventListener(
       "click",
@@ -58,7 +66,7 @@ export function askForToken(problem: string | null, leave?: WayOut): Promise<voi
         leave?.go();
         done();
       },
-      { signal: asked.signal },
+      { signal: mine.signal },
     );
     // Closed, the dialog gives the focus back to where it was when it opened: with none
     // there (the page's first load), the figures' part of the page takes it.

@@ -116,6 +116,8 @@ export function httpApi(baseUrl: string, rawCounts: Api["rawCounts"]): Api {
         // Sent again on a new connection, as browsers do, and only a read: a write may have
         // been stored, and its test says what a retry of it must do.
         if ((method !== "GET" && method !== "HEAD") || !closedUnderneath(err)) throw err;
+        // Said, so that a server resetting connections now and then shows in the output.
+        console.warn(`${method} ${path}: the connection closed under it; sending it again`);
         return fetch(`${baseUrl}${path}`, init);
       }
     },

@@ -77,7 +77,7 @@ export interface RecordCase {
 const DEEP = "__deep_metadata__";
 const BIG = "__big_number__";
 const NUMBER_MESSAGE =
-  "numbers must be finite, and whole ones within ±9007199254740991 (send others as strings: they would not come back as sent)";
+  "numbers must be finite and under 2^53 in magnitude (send larger ones as strings: they would not come back as sent)";
 const ISO_MESSAGE = "must be an ISO 8601 timestamp";
 
 export function recordCases(k: RecordKind): RecordCase[] {

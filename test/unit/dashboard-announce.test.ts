@@ -80,6 +80,22 @@ describe("the dashboard's announcements", () => {
     expect(said).toEqual(["gate-1 has gone quiet.", "gate-1, gate-2 have gone quiet."]);
   });
 
+  it("says how many are high only when the list holds every new one: all kinds listed, no more new than it shows", () => {
+    const { said, note, later } = notes();
+    note("E", alerts(0), []);
+    later(ALERTS_EVERY_MS);
+    note("E", alerts(2, {}, 8), [], false); // the list is of another kind picked
+    later(ALERTS_EVERY_MS);
+    note("E", alerts(12, {}, 8), []); // 10 new, 8 listed
+    later(ALERTS_EVERY_MS);
+    note("E", alerts(14, {}, 1), []);
+    expect(said).toEqual([
+      "New alerts: 2 double entries.",
+      "New alerts: 10 double entries.",
+      "New alerts: 2 double entries (1 high).",
+    ]);
+  });
+
   it("starts afresh on another event", () => {
     const { said, note, later } = notes();
     note("E", alerts(0), []);
