@@ -11,14 +11,14 @@ export interface WayOut {
   go: () => void;
 }
 
+/** The question open, if any: asked again meanwhile, its listeners go (see askForToken). */
+let asked: AbortController | null = null;
+
 /**
  * Settles once a token is given; `leave`, when given, is offered as a way out instead (to
  * the list of events, for a token that may read other events than this one; back to the
  * figures, for a token that still works).
  */
-/** The question open, if any: asked again meanwhile, its listeners go (see askForToken). */
-let asked: AbortController | null = null;
-
 export function askForToken(problem: string | null, leave?: WayOut): Promise<void> {
   const dialog = $<HTMLDialogElement>("token-dialog");
   const form = $<HTMLFormElement>("token-form");
