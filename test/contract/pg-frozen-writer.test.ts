@@ -13,7 +13,7 @@ import { poolTransaction } from "../../src/store/pg/pool-transaction.js";
 import type { Store } from "../../src/store/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/pg.js";
 import { batch, scanRow } from "../support/records.js";
-import { countsQuery, numbers, rejectionOf } from "../support/test-store.js";
+import { countsQuery, numbers, rejectionOf, stores } from "../support/test-store.js";
 
 const LIMITS = { lockTimeoutMs: 500, idleInTransactionMs: 2000, statementTimeoutMs: 5000 };
 
@@ -67,14 +67,10 @@ describe("a server frozen mid-transaction, on a database other servers write to"
     // Postgres ends the frozen transaction: its lock goes, and the event's writes go through.
     const after = scanRow({ event_id: e, ticket_id: "after" });
     await expect
-      .poll(
-        () =>
-          store.insert(batch({ scans: [after] })).then(
-            () => true,
-            () => false,
-          ),
-        { timeout: 5 * LIMITS.idleInTransactionMs, interval: 200 },
-      )
+      .poll(() => stores(store, batch({ scans: [after] })), {
+        timeout: 5 * LIMITS.idleInTransactionMs,
+        interval: 200,
+      })
       .toBe(true);
     await expect(frozen.query("SELECT 1")).rejects.toThrow();
     await frozen.end().catch(() => {});

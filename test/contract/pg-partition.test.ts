@@ -11,7 +11,7 @@ import type { Store } from "../../src/store/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/pg.js";
 import { attemptRow, batch, scanRow } from "../support/records.js";
 import { type TcpSwitch, tcpSwitch } from "../support/tcp-switch.js";
-import { countsQuery, numbers, rejectionOf } from "../support/test-store.js";
+import { countsQuery, numbers, rejectionOf, stores } from "../support/test-store.js";
 
 const TIMEOUT_MS = 1000;
 
@@ -62,14 +62,7 @@ describe("node-postgres behind a network partition", () => {
     // out once more, and fail as the first did.
     const after = scanRow({ event_id: e, ticket_id: "after" });
     await expect
-      .poll(
-        () =>
-          store.insert(batch({ scans: [after] })).then(
-            () => true,
-            () => false,
-          ),
-        { timeout: 20 * TIMEOUT_MS, interval: 100 },
-      )
+      .poll(() => stores(store, batch({ scans: [after] })), { timeout: 20 * TIMEOUT_MS, interval: 100 })
       .toBe(true);
 
     const closing = Date.now();

@@ -12,6 +12,13 @@ export const rejectionOf = (p: Promise<unknown>): Promise<unknown> =>
     (err: unknown) => err,
   );
 
+/** Whether `store` stores `batch` now: for polling until a store writes again. */
+export const stores = (store: Store, batch: Parameters<Store["insert"]>[0]): Promise<boolean> =>
+  store.insert(batch).then(
+    () => true,
+    () => false,
+  );
+
 export interface TestStore {
   store: Store;
   /** Counts computed from the record tables themselves, not from analytics_stats. */
