@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_LOCKS } from "../../src/store/pg/batch-sql.js";
 import { classifyPg } from "../../src/store/pg/errors.js";
-import { nodePgStore, sessionLimitsSql } from "../../src/store/pg/node-pg.js";
+import { limitedClient, nodePgStore, sessionLimitsSql } from "../../src/store/pg/node-pg.js";
 import { poolTransaction } from "../../src/store/pg/pool-transaction.js";
 import type { Store } from "../../src/store/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/pg.js";
@@ -111,12 +111,12 @@ describe("a server frozen mid-transaction, on a database other servers write to"
   });
 
   it("does not crash when Postgres ends this server's own transaction left idle, and fails it as unavailable", async () => {
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const pool = new pg.Pool({
+      connectionString: database.url,
+      max: 1,
+      Client: limitedClient({ ...LIMITS, idleInTransactionMs: 300 }),
+    });
     pool.on("error", () => {});
-    pool.on(
-      "connect",
-      (c) => void c.query(sessionLimitsSql({ ...LIMITS, idleInTransactionMs: 300 })).catch(() => {}),
-    );
     try {
       const transact = poolTransaction(pool);
       const failed = await rejectionOf(

@@ -109,8 +109,8 @@ export const IDLE_IN_TRANSACTION_MS = 10_000;
  * three servers on one database). Now its transaction ends after IDLE_IN_TRANSACTION_MS,
  * the writers behind it fail as busy (503, Retry-After) after LOCK_TIMEOUT_MS, and a
  * statement is stopped by Postgres a little before its caller gives up (query_timeout),
- * which keeps the connection. Set by SET on each new connection, not as startup
- * parameters, which PgBouncer and Neon's pooled endpoints refuse.
+ * which keeps the connection. Set by SET on each new connection (limitedClient), not as
+ * startup parameters, which PgBouncer and Neon's pooled endpoints refuse.
  */
 export function sessionLimitsSql(opts: Omit<NodePgOptions, "url">): string {
   const statement = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
@@ -122,6 +122,31 @@ export function sessionLimitsSql(opts: Omit<NodePgOptions, "url">): string {
   ].join("; ");
 }
 
+/**
+ * node-postgres's client, whose connect() also sets the session's limits: the pool hands a
+ * new client out only once it has (a SET sent from the pool's "connect" event would queue
+ * behind nothing awaited, which pg deprecates and pg 9 refuses).
+ */
+export function limitedClient(opts: Omit<NodePgOptions, "url">): typeof pg.Client {
+  const limits = sessionLimitsSql(opts);
+  return class LimitedClient extends pg.Client {
+    override connect(): Promise<pg.Client>;
+    override connect(callback: (err: Error) => void): void;
+    override connect(callback?: (err: Error) => void): Promise<pg.Client> | undefined {
+      const ready = super.connect().then(async () => {
+        await this.query(limits);
+        return this as pg.Client;
+      });
+      if (callback === undefined) return ready;
+      ready.then(
+        () => (callback as (err: Error | null) => void)(null),
+        (err: Error) => callback(err),
+      );
+      return undefined;
+    }
+  };
+}
+
 export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
   if (opts.migrate !== false) await migratePg(opts.url, opts.log);
   const pool = new pg.Pool({
@@ -129,17 +154,13 @@ export async function nodePgStore(opts: NodePgOptions): Promise<Store> {
     max: opts.max ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     query_timeout: opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    Client: limitedClient(opts),
     // Idle connections that died are found and dropped, not handed to the next caller.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
-  // Before any caller's statement: a new client's queries run in the order they were sent.
-  const limits = sessionLimitsSql(opts);
-  pool.on("connect", (client) => {
-    client.query(limits).catch(() => {}); // a connection that fails here fails its caller's query too
-  });
   const db = drizzle({ client: pool, schema });
   const store = pgStore(db as unknown as PgDb, () => pool.end(), poolTransaction(pool));
   // Every group of one event updates the same stats row, so groups queue on its lock
