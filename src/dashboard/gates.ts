@@ -113,13 +113,16 @@ export function renderGates(answer: Gates, now: number): string[] {
     }
   }
   morphInto(table, fresh);
+  const named = listed(
+    [...needing.filter((n) => n.quiet), ...needing.filter((n) => !n.quiet)].map((n) => n.says),
+  );
   $("gates-note").textContent =
     answer.gates.length === 0
       ? "No scans yet."
       : `${count(answer.count)} ${answer.count === 1 ? "gate" : "gates"}` +
         (doorsMoving
           ? needing.length
-            ? ` · ${count(needing.length)} ${needing.length === 1 ? "scanner needs" : "scanners need"} a look: ${listed([...needing.filter((n) => n.quiet), ...needing.filter((n) => !n.quiet)].map((n) => n.says))}`
+            ? ` · ${count(needing.length)} ${needing.length === 1 ? "scanner needs" : "scanners need"} a look: ${named}`
             : " · every scanner active"
           : " · no scan in the last 15 minutes");
   return quiet;

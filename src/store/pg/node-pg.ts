@@ -107,16 +107,16 @@ export const IDLE_IN_TRANSACTION_MS = 10_000;
  * Postgres) held its events' locks (./batch-sql.ts), and every server's writes to those
  * events queued behind it for good, each timed-out wait a backend left waiting (an audit,
  * three servers on one database). Now its transaction ends after IDLE_IN_TRANSACTION_MS,
- * the writers behind it fail as busy (503, Retry-After) after LOCK_TIMEOUT_MS, and a
- * statement is stopped by Postgres a little before its caller gives up (query_timeout),
- * which keeps the connection. Set by SET on each new connection (limitedClient), not as
- * startup parameters, which PgBouncer and Neon's pooled endpoints refuse.
+ * and the writers behind it fail as busy (503, Retry-After) after LOCK_TIMEOUT_MS, before
+ * their callers give up (query_timeout), so no backend is left waiting. No server-side
+ * statement_timeout: armed on every statement, it cost POST /scans ~9% of its throughput
+ * in same-day A/B runs (bench/RESULTS.md), and query_timeout bounds statements already.
+ * Set by SET on each new connection (limitedClient), not as startup parameters, which
+ * PgBouncer and Neon's pooled endpoints refuse.
  */
 export function sessionLimitsSql(opts: Omit<NodePgOptions, "url">): string {
-  const statement = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
   const ms = (n: number) => `${Math.max(1, Math.round(n))}`;
   return [
-    `SET statement_timeout = ${ms(statement * 0.9)}`,
     `SET lock_timeout = ${ms(opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS)}`,
     `SET idle_in_transaction_session_timeout = ${ms(opts.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS)}`,
   ].join("; ");
